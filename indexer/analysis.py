@@ -1,0 +1,253 @@
+"""Whoosh analysis components for Vietnamese: pyvi words, syllables and folded syllables."""
+
+from __future__ import annotations
+
+import functools
+import re
+import string
+from collections.abc import Iterator, Sequence
+
+from whoosh.analysis import Filter, LowercaseFilter, Token, Tokenizer
+
+from .text import fold, normalize
+
+__all__ = [
+    "Span",
+    "segment",
+    "prime",
+    "forget",
+    "WordTokenizer",
+    "SyllableTokenizer",
+    "FoldFilter",
+    "word_analyzer",
+    "syllable_analyzer",
+    "folded_analyzer",
+]
+
+Span = tuple[int, int]
+
+# The same units pyvi's own syllabiser cuts (abbreviations, URLs, e-mails, grouped digits, single
+# punctuation, words), so that its CRF model sees the sequences it was trained on; finditer keeps
+# the offsets that pyvi's findall throws away.
+_UNITS = re.compile(
+    r"[A-ZĐ]+\.|Tp\.|Mr\.|Mrs\.|Ms\.|Dr\.|ThS\."
+    r"|==>|->|\.\.\.|>>"
+    r"|\w+://\S+"
+    r"|[a-zA-Z0-9_.+-]+@(?:[a-zA-Z0-9-]+\.)+[a-zA-Z0-9-]+"
+    r"|\d+(?:[.,_]\d+)+"
+    r"|[^\w\s]"
+    r"|\w+"
+)
+_EDGE = re.compile(r"^[\W_]+|[\W_]+$")
+_HAS_WORD = re.compile(r"[^\W_]")
+_PUNCT = set(string.punctuation)
+# A CRF sequence longer than this is cut: pyvi builds a dict of features per unit, so one huge
+# paragraph would otherwise cost gigabytes.
+_MAX_SEQ = 400
+
+_primed: dict[str, list[Span]] = {}
+
+
+def _units(text: str) -> list[Span]:
+    """Spans of pyvi's syllable units in text, paragraph breaks excluded."""
+    return [m.span() for m in _UNITS.finditer(text)]
+
+
+def _joinable(prev: str, cur: str) -> bool:
+    """pyvi's own guard: never glue punctuation, digits, or a capital onto a lowercase word."""
+    return not (
+        cur in _PUNCT
+        or prev in _PUNCT
+        or cur[0].isdigit()
+        or prev[0].isdigit()
+        or (cur[0].istitle() and not prev[0].istitle())
+        or not _HAS_WORD.search(cur)
+        or not _HAS_WORD.search(prev)
+    )
+
+
+def _predict(sequences: list[list[str]]) -> list[list[str]]:
+    """Run pyvi's CRF over several unit sequences at once."""
+    from pyvi.ViTokenizer import ViTokenizer  # loading the model takes a second: only on first use
+
+    feats = [ViTokenizer.sent2features(seq, False) for seq in sequences]
+    return ViTokenizer.model.predict(feats)
+
+
+def _segment_uncached(text: str) -> list[Span]:
+    """Word spans of text (a word may span several syllables), computed with pyvi."""
+    sequences: list[list[Span]] = []
+    for para in re.finditer(r"[^\n]+", text):
+        units = [(s + para.start(), e + para.start()) for s, e in _units(para.group(0))]
+        for i in range(0, len(units), _MAX_SEQ):
+            sequences.append(units[i : i + _MAX_SEQ])
+    sequences = [seq for seq in sequences if seq]
+    if not sequences:
+        return []
+    labels = _predict([[text[s:e] for s, e in seq] for seq in sequences])
+    words: list[Span] = []
+    for seq, tags in zip(sequences, labels, strict=True):
+        start, end = seq[0]
+        for (s, e), tag, (ps, pe) in zip(seq[1:], tags[1:], seq[:-1], strict=True):
+            if tag == "I_W" and _joinable(text[ps:pe], text[s:e]):
+                end = e
+            else:
+                words.append((start, end))
+                start, end = s, e
+        words.append((start, end))
+    return [w for w in words if _HAS_WORD.search(text, w[0], w[1])]
+
+
+def segment(text: str) -> list[Span]:
+    """Word spans of already-normalised text; uses a primed result when the builder supplied one."""
+    cached = _primed.get(text)
+    if cached is not None:
+        return cached
+    return _segment_uncached(text)
+
+
+def prime(segmentations: dict[str, list[Span]]) -> None:
+    """Hand segment() results computed elsewhere (the builder's worker processes)."""
+    _primed.update(segmentations)
+
+
+def forget() -> None:
+    """Drop primed segmentations once their document is written."""
+    _primed.clear()
+
+
+def _trim(text: str, start: int, end: int) -> Span:
+    """Shrink a span so it neither starts nor ends with punctuation ('TP.' → 'TP')."""
+    piece = text[start:end]
+    lead = _EDGE.match(piece)
+    if lead and lead.end() < len(piece):
+        start += lead.end()
+        piece = piece[lead.end() :]
+    tail = re.search(r"[\W_]+$", piece)
+    if tail and tail.start() > 0:
+        end -= len(piece) - tail.start()
+    return start, end
+
+
+def _emit(
+    text: str,
+    spans: Sequence[Span],
+    joiner: str,
+    positions: bool,
+    chars: bool,
+    keeporiginal: bool,
+    removestops: bool,
+    start_pos: int,
+    start_char: int,
+    mode: str,
+) -> Iterator[Token]:
+    """Yield one reused Token per span, Whoosh style."""
+    t = Token(positions, chars, removestops=removestops, mode=mode)
+    for i, (s, e) in enumerate(spans):
+        s, e = _trim(text, s, e)
+        t.text = joiner.join(text[s:e].split()) if joiner else text[s:e]
+        t.boost = 1.0
+        t.stopped = False
+        if keeporiginal:
+            t.original = t.text
+        if positions:
+            t.pos = start_pos + i
+        if chars:
+            t.startchar = start_char + s
+            t.endchar = start_char + e
+        yield t
+
+
+class WordTokenizer(Tokenizer):
+    """pyvi words ('khủng bố' → 'khủng_bố'), with offsets into the normalised text."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    def __hash__(self) -> int:
+        return hash(type(self).__name__)
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: object,
+    ) -> Iterator[Token]:
+        text = normalize(value)
+        spans = segment(text) if tokenize else [(0, len(text))]
+        return _emit(
+            text, spans, "_", positions, chars, keeporiginal, removestops, start_pos, start_char, mode
+        )
+
+
+class SyllableTokenizer(Tokenizer):
+    """Each pyvi syllable unit a token ('khủng bố' → 'khủng', 'bố')."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    def __hash__(self) -> int:
+        return hash(type(self).__name__)
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: object,
+    ) -> Iterator[Token]:
+        text = normalize(value)
+        if tokenize:
+            spans = [(s, e) for s, e in _units(text) if _HAS_WORD.search(text, s, e)]
+        else:
+            spans = [(0, len(text))]
+        return _emit(
+            text, spans, "", positions, chars, keeporiginal, removestops, start_pos, start_char, mode
+        )
+
+
+# Tokens repeat heavily (a few tens of thousands of distinct syllables), so memoise the fold.
+_fold_token = functools.lru_cache(maxsize=200_000)(fold)
+
+
+class FoldFilter(Filter):
+    """Strip diacritics (đ→d) and lowercase: 'Bắc' → 'bac'."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    def __hash__(self) -> int:
+        return hash(type(self).__name__)
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for t in tokens:
+            t.text = _fold_token(t.text)
+            yield t
+
+
+def word_analyzer() -> object:
+    """pyvi words, lowercased."""
+    return WordTokenizer() | LowercaseFilter()
+
+
+def syllable_analyzer() -> object:
+    """Syllables, lowercased, diacritics kept."""
+    return SyllableTokenizer() | LowercaseFilter()
+
+
+def folded_analyzer() -> object:
+    """Syllables without diacritics."""
+    return SyllableTokenizer() | FoldFilter()
