@@ -1,0 +1,231 @@
+"""Building and updating an index: parallel preparation (pyvi) feeding one Whoosh writer."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from . import analysis, store
+from .article import Article, Problem
+from .errors import IndexWriteError
+from .reader import Record, records, to_article
+from .schema import TEXT_FIELDS, document, make_schema
+
+__all__ = ["BuildReport", "build", "prepare"]
+
+_BATCH = 64
+Prepared = tuple[Article | None, list[Problem], dict[str, list[analysis.Span]]]
+
+
+@dataclass
+class BuildReport:
+    """What a build did, for the summary line and for callers."""
+
+    indexed: int = 0
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    duplicates: int = 0
+    total: int = 0
+    seconds: float = 0.0
+    skipped: Counter[str] = field(default_factory=Counter)
+    repaired: Counter[str] = field(default_factory=Counter)
+    problems: list[Problem] = field(default_factory=list)
+    generation: str = ""
+
+    @property
+    def skipped_count(self) -> int:
+        """Records that were not indexed."""
+        return sum(self.skipped.values())
+
+    def summary(self) -> str:
+        """One line: indexed, added, updated, skipped by reason, seconds."""
+        parts = [
+            f"indexed {self.indexed:,}",
+            f"added {self.added:,}",
+            f"updated {self.updated:,}",
+        ]
+        if self.removed:
+            parts.append(f"removed {self.removed:,}")
+        if self.duplicates:
+            parts.append(f"duplicate ids {self.duplicates:,} (last kept)")
+        reasons = ", ".join(f"{k}: {v:,}" for k, v in self.skipped.most_common())
+        parts.append(f"skipped {self.skipped_count:,}" + (f" ({reasons})" if reasons else ""))
+        if self.repaired:
+            fixed = ", ".join(f"{k}: {v:,}" for k, v in self.repaired.most_common())
+            parts.append(f"repaired {sum(self.repaired.values()):,} ({fixed})")
+        parts.append(f"{self.total:,} in index")
+        parts.append(f"{self.seconds:.1f} s")
+        return "; ".join(parts)
+
+
+def prepare(record: Record) -> Prepared:
+    """Validate, enrich and segment one record: the costly part, run in worker processes."""
+    from . import provinces
+
+    article, problems = to_article(record)
+    if article is None:
+        return None, problems, {}
+    new, old = provinces.tag(article.title, article.sapo, article.body)
+    article = article.with_(provinces=tuple(new), provinces_old=tuple(old))
+    texts = {getattr(article, name) for name in TEXT_FIELDS}
+    segs = {text: analysis.segment(text) for text in texts if text}
+    return article, problems, segs
+
+
+def _prepare_batch(batch: list[Record]) -> list[Prepared]:
+    return [prepare(r) for r in batch]
+
+
+def _batches(items: Iterator[Record | Problem], problems: list[Problem]) -> Iterator[list[Record]]:
+    """Group records for the pool; reading problems are collected on the side."""
+    batch: list[Record] = []
+    for item in items:
+        if isinstance(item, Problem):
+            problems.append(item)
+            continue
+        batch.append(item)
+        if len(batch) >= _BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _prepared(items: Iterator[Record | Problem], jobs: int, read_problems: list[Problem]) -> Iterator[Prepared]:
+    batches = _batches(items, read_problems)
+    if jobs <= 1:
+        for batch in batches:
+            yield from _prepare_batch(batch)
+        return
+    analysis.segment("Khởi động")  # load pyvi's model once, before forking, so workers share it
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    with ctx.Pool(jobs) as pool:
+        for result in pool.imap(_prepare_batch, batches, chunksize=1):
+            yield from result
+
+
+def _progress(total_hint: int | None) -> Callable[[int], None]:
+    """A tqdm bar on a terminal, nothing in CI or when piped."""
+    if not sys.stderr.isatty() or os.environ.get("CI"):
+        return lambda n: None
+    from tqdm import tqdm
+
+    tqdm.monitor_interval = 0  # its monitor thread would make fork() unsafe
+    bar = tqdm(total=total_hint, unit=" articles", dynamic_ncols=True, smoothing=0.05)
+    return bar.update
+
+
+def build(
+    corpus: Iterable[str | os.PathLike[str]],
+    index: str | os.PathLike[str],
+    *,
+    jobs: int | None = None,
+    rebuild: bool = False,
+    prune: bool = False,
+    on_problem: Callable[[Problem], None] | None = None,
+) -> BuildReport:
+    """Index every article under corpus into index; incremental unless rebuild."""
+    started = time.perf_counter()
+    index_path = Path(index)
+    jobs = jobs or os.cpu_count() or 1
+    report = BuildReport()
+    with store.build_lock(index_path):
+        has_current = (index_path / "current").is_symlink()
+        fresh = rebuild or not has_current
+        work = store.new_generation(index_path, copy_current=not fresh)
+        try:
+            _write(work, corpus, jobs, fresh, prune, report, on_problem)
+            report.generation = store.publish(index_path, work).name
+        finally:
+            if work.exists():
+                shutil.rmtree(work, ignore_errors=True)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _write(
+    work: Path,
+    corpus: Iterable[str | os.PathLike[str]],
+    jobs: int,
+    fresh: bool,
+    prune: bool,
+    report: BuildReport,
+    on_problem: Callable[[Problem], None] | None,
+) -> None:
+    try:
+        if fresh:
+            ix = whoosh_index.create_in(str(work), make_schema())
+        else:
+            ix = whoosh_index.open_dir(str(work))
+        with ix.reader() as reader:
+            existing = {term.decode("utf-8") for term in reader.lexicon("id")} if not fresh else set()
+        writer = ix.writer(limitmb=256)
+    except OSError as err:
+        raise IndexWriteError(f"cannot write the index in {work.parent}: {err.strerror or err}") from None
+    seen: Counter[str] = Counter()
+    read_problems: list[Problem] = []
+    tick = _progress(None)
+
+    def note(problem: Problem) -> None:
+        report.problems.append(problem)
+        (report.skipped if problem.skipped else report.repaired)[problem.kind] += 1
+        if on_problem:
+            on_problem(problem)
+
+    try:
+        for article, problems, segs in _prepared(records(corpus), jobs, read_problems):
+            while read_problems:
+                note(read_problems.pop(0))
+            for p in problems:
+                note(p)
+            tick(1)
+            if article is None:
+                continue
+            seen[article.id] += 1
+            if seen[article.id] > 1:
+                report.duplicates += 1
+            analysis.prime(segs)
+            try:
+                if article.id in existing:
+                    writer.update_document(**document(article))
+                else:
+                    writer.add_document(**document(article))
+            finally:
+                analysis.forget()
+        for p in read_problems:
+            note(p)
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
+    # One writer cannot delete what it added itself: drop earlier copies of repeated ids, and
+    # (with prune) ids the corpus no longer has, in a second short commit.
+    repeated = [i for i, n in seen.items() if n > 1]
+    gone = sorted(existing - seen.keys()) if prune else []
+    if repeated or gone:
+        writer = ix.writer()
+        with writer.searcher() as searcher:
+            for ident in repeated:
+                docnums = sorted(searcher.document_numbers(id=ident))
+                for docnum in docnums[:-1]:
+                    writer.delete_document(docnum)
+        for ident in gone:
+            writer.delete_by_term("id", ident)
+        writer.commit(merge=False)
+    report.removed = len(gone)
+    report.indexed = len(seen)
+    report.updated = len(seen.keys() & existing)
+    report.added = report.indexed - report.updated
+    with ix.reader() as reader:
+        report.total = reader.doc_count()

@@ -1,0 +1,100 @@
+"""The Whoosh schema: each text field indexed as words, syllables and folded syllables."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+
+from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+from .analysis import folded_analyzer, syllable_analyzer, word_analyzer
+from .article import Article
+
+__all__ = ["TEXT_FIELDS", "VARIANTS", "make_schema", "document", "article_from_stored", "SCHEMA_VERSION"]
+
+# Bump when the schema changes in a way an old index cannot serve.
+SCHEMA_VERSION = 1
+TEXT_FIELDS = ("title", "sapo", "body")
+# Suffix of each analysed variant; the bare name holds pyvi words and the stored text.
+VARIANTS = ("", "_syl", "_fold")
+
+
+def make_schema() -> Schema:
+    """A fresh schema; text is stored once, in the word field."""
+    fields: dict[str, Any] = {
+        "id": ID(stored=True, unique=True),
+        "url": STORED(),
+        "source": ID(stored=True, sortable=True),
+        "category": ID(stored=True, sortable=True),
+        "author": TEXT(analyzer=syllable_analyzer(), stored=True),
+        "published": STORED(),
+        "seen": STORED(),
+        "date": DATETIME(stored=True, sortable=True),
+        # Days since 1970-01-01 in Vietnam; -1 when unknown, so it sorts and counts cheaply.
+        "day": NUMERIC(int, bits=32, signed=True, stored=False, sortable=True),
+        "date_source": ID(stored=True),
+        "provinces": KEYWORD(stored=True, commas=True, scorable=False, lowercase=False),
+        "provinces_old": KEYWORD(stored=True, commas=True, scorable=False, lowercase=False),
+        "origin": STORED(),
+    }
+    field_boost = {"title": 3.0, "sapo": 1.5, "body": 1.0}
+    for name in TEXT_FIELDS:
+        fields[name] = TEXT(analyzer=word_analyzer(), stored=True, phrase=True,
+                            field_boost=field_boost[name])
+        fields[name + "_syl"] = TEXT(analyzer=syllable_analyzer(), phrase=True,
+                                     field_boost=field_boost[name])
+        fields[name + "_fold"] = TEXT(analyzer=folded_analyzer(), phrase=True,
+                                      field_boost=field_boost[name])
+    return Schema(**fields)
+
+
+_EPOCH = date(1970, 1, 1)
+
+
+def document(article: Article) -> dict[str, Any]:
+    """The keyword arguments for writer.update_document()."""
+    doc: dict[str, Any] = {
+        "id": article.id,
+        "url": article.url,
+        "source": article.source or "",
+        "category": article.category or "",
+        "published": article.published,
+        "seen": article.seen,
+        "date_source": article.date_source,
+        "day": (article.date - _EPOCH).days if article.date else -1,
+        "provinces": ",".join(article.provinces),
+        "provinces_old": ",".join(article.provinces_old),
+        "origin": article.origin,
+    }
+    if article.author:
+        doc["author"] = article.author
+    if article.date:
+        doc["date"] = datetime.combine(article.date, time())
+    for name in TEXT_FIELDS:
+        text = getattr(article, name)
+        if text:
+            for suffix in VARIANTS:
+                doc[name + suffix] = text
+    return doc
+
+
+def article_from_stored(stored: dict[str, Any]) -> Article:
+    """Rebuild an Article from a document's stored fields."""
+    when = stored.get("date")
+    return Article(
+        id=stored["id"],
+        title=stored.get("title", ""),
+        sapo=stored.get("sapo", ""),
+        body=stored.get("body", ""),
+        url=stored.get("url"),
+        source=stored.get("source") or None,
+        category=stored.get("category") or None,
+        author=stored.get("author"),
+        published=stored.get("published"),
+        seen=stored.get("seen"),
+        origin=stored.get("origin", ""),
+        date=when.date() if when else None,
+        date_source=stored.get("date_source", "none"),
+        provinces=tuple(p for p in stored.get("provinces", "").split(",") if p),
+        provinces_old=tuple(p for p in stored.get("provinces_old", "").split(",") if p),
+    )

@@ -1,0 +1,141 @@
+"""The index directory: numbered generations, a `current` link swapped atomically, one build lock.
+
+Layout of an index directory DIR:
+    DIR/current -> gen-000007     (symlink; readers open whatever it points at)
+    DIR/gen-000007/               (a complete Whoosh index, never modified once published)
+    DIR/gen-000006/               (the previous generation, kept for readers still using it)
+    DIR/.lock                     (flock held by the one running build)
+    DIR/building-<pid>/           (work in progress; removed if a build dies)
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.index import FileIndex
+
+from .errors import IndexBusy, IndexNotFound, IndexWriteError
+
+__all__ = ["current_dir", "open_index", "build_lock", "new_generation", "publish", "generation_of"]
+
+_GEN = re.compile(r"^gen-(\d{6})$")
+_KEEP_OLD = 1
+
+
+def current_dir(index: Path) -> Path:
+    """The generation directory `current` points at; IndexNotFound if there is none."""
+    link = index / "current"
+    try:
+        target = os.readlink(link)
+    except FileNotFoundError:
+        raise IndexNotFound(f"no index at {index} (build one with: python -m indexer build)") from None
+    except OSError as err:
+        raise IndexNotFound(f"cannot read index at {index}: {err.strerror}") from None
+    return index / target
+
+
+def generation_of(index: Path) -> str:
+    """Name of the current generation, e.g. 'gen-000007' (cheap: one readlink)."""
+    return current_dir(index).name
+
+
+def open_index(index: str | os.PathLike[str]) -> FileIndex:
+    """Open the current generation of an index directory for reading."""
+    path = current_dir(Path(index))
+    if not whoosh_index.exists_in(str(path)):
+        raise IndexNotFound(f"{path} holds no Whoosh index")
+    return whoosh_index.open_dir(str(path), readonly=True)
+
+
+@contextmanager
+def build_lock(index: Path) -> Iterator[None]:
+    """Hold the index's build lock; a second concurrent build gets IndexBusy at once."""
+    try:
+        index.mkdir(parents=True, exist_ok=True)
+        fd = os.open(index / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as err:
+        raise IndexWriteError(f"cannot write to {index}: {err.strerror}") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise IndexBusy(f"another build is running on {index}; try again when it ends") from None
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        yield
+    finally:
+        os.close(fd)
+
+
+def _generations(index: Path) -> list[Path]:
+    found = [p for p in index.iterdir() if _GEN.match(p.name) and p.is_dir()]
+    return sorted(found, key=lambda p: p.name)
+
+
+def new_generation(index: Path, copy_current: bool) -> Path:
+    """A fresh work directory, empty or holding hard links to the current generation's files."""
+    for stale in index.glob("building-*"):
+        # Only the lock holder builds, so any leftover is from a build that died.
+        shutil.rmtree(stale, ignore_errors=True)
+    work = index / f"building-{os.getpid()}"
+    try:
+        work.mkdir()
+        if copy_current:
+            # Whoosh never rewrites a segment file in place, so linking them is a safe copy.
+            for f in current_dir(index).iterdir():
+                os.link(f, work / f.name)
+    except OSError as err:
+        shutil.rmtree(work, ignore_errors=True)
+        raise _write_error(index, err) from None
+    return work
+
+
+def _write_error(index: Path, err: OSError) -> IndexWriteError:
+    if err.errno == errno.ENOSPC:
+        return IndexWriteError(f"disk full while writing {index}; the previous index is untouched")
+    return IndexWriteError(f"cannot write to {index}: {err.strerror or err}; the previous index is untouched")
+
+
+def _fsync_tree(folder: Path) -> None:
+    for f in folder.iterdir():
+        with open(f, "rb") as fh:
+            os.fsync(fh.fileno())
+    dfd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(dfd)
+    finally:
+        os.close(dfd)
+
+
+def publish(index: Path, work: Path) -> Path:
+    """Make a finished work directory the current generation in one atomic rename."""
+    gens = _generations(index)
+    number = int(_GEN.match(gens[-1].name).group(1)) + 1 if gens else 1  # type: ignore[union-attr]
+    final = index / f"gen-{number:06d}"
+    try:
+        _fsync_tree(work)
+        os.rename(work, final)
+        tmp_link = index / f"current.tmp-{os.getpid()}"
+        if tmp_link.is_symlink():
+            tmp_link.unlink()
+        os.symlink(final.name, tmp_link)
+        os.replace(tmp_link, index / "current")
+        dfd = os.open(index, os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)
+    except OSError as err:
+        raise _write_error(index, err) from None
+    # Readers that opened the previous generation may still be reading it: keep one.
+    for old in _generations(index)[: -(1 + _KEEP_OLD)]:
+        shutil.rmtree(old, ignore_errors=True)
+    return final
