@@ -8,6 +8,8 @@ __all__ = [
     "IndexBusy",
     "IndexWriteError",
     "UnknownProvince",
+    "BadRequest",
+    "ArticleNotFound",
 ]
 
 
@@ -42,3 +44,16 @@ class UnknownProvince(VnnewsError):
         if self.suggestions:
             message += "; did you mean: " + ", ".join(self.suggestions)
         super().__init__(message)
+
+
+class BadRequest(VnnewsError):
+    """A search parameter with an unusable value; param names it."""
+
+    def __init__(self, param: str, message: str) -> None:
+        """Record which parameter was wrong."""
+        self.param = param
+        super().__init__(message)
+
+
+class ArticleNotFound(VnnewsError):
+    """No article with that id."""

@@ -1,0 +1,216 @@
+"""From what a user typed to a Whoosh query: words, phrases, -exclusions, OR, field prefixes.
+
+Bare words are segmented as a run by the same pyvi analyzer as documents. Each resulting word
+("unit") matches if it matches as a pyvi word, as a run of syllables, or (only when typed without
+diacritics, or when the search is relaxed) as folded syllables; the three carry decreasing weight.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from whoosh import query as Q
+
+from .analysis import folded_analyzer, syllable_analyzer, word_analyzer
+from .schema import TEXT_FIELDS
+from .text import has_diacritics, normalize
+
+__all__ = ["Unit", "Clause", "ParsedQuery", "parse", "to_whoosh", "FIELDS"]
+
+# Field prefixes a user may type; author is searched only when asked for.
+FIELDS = {"title": ("title",), "sapo": ("sapo",), "body": ("body",), "author": ("author",)}
+WORD_WEIGHT, SYLLABLE_WEIGHT, FOLDED_WEIGHT, FOLDED_WEIGHT_RELAXED = 1.0, 0.6, 1.0, 0.2
+# Longest accepted query text; the rest is ignored so one request's work stays bounded.
+MAX_QUERY_CHARS = 500
+MAX_UNITS = 32
+
+_TOKEN = re.compile(r'(?P<neg>-)?(?:(?P<field>[A-Za-z]+):)?(?:"(?P<phrase>[^"]*)"|(?P<word>[^\s"]+))|"')
+
+_word = word_analyzer()
+_syllable = syllable_analyzer()
+_folded = folded_analyzer()
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One word to match: its pyvi form, its syllables and their folded forms."""
+
+    word: str
+    syllables: tuple[str, ...]
+    folded: tuple[str, ...]
+    accented: bool
+    phrase: bool = False
+
+    @property
+    def text(self) -> str:
+        """The unit as a reader would write it."""
+        return " ".join(self.syllables)
+
+
+@dataclass
+class Clause:
+    """A group of alternative units (a OR b), possibly negated or limited to some fields."""
+
+    units: list[Unit]
+    negated: bool = False
+    fields: tuple[str, ...] = TEXT_FIELDS
+
+
+@dataclass
+class ParsedQuery:
+    """The clauses of a query; empty means browse everything."""
+
+    clauses: list[Clause] = field(default_factory=list)
+    text: str = ""
+
+    @property
+    def positive(self) -> list[Clause]:
+        """Clauses that select documents."""
+        return [c for c in self.clauses if not c.negated]
+
+    @property
+    def accented(self) -> bool:
+        """True when any word was typed with diacritics."""
+        return any(u.accented for c in self.clauses for u in c.units)
+
+    def units(self) -> list[Unit]:
+        """Every positive unit, in order."""
+        return [u for c in self.positive for u in c.units]
+
+
+def _units_of(text: str, phrase: bool) -> list[Unit]:
+    """Segment a run of text into units (a quoted phrase becomes a single unit)."""
+    text = normalize(text)
+    if phrase:
+        syls = tuple(t.text for t in _syllable(text))
+        if not syls:
+            return []
+        folded = tuple(t.text for t in _folded(text))
+        return [Unit("_".join(syls), syls, folded, has_diacritics(text), phrase=True)]
+    out = []
+    for tok in _word(text, chars=True):
+        surface = text[tok.startchar : tok.endchar]
+        syls = tuple(t.text for t in _syllable(surface))
+        folded = tuple(t.text for t in _folded(surface))
+        if syls:
+            out.append(Unit(tok.text, syls, folded, has_diacritics(surface)))
+    return out
+
+
+def parse(text: str) -> ParsedQuery:
+    """Parse a query; anything malformed (stray quote, lone OR, odd prefix) is taken as plain words."""
+    # pyvi joins syllables with "_": a user copying that form means the spaced words.
+    text = normalize(text or "")[:MAX_QUERY_CHARS].replace("_", " ").strip()
+    result = ParsedQuery(text=text)
+    pending_or = False
+    run: list[str] = []
+
+    def flush_run() -> None:
+        if run:
+            units = _units_of(" ".join(run), phrase=False)
+            run.clear()
+            for u in units:
+                _add(Clause([u]))
+
+    def _add(clause: Clause) -> None:
+        nonlocal pending_or
+        if not clause.units:
+            return
+        prev = result.clauses[-1] if result.clauses else None
+        if pending_or and prev and not prev.negated and not clause.negated and prev.fields == clause.fields:
+            prev.units.extend(clause.units)
+        else:
+            result.clauses.append(clause)
+        pending_or = False
+
+    for m in _TOKEN.finditer(text):
+        if m.group(0) == '"':
+            continue  # an unbalanced quote: ignore it, keep the words
+        word, phrase, fld, neg = m.group("word"), m.group("phrase"), m.group("field"), m.group("neg")
+        if word == "OR" and not fld and not neg:
+            if result.clauses or run:
+                flush_run()
+                pending_or = bool(result.clauses)
+            continue
+        fields = FIELDS.get(fld.lower()) if fld else None
+        if fld and fields is None:
+            # Not a known field: "covid:19" or "a:b" are words, not a prefix.
+            word = f"{fld}:{word}" if word is not None else f"{fld}: {phrase}"
+            fields, phrase = None, None
+        if word is not None and not neg and fields is None:
+            # Bare words gather into a run segmented as a whole; after OR, the run's first
+            # word joins the previous clause as an alternative.
+            run.append(word)
+            continue
+        flush_run()
+        if phrase is not None:
+            units = _units_of(phrase, phrase=True)
+        else:
+            units = _units_of(word or "", phrase=False)
+        if neg:
+            for u in units:
+                _add(Clause([u], negated=True, fields=fields or TEXT_FIELDS))
+        else:
+            for u in units:
+                _add(Clause([u], fields=fields or TEXT_FIELDS))
+    flush_run()
+    # Bound the work of one request: at most MAX_UNITS units in all.
+    budget = MAX_UNITS
+    kept = []
+    for clause in result.clauses:
+        clause.units = clause.units[:budget]
+        budget -= len(clause.units)
+        if clause.units:
+            kept.append(clause)
+    result.clauses = kept
+    return result
+
+
+def _seq(fieldname: str, words: tuple[str, ...], boost: float) -> Q.Query:
+    if len(words) == 1:
+        return Q.Term(fieldname, words[0], boost=boost)
+    return Q.Phrase(fieldname, list(words), boost=boost)
+
+
+def unit_query(unit: Unit, fields: tuple[str, ...], folded: bool) -> Q.Query:
+    """Any field, any allowed variant, of one unit."""
+    alts: list[Q.Query] = []
+    fold_boost = FOLDED_WEIGHT if not unit.accented else FOLDED_WEIGHT_RELAXED
+    for f in fields:
+        if f == "author":
+            alts.append(_seq("author", unit.syllables, SYLLABLE_WEIGHT))
+            continue
+        if not unit.phrase:
+            alts.append(Q.Term(f, unit.word, boost=WORD_WEIGHT))
+        alts.append(_seq(f + "_syl", unit.syllables, SYLLABLE_WEIGHT))
+        if folded or not unit.accented:
+            alts.append(_seq(f + "_fold", unit.folded, fold_boost))
+    return Q.Or(alts)
+
+
+def to_whoosh(parsed: ParsedQuery, any_word: bool = False, folded: bool = False) -> Q.Query:
+    """The Whoosh query: all clauses required (or any, when relaxed), exclusions removed."""
+    positives = []
+    for clause in parsed.positive:
+        alts = [unit_query(u, clause.fields, folded) for u in clause.units]
+        positives.append(alts[0] if len(alts) == 1 else Q.Or(alts))
+    if not positives:
+        core: Q.Query = Q.Every()
+    elif len(positives) == 1:
+        core = positives[0]
+    else:
+        core = Q.Or(positives) if any_word else Q.And(positives)
+    # Reward documents whose title holds the typed words in order (known-item searches).
+    units = parsed.units()
+    if len(units) > 1 and positives:
+        syls = tuple(s for u in units for s in u.syllables)
+        folds = tuple(s for u in units for s in u.folded)
+        bonus: list[Q.Query] = [_seq("title_syl", syls, 2.0)]
+        if not parsed.accented or folded:
+            bonus.append(_seq("title_fold", folds, 2.0))
+        core = Q.AndMaybe(core, Q.Or(bonus))
+    negatives = [unit_query(u, c.fields, False) for c in parsed.clauses if c.negated for u in c.units]
+    if negatives:
+        core = Q.AndNot(core, Q.Or(negatives))
+    return core

@@ -1,0 +1,258 @@
+"""The search core: a request value in, a result value out (hits, exact total, facets, suggestion)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+from whoosh import query as Q
+
+from .errors import ArticleNotFound, BadRequest
+from .facets import Snapshot
+from .query import ParsedQuery, parse, to_whoosh
+from .schema import article_from_stored
+from .snippet import Needle, mark_all, snippet
+from .suggest import suggest
+
+__all__ = [
+    "SearchRequest",
+    "Hit",
+    "SearchResult",
+    "search",
+    "get_article",
+    "similar",
+    "highlight",
+    "SORTS",
+    "MAX_PER_PAGE",
+    "MAX_RESULTS",
+]
+
+SORTS = ("relevance", "newest", "oldest")
+MAX_PER_PAGE = 100
+# Deepest result reachable by paging or export; bounds the work of one request.
+MAX_RESULTS = 10_000
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """What to search: query text, filters (values within a facet are OR), sort and page."""
+
+    q: str = ""
+    province: tuple[str, ...] = ()
+    province_old: tuple[str, ...] = ()
+    source: tuple[str, ...] = ()
+    category: tuple[str, ...] = ()
+    date_from: date | None = None
+    date_to: date | None = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 10
+    facets: bool = True
+    snippets: bool = True
+
+
+@dataclass
+class Hit:
+    """One result row."""
+
+    id: str
+    title: str
+    url: str | None
+    source: str | None
+    category: str | None
+    author: str | None
+    date: str | None
+    date_source: str
+    provinces: list[str]
+    provinces_old: list[str]
+    snippet: str
+    score: float | None = None
+
+
+@dataclass
+class SearchResult:
+    """The answer to a SearchRequest; to_dict() is the API's JSON document."""
+
+    query: str
+    total: int
+    page: int
+    per_page: int
+    took_ms: float
+    suggestion: dict[str, str] | None
+    relaxed: str | None
+    hits: list[Hit]
+    facets: dict[str, Any] = field(default_factory=dict)
+    filters: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dictionary."""
+        return asdict(self)
+
+
+def _validate(req: SearchRequest) -> None:
+    if req.sort not in SORTS:
+        raise BadRequest("sort", f"sort must be one of {', '.join(SORTS)}, not {req.sort!r}")
+    if not 1 <= req.per_page <= MAX_PER_PAGE:
+        raise BadRequest("per_page", f"per_page must be between 1 and {MAX_PER_PAGE}")
+    if req.page < 1:
+        raise BadRequest("page", "page must be 1 or more")
+    if req.page * req.per_page > MAX_RESULTS:
+        raise BadRequest("page", f"only the first {MAX_RESULTS:,} results can be paged to")
+    if req.date_from and req.date_to and req.date_from > req.date_to:
+        raise BadRequest("from", f"from ({req.date_from}) is after to ({req.date_to})")
+
+
+def _matched(snap: Snapshot, q: Q.Query) -> np.ndarray:
+    """Boolean mask of live documents matching q."""
+    mask = np.zeros(snap.size, dtype=bool)
+    matcher = q.matcher(snap.searcher)
+    ids = np.fromiter(matcher.all_ids(), dtype=np.int64)
+    if ids.size:
+        mask[ids] = True
+    return mask & snap.live
+
+
+def _needles(parsed: ParsedQuery, folded: bool) -> list[Needle]:
+    out: list[Needle] = []
+    for u in parsed.units():
+        out.append((u.syllables, False))
+        if folded or not u.accented:
+            out.append((u.folded, True))
+    return out
+
+
+def _hit(snap: Snapshot, docnum: int, needles: list[Needle], score: float | None, snippets: bool) -> Hit:
+    art = article_from_stored(snap.searcher.stored_fields(docnum))
+    title = art.title or _lead(art.sapo or art.body)
+    text = " ".join(p for p in (art.sapo, art.body) if p) or art.title
+    return Hit(
+        id=art.id,
+        title=title,
+        url=art.url,
+        source=art.source,
+        category=art.category,
+        author=art.author,
+        date=art.date.isoformat() if art.date else None,
+        date_source=art.date_source,
+        provinces=list(art.provinces),
+        provinces_old=list(art.provinces_old),
+        snippet=snippet(text, needles) if snippets else "",
+        score=round(score, 4) if score is not None else None,
+    )
+
+
+def _lead(text: str, limit: int = 120) -> str:
+    """A stand-in title for title-less articles: the first sentence, shortened."""
+    first = text.split("\n", 1)[0]
+    if len(first) <= limit:
+        return first
+    cut = first.rfind(" ", 0, limit)
+    return first[: cut if cut > 0 else limit] + "…"
+
+
+def _ranked(snap: Snapshot, q: Q.Query, sel: np.ndarray, total: int, limit: int, whole: bool) -> list[tuple[int, float]]:
+    """Top documents by BM25F among the selected ones."""
+    if total == 0:
+        return []  # Whoosh would take an empty filter for no filter at all
+    allowed = None if whole else set(np.flatnonzero(sel).tolist())
+    results = snap.searcher.search(q, limit=limit, filter=allowed, scored=True, terms=False)
+    return [(hit.docnum, hit.score) for hit in results]
+
+
+def _by_date(snap: Snapshot, sel: np.ndarray, limit: int, newest: bool) -> list[tuple[int, None]]:
+    ids = np.flatnonzero(sel)
+    days = snap.day[ids].astype(np.int64)
+    # Newest first is oldest-first on negated days; undated articles go last either way.
+    key = -days if newest else days.copy()
+    key[days < 0] = np.iinfo(np.int64).max
+    order = np.argsort(key, kind="stable")[:limit]
+    return [(int(ids[i]), None) for i in order]
+
+
+def search(snap: Snapshot, req: SearchRequest) -> SearchResult:
+    """Run one search against a snapshot of the index."""
+    started = time.perf_counter()
+    _validate(req)
+    chosen = snap.resolve(req)
+    masks = snap.filter_masks(req, chosen)
+    parsed = parse(req.q)
+    relaxed: str | None = None
+    browse = not parsed.clauses
+    wq = to_whoosh(parsed)
+    matched = snap.live if browse else _matched(snap, wq)
+    folded = False
+    sel = snap.combine(matched, masks)
+    if not browse and parsed.positive and not sel.any():
+        # Nothing with every word as typed: first forgive diacritics, then ask for any word.
+        if parsed.accented:
+            wq = to_whoosh(parsed, folded=True)
+            matched, folded = _matched(snap, wq), True
+            sel = snap.combine(matched, masks)
+            relaxed = "diacritics" if sel.any() else None
+        if not sel.any() and sum(len(c.units) for c in parsed.positive) > 1:
+            wq = to_whoosh(parsed, any_word=True, folded=True)
+            matched, folded = _matched(snap, wq), True
+            sel = snap.combine(matched, masks)
+            relaxed = "any_word" if sel.any() else None
+    total = int(np.count_nonzero(sel))
+    limit = req.page * req.per_page
+    sort = "newest" if browse and req.sort == "relevance" else req.sort
+    if sort == "relevance":
+        ranked: list[tuple[int, float | None]] = list(
+            _ranked(snap, wq, sel, total, limit, whole=not any(m is not None for m in masks.values()))
+        )
+    else:
+        ranked = list(_by_date(snap, sel, limit, newest=sort == "newest"))
+    needles = _needles(parsed, folded)
+    hits = [_hit(snap, d, needles, s, req.snippets) for d, s in ranked[limit - req.per_page : limit]]
+    facets = snap.facet_counts(matched, masks, chosen) if req.facets else {}
+    return SearchResult(
+        query=req.q,
+        total=total,
+        page=req.page,
+        per_page=req.per_page,
+        took_ms=round((time.perf_counter() - started) * 1000, 1),
+        suggestion=suggest(snap, parsed, total),
+        relaxed=relaxed,
+        hits=hits,
+        facets=facets,
+        filters=snap.describe_filters(req, chosen),
+    )
+
+
+def _docnum(snap: Snapshot, article_id: str) -> int:
+    docnum = snap.searcher.document_number(id=article_id)
+    if docnum is None:
+        raise ArticleNotFound(f"no article with id {article_id!r}")
+    return docnum
+
+
+def get_article(snap: Snapshot, article_id: str) -> dict[str, Any]:
+    """Every stored field of one article, JSON-ready."""
+    art = article_from_stored(snap.searcher.stored_fields(_docnum(snap, article_id)))
+    out = asdict(art)
+    out["date"] = art.date.isoformat() if art.date else None
+    out["display_title"] = art.title or _lead(art.sapo or art.body)
+    return out
+
+
+def highlight(text: str, q: str) -> str:
+    """Text escaped for HTML, with the query's words marked (for the article page)."""
+    parsed = parse(q)
+    return mark_all(text, _needles(parsed, folded=not parsed.accented))
+
+
+def similar(snap: Snapshot, article_id: str, limit: int = 5) -> list[Hit]:
+    """Articles sharing the most distinctive words of this one (more-like-this)."""
+    docnum = _docnum(snap, article_id)
+    stored = snap.searcher.stored_fields(docnum)
+    text = " ".join(stored.get(f, "") for f in ("title", "sapo", "body"))
+    terms = snap.searcher.key_terms_from_text("body", text[:20_000], numterms=12)
+    if not terms:
+        return []
+    q = Q.Or([Q.Term("body", t, boost=w) for t, w in terms] + [Q.Term("title", t, boost=w) for t, w in terms])
+    results = snap.searcher.search(q, limit=limit + 1, mask={docnum}, terms=False)
+    return [_hit(snap, h.docnum, [], h.score, True) for h in results][:limit]

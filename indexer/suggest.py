@@ -1,0 +1,141 @@
+"""Suggestions from the index's own vocabulary: restore diacritics, or correct a misspelling."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from whoosh import query as Q
+
+from .query import ParsedQuery
+from .text import fold
+
+if TYPE_CHECKING:
+    from .facets import Snapshot
+
+__all__ = ["Vocabulary", "suggest"]
+
+_LOCK = threading.Lock()
+_VOCAB: dict[str, Vocabulary] = {}
+# Words in fewer articles than this are too rare to propose to a user.
+_MIN_DF = 2
+
+
+@dataclass
+class Vocabulary:
+    """For each folded word or syllable, its most frequent accented spelling and frequency."""
+
+    words: dict[str, tuple[str, int]]
+    syllables: dict[str, tuple[str, int]]
+
+    @classmethod
+    def build(cls, reader: object) -> Vocabulary:
+        """Read the lexicons of the word and syllable fields."""
+        tables = []
+        for fields in (("title", "sapo", "body"), ("title_syl", "sapo_syl", "body_syl")):
+            freq: Counter[str] = Counter()
+            for fieldname in fields:
+                for term, info in reader.iter_field(fieldname):  # type: ignore[attr-defined]
+                    freq[term.decode("utf-8")] += info.doc_frequency()
+            best: dict[str, tuple[str, int]] = {}
+            for text, df in freq.items():
+                key = fold(text)
+                if df > best.get(key, ("", 0))[1]:
+                    best[key] = (text, df)
+            tables.append(best)
+        return cls(tables[0], tables[1])
+
+
+def _vocabulary(snap: Snapshot) -> Vocabulary:
+    with _LOCK:
+        vocab = _VOCAB.get(snap.generation)
+        if vocab is None:
+            vocab = Vocabulary.build(snap.searcher.reader())
+            _VOCAB.clear()
+            _VOCAB[snap.generation] = vocab
+        return vocab
+
+
+def _restore_accents(vocab: Vocabulary, folded: list[str]) -> list[list[str]]:
+    """Greedy longest match of folded syllables against accented words, then syllables."""
+    out: list[list[str]] = []
+    i = 0
+    while i < len(folded):
+        for n in (4, 3, 2, 1):
+            key = "_".join(folded[i : i + n])
+            if n <= len(folded) - i and key in vocab.words and vocab.words[key][1] >= _MIN_DF:
+                out.append(vocab.words[key][0].split("_"))
+                i += n
+                break
+        else:
+            hit = vocab.syllables.get(folded[i])
+            out.append([hit[0] if hit and hit[1] >= _MIN_DF else folded[i]])
+            i += 1
+    return out
+
+
+def _surface(snap: Snapshot, words: list[list[str]]) -> str:
+    """The words as articles write them, capitals included ('bắc ninh' → 'Bắc Ninh')."""
+    out = []
+    for syllables in words:
+        q = Q.Or([Q.Phrase(f, syllables) if len(syllables) > 1 else Q.Term(f, syllables[0])
+                  for f in ("title_syl", "sapo_syl")])
+        pattern = re.compile(r"\b" + r"\s+".join(re.escape(s) for s in syllables) + r"\b", re.IGNORECASE)
+        found = " ".join(syllables)
+        for hit in snap.searcher.search(q, limit=3, terms=False):
+            m = pattern.search(hit.get("title", "") or "") or pattern.search(hit.get("sapo", "") or "")
+            if m:
+                found = " ".join(m.group(0).split())
+                break
+        out.append(found)
+    return " ".join(out)
+
+
+def _count(snap: Snapshot, syllables: list[str]) -> int:
+    q = Q.And([Q.Term("body_syl", s) for s in syllables] or [Q.NullQuery])
+    return len(list(q.matcher(snap.searcher).all_ids())) if syllables else 0
+
+
+def _respell(snap: Snapshot, vocab: Vocabulary, syllables: list[str]) -> list[str]:
+    """Replace rare or unknown syllables by a frequent one at edit distance one."""
+    reader = snap.searcher.reader()
+    out = []
+    for syl in syllables:
+        df = reader.doc_frequency("body_syl", syl)
+        best = vocab.syllables.get(fold(syl))
+        # A misplaced or missing mark: the usual spelling of the same letters is far more common.
+        if best and best[0] != syl and best[1] >= max(_MIN_DF, 20 * df):
+            out.append(best[0])
+            continue
+        if df == 0 and len(syl) > 1:
+            near = [(reader.doc_frequency("body_syl", t), t) for t in reader.terms_within("body_syl", syl, 1)]
+            near = [n for n in near if n[0] >= _MIN_DF]
+            if near:
+                out.append(max(near)[1])
+                continue
+        out.append(syl)
+    return out
+
+
+def suggest(snap: Snapshot, parsed: ParsedQuery, total: int) -> dict[str, str] | None:
+    """An accent suggestion for a query typed without diacritics, or a 'did you mean'."""
+    units = parsed.units()
+    if not units or len(units) > 12:
+        return None
+    vocab = _vocabulary(snap)
+    typed = [s for u in units for s in u.syllables]
+    if not parsed.accented:
+        restored = _restore_accents(vocab, [s for u in units for s in u.folded])
+        flat = [s for w in restored for s in w]
+        if flat != typed and _count(snap, flat):
+            return {"text": _surface(snap, restored), "kind": "accents"}
+        return None
+    if total >= 5:
+        return None
+    fixed = _respell(snap, vocab, typed)
+    if fixed != typed and _count(snap, fixed) > total:
+        return {"text": _surface(snap, [[s] for s in fixed]), "kind": "spelling"}
+    return None
