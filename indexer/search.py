@@ -215,7 +215,7 @@ def search(snap: Snapshot, req: SearchRequest) -> SearchResult:
         page=req.page,
         per_page=req.per_page,
         took_ms=round((time.perf_counter() - started) * 1000, 1),
-        suggestion=suggest(snap, parsed, total),
+        suggestion=suggest(snap, parsed, 0 if relaxed else total),
         relaxed=relaxed,
         hits=hits,
         facets=facets,

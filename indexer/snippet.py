@@ -37,10 +37,10 @@ def _spans(text: str, needles: Sequence[Needle]) -> list[tuple[int, int, int]]:
             if w == first and tuple(hay[i : i + size]) == seq:
                 found.append((toks[i][0], toks[i + size - 1][1], n))
     found.sort()
-    # Overlapping matches (a phrase and one of its words) keep the longer, earlier one.
+    # Matches separated only by spaces become one mark: "<mark>Khủng bố</mark>", not two.
     merged: list[tuple[int, int, int]] = []
     for s, e, n in found:
-        if merged and s < merged[-1][1]:
+        if merged and (s < merged[-1][1] or not text[merged[-1][1] : s].strip(" ")):
             if e > merged[-1][1]:
                 merged[-1] = (merged[-1][0], e, merged[-1][2])
             continue

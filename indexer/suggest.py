@@ -95,8 +95,10 @@ def _surface(snap: Snapshot, words: list[list[str]]) -> str:
 
 
 def _count(snap: Snapshot, syllables: list[str]) -> int:
-    q = Q.And([Q.Term("body_syl", s) for s in syllables] or [Q.NullQuery])
-    return len(list(q.matcher(snap.searcher).all_ids())) if syllables else 0
+    """Articles holding every syllable, in any text field."""
+    fields = ("title_syl", "sapo_syl", "body_syl")
+    q = Q.And([Q.Or([Q.Term(f, s) for f in fields]) for s in syllables])
+    return sum(1 for _ in q.matcher(snap.searcher).all_ids()) if syllables else 0
 
 
 def _respell(snap: Snapshot, vocab: Vocabulary, syllables: list[str]) -> list[str]:
@@ -121,7 +123,10 @@ def _respell(snap: Snapshot, vocab: Vocabulary, syllables: list[str]) -> list[st
 
 
 def suggest(snap: Snapshot, parsed: ParsedQuery, total: int) -> dict[str, str] | None:
-    """An accent suggestion for a query typed without diacritics, or a 'did you mean'."""
+    """An accent suggestion for a query typed without diacritics, or a 'did you mean'.
+
+    total is the number of articles matching the query as typed (0 when it had to be relaxed).
+    """
     units = parsed.units()
     if not units or len(units) > 12:
         return None

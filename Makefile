@@ -1,0 +1,60 @@
+# vnnews-search: `make run` installs, indexes the default corpus and serves; `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+CORPUS ?= corpus/
+INDEX ?= var/index
+PORT ?= 8000
+JOBS ?=
+SHARED ?= ../shared
+# The map of provinces is drawn only when the boundary files are at hand; they are never committed.
+MAP ?= $(wildcard $(SHARED)/geo/vn_provinces_34.geojson)
+MAP_OLD ?= $(wildcard $(SHARED)/geo/vn_provinces_63.geojson)
+BENCH_CORPUS ?= $(SHARED)/corpus/dantri-unc.jsonl.gz
+BENCH_JSON ?=
+STAMP := $(VENV)/.installed
+
+.PHONY: install index rebuild serve run test bench eval lint clean distclean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	@touch $@
+
+# Exit status 3 means some records were skipped (listed above the summary); the index is still good.
+index: install
+	$(PY) -m indexer build $(foreach c,$(CORPUS),--corpus $(c)) --index $(INDEX) $(if $(JOBS),--jobs $(JOBS)) \
+		|| test $$? -eq 3
+
+rebuild: install
+	$(PY) -m indexer build $(foreach c,$(CORPUS),--corpus $(c)) --index $(INDEX) --rebuild $(if $(JOBS),--jobs $(JOBS)) \
+		|| test $$? -eq 3
+
+serve: install
+	VNNEWS_INDEX=$(abspath $(INDEX)) VNNEWS_MAP=$(MAP) VNNEWS_MAP_OLD=$(MAP_OLD) PORT=$(PORT) \
+		$(VENV)/bin/gunicorn -c webapp/gunicorn.conf.py "webapp:create_app()"
+
+run: install index serve
+
+test: install
+	$(VENV)/bin/pytest -q
+
+bench: install
+	$(PY) -m bench --corpus $(BENCH_CORPUS) $(if $(BENCH_JSON),--json $(BENCH_JSON))
+
+eval: install
+	$(PY) -m bench.eval --shared $(SHARED)
+
+lint: install
+	$(VENV)/bin/ruff check indexer webapp tests bench
+
+clean:
+	rm -rf var build dist *.egg-info .pytest_cache .ruff_cache .hypothesis
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV)

@@ -1,0 +1,137 @@
+"""Building: incremental updates, duplicates, pruning, atomic rebuild swap, the build lock."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from indexer import store
+from indexer.builder import build
+from indexer.errors import IndexBusy, IndexNotFound, IndexWriteError
+from indexer.facets import Snapshot
+
+
+def write_jsonl(path: Path, rows: list[dict[str, object]]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def art(ident: str, title: str, body: str = "Nội dung.") -> dict[str, object]:
+    return {"id": ident, "title": title, "body": body, "source": "test", "published": "2024-01-02"}
+
+
+def titles(index: Path) -> dict[str, str]:
+    with Snapshot.open(index) as snap:
+        return {f["id"]: f["title"] for f in snap.searcher.all_stored_fields()}
+
+
+def test_incremental_update_replaces_and_adds(tmp_path: Path) -> None:
+    index = tmp_path / "ix"
+    corpus = write_jsonl(tmp_path / "a.jsonl", [art("1", "Một"), art("2", "Hai")])
+    first = build([corpus], index, jobs=1)
+    assert (first.added, first.updated, first.total) == (2, 0, 2)
+    write_jsonl(corpus, [art("2", "Hai sửa"), art("3", "Ba")])
+    second = build([corpus], index, jobs=1)
+    assert (second.added, second.updated, second.removed, second.total) == (1, 1, 0, 3)
+    assert titles(index) == {"1": "Một", "2": "Hai sửa", "3": "Ba"}
+    assert "added 1; updated 1" in second.summary()
+
+
+def test_prune_removes_ids_gone_from_the_corpus(tmp_path: Path) -> None:
+    index = tmp_path / "ix"
+    corpus = write_jsonl(tmp_path / "a.jsonl", [art("1", "Một"), art("2", "Hai")])
+    build([corpus], index, jobs=1)
+    write_jsonl(corpus, [art("2", "Hai")])
+    report = build([corpus], index, jobs=1, prune=True)
+    assert report.removed == 1
+    assert titles(index) == {"2": "Hai"}
+
+
+def test_duplicate_ids_last_wins_and_are_counted(tmp_path: Path) -> None:
+    corpus = write_jsonl(tmp_path / "a.jsonl", [art("1", "Cũ"), art("2", "Hai"), art("1", "Mới")])
+    report = build([corpus], tmp_path / "ix", jobs=1)
+    assert report.duplicates == 1 and report.total == 2
+    assert titles(tmp_path / "ix") == {"1": "Mới", "2": "Hai"}
+
+
+def test_bad_records_are_counted_and_good_ones_indexed(tmp_path: Path) -> None:
+    corpus = tmp_path / "a.jsonl"
+    corpus.write_text(json.dumps(art("1", "Một")) + "\n{oops\n" + json.dumps(art("2", "Hai")) + "\n", encoding="utf-8")
+    report = build([corpus], tmp_path / "ix", jobs=1)
+    assert report.total == 2
+    assert report.skipped == {"invalid JSON": 1}
+    assert "skipped 1 (invalid JSON: 1)" in report.summary()
+
+
+def test_parallel_build_matches_serial(tmp_path: Path) -> None:
+    rows = [art(str(i), f"Tin số {i} về thủy điện Hòa Bình", "Khủng bố " * (i % 5)) for i in range(40)]
+    corpus = write_jsonl(tmp_path / "a.jsonl", rows)
+    build([corpus], tmp_path / "one", jobs=1)
+    build([corpus], tmp_path / "two", jobs=2)
+    assert titles(tmp_path / "one") == titles(tmp_path / "two")
+    with Snapshot.open(tmp_path / "one") as a, Snapshot.open(tmp_path / "two") as b:
+        for field in ("title", "body", "title_fold"):
+            assert list(a.searcher.lexicon(field)) == list(b.searcher.lexicon(field))
+
+
+def test_rebuild_swaps_generations_and_keeps_readers_working(tmp_path: Path) -> None:
+    index = tmp_path / "ix"
+    corpus = write_jsonl(tmp_path / "a.jsonl", [art("1", "Một")])
+    build([corpus], index, jobs=1)
+    gen1 = store.generation_of(index)
+    reader = Snapshot.open(index)  # a web worker mid-request on the old generation
+    write_jsonl(corpus, [art("9", "Chín")])
+    report = build([corpus], index, jobs=1, rebuild=True)
+    assert report.total == 1 and store.generation_of(index) != gen1
+    assert titles(index) == {"9": "Chín"}
+    assert [f["id"] for f in reader.searcher.all_stored_fields()] == ["1"]
+    reader.close()
+    assert not list(index.glob("building-*"))
+
+
+def test_failed_build_leaves_previous_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    index = tmp_path / "ix"
+    corpus = write_jsonl(tmp_path / "a.jsonl", [art("1", "Một")])
+    build([corpus], index, jobs=1)
+    gen = store.generation_of(index)
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(store, "publish", boom)
+    write_jsonl(corpus, [art("2", "Hai")])
+    with pytest.raises(KeyboardInterrupt):
+        build([corpus], index, jobs=1, rebuild=True)
+    assert store.generation_of(index) == gen
+    assert titles(index) == {"1": "Một"}
+    assert not list(index.glob("building-*"))
+
+
+def test_second_concurrent_build_gets_a_clear_error(tmp_path: Path) -> None:
+    index = tmp_path / "ix"
+    corpus = write_jsonl(tmp_path / "a.jsonl", [art("1", "Một")])
+    with store.build_lock(index):
+        with pytest.raises(IndexBusy, match="another build"):
+            build([corpus], index, jobs=1)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_read_only_index_folder(tmp_path: Path) -> None:
+    index = tmp_path / "ix"
+    corpus = write_jsonl(tmp_path / "a.jsonl", [art("1", "Một")])
+    build([corpus], index, jobs=1)
+    index.chmod(0o555)
+    try:
+        with pytest.raises(IndexWriteError):
+            build([corpus], index, jobs=1)
+    finally:
+        index.chmod(0o755)
+    assert titles(index) == {"1": "Một"}
+
+
+def test_opening_a_missing_index(tmp_path: Path) -> None:
+    with pytest.raises(IndexNotFound, match="no index"):
+        Snapshot.open(tmp_path / "nothing")
