@@ -14,8 +14,6 @@ from .text import fold, normalize
 __all__ = [
     "Span",
     "segment",
-    "prime",
-    "forget",
     "WordTokenizer",
     "SyllableTokenizer",
     "FoldFilter",
@@ -45,8 +43,6 @@ _PUNCT = set(string.punctuation)
 # paragraph would otherwise cost gigabytes.
 _MAX_SEQ = 400
 
-_primed: dict[str, list[Span]] = {}
-
 
 def _units(text: str) -> list[Span]:
     """Spans of pyvi's syllable units in text, paragraph breaks excluded."""
@@ -74,8 +70,8 @@ def _predict(sequences: list[list[str]]) -> list[list[str]]:
     return ViTokenizer.model.predict(feats)
 
 
-def _segment_uncached(text: str) -> list[Span]:
-    """Word spans of text (a word may span several syllables), computed with pyvi."""
+def segment(text: str) -> list[Span]:
+    """Word spans of already-normalised text (a word may span several syllables), from pyvi."""
     sequences: list[list[Span]] = []
     for para in re.finditer(r"[^\n]+", text):
         units = [(s + para.start(), e + para.start()) for s, e in _units(para.group(0))]
@@ -96,24 +92,6 @@ def _segment_uncached(text: str) -> list[Span]:
                 start, end = s, e
         words.append((start, end))
     return [w for w in words if _HAS_WORD.search(text, w[0], w[1])]
-
-
-def segment(text: str) -> list[Span]:
-    """Word spans of already-normalised text; uses a primed result when the builder supplied one."""
-    cached = _primed.get(text)
-    if cached is not None:
-        return cached
-    return _segment_uncached(text)
-
-
-def prime(segmentations: dict[str, list[Span]]) -> None:
-    """Hand segment() results computed elsewhere (the builder's worker processes)."""
-    _primed.update(segmentations)
-
-
-def forget() -> None:
-    """Drop primed segmentations once their document is written."""
-    _primed.clear()
 
 
 def _trim(text: str, start: int, end: int) -> Span:

@@ -18,12 +18,13 @@ from . import analysis, store
 from .article import Article, Problem
 from .errors import IndexWriteError
 from .reader import Record, records, to_article
-from .schema import TEXT_FIELDS, document, make_schema
+from .schema import analyzed_document, make_schema
 
 __all__ = ["BuildReport", "build", "prepare"]
 
 _BATCH = 64
-Prepared = tuple[Article | None, list[Problem], dict[str, list[analysis.Span]]]
+# An article (or None when skipped), its problems, and its analyzed writer arguments.
+Prepared = tuple[Article | None, list[Problem], dict[str, object]]
 
 
 @dataclass
@@ -69,7 +70,7 @@ class BuildReport:
 
 
 def prepare(record: Record) -> Prepared:
-    """Validate, enrich and segment one record: the costly part, run in worker processes."""
+    """Validate, enrich and analyze one record: the costly part, run in worker processes."""
     from . import provinces
 
     article, problems = to_article(record)
@@ -77,9 +78,7 @@ def prepare(record: Record) -> Prepared:
         return None, problems, {}
     new, old = provinces.tag(article.title, article.sapo, article.body)
     article = article.with_(provinces=tuple(new), provinces_old=tuple(old))
-    texts = {getattr(article, name) for name in TEXT_FIELDS}
-    segs = {text: analysis.segment(text) for text in texts if text}
-    return article, problems, segs
+    return article, problems, analyzed_document(article)
 
 
 def _prepare_batch(batch: list[Record]) -> list[Prepared]:
@@ -184,7 +183,7 @@ def _write(
             on_problem(problem)
 
     try:
-        for article, problems, segs in _prepared(records(corpus), jobs, read_problems):
+        for article, problems, doc in _prepared(records(corpus), jobs, read_problems):
             while read_problems:
                 note(read_problems.pop(0))
             for p in problems:
@@ -195,14 +194,10 @@ def _write(
             seen[article.id] += 1
             if seen[article.id] > 1:
                 report.duplicates += 1
-            analysis.prime(segs)
-            try:
-                if article.id in existing:
-                    writer.update_document(**document(article))
-                else:
-                    writer.add_document(**document(article))
-            finally:
-                analysis.forget()
+            if article.id in existing:
+                writer.update_document(**doc)
+            else:
+                writer.add_document(**doc)
         for p in read_problems:
             note(p)
         writer.commit()

@@ -13,7 +13,7 @@ from typing import Literal, cast
 from .errors import UnknownProvince
 from .text import fold, normalize
 
-__all__ = ["Era", "ERAS", "Province", "Gazetteer", "lookup_key"]
+__all__ = ["Era", "ERAS", "Province", "Gazetteer", "lookup_key", "slugify"]
 
 Era = Literal["old", "new"]
 ERAS: tuple[Era, ...] = ("old", "new")
@@ -131,11 +131,16 @@ class Gazetteer:
         return list(self._old_of[new.code])
 
     def resolve(self, text: str, era: Era) -> Province:
-        """The unit of `era` that text names (any case, accents, tone style, prefix, alias, slug)."""
+        """The unit of `era` text names: any case, accents, tone style, prefix, alias or slug."""
         era = _check_era(era)
         key = lookup_key(text)
         keys = self._keys[era]
-        for k in (key, _strip_prefix(key), key.replace(" ", ""), _strip_prefix(key).replace(" ", "")):
+        for k in (
+            key,
+            _strip_prefix(key),
+            key.replace(" ", ""),
+            _strip_prefix(key).replace(" ", ""),
+        ):
             if k in keys:
                 return keys[k]
         raise UnknownProvince(text, era, self.suggest(text, era))

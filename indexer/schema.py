@@ -10,13 +10,34 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from .analysis import folded_analyzer, syllable_analyzer, word_analyzer
 from .article import Article
 
-__all__ = ["TEXT_FIELDS", "VARIANTS", "make_schema", "document", "article_from_stored", "SCHEMA_VERSION"]
+__all__ = [
+    "TEXT_FIELDS",
+    "VARIANTS",
+    "Analyzed",
+    "VietText",
+    "make_schema",
+    "document",
+    "analyzed_document",
+    "article_from_stored",
+]
 
-# Bump when the schema changes in a way an old index cannot serve.
-SCHEMA_VERSION = 1
 TEXT_FIELDS = ("title", "sapo", "body")
 # Suffix of each analysed variant; the bare name holds pyvi words and the stored text.
 VARIANTS = ("", "_syl", "_fold")
+
+
+class Analyzed(tuple):  # type: ignore[type-arg]
+    """A field value already run through its field's analyzer: (bytes, freq, weight, value) rows."""
+
+
+class VietText(TEXT):
+    """TEXT that also accepts an Analyzed value, so analysis can run in another process."""
+
+    def index(self, value: Any, **kwargs: Any) -> Any:
+        """Postings of value; an Analyzed value is passed through as computed."""
+        if isinstance(value, Analyzed):
+            return iter(value)
+        return super().index(value, **kwargs)
 
 
 def make_schema() -> Schema:
@@ -26,7 +47,7 @@ def make_schema() -> Schema:
         "url": STORED(),
         "source": ID(stored=True, sortable=True),
         "category": ID(stored=True, sortable=True),
-        "author": TEXT(analyzer=syllable_analyzer(), stored=True),
+        "author": VietText(analyzer=syllable_analyzer(), stored=True),
         "published": STORED(),
         "seen": STORED(),
         "date": DATETIME(stored=True, sortable=True),
@@ -39,12 +60,13 @@ def make_schema() -> Schema:
     }
     field_boost = {"title": 3.0, "sapo": 1.5, "body": 1.0}
     for name in TEXT_FIELDS:
-        fields[name] = TEXT(analyzer=word_analyzer(), stored=True, phrase=True,
-                            field_boost=field_boost[name])
-        fields[name + "_syl"] = TEXT(analyzer=syllable_analyzer(), phrase=True,
-                                     field_boost=field_boost[name])
-        fields[name + "_fold"] = TEXT(analyzer=folded_analyzer(), phrase=True,
-                                      field_boost=field_boost[name])
+        # Words are matched as terms only (phrases go through syllables): no positions needed.
+        fields[name] = VietText(analyzer=word_analyzer(), stored=True, phrase=False,
+                                field_boost=field_boost[name])
+        fields[name + "_syl"] = VietText(analyzer=syllable_analyzer(), phrase=True,
+                                         field_boost=field_boost[name])
+        fields[name + "_fold"] = VietText(analyzer=folded_analyzer(), phrase=True,
+                                          field_boost=field_boost[name])
     return Schema(**fields)
 
 
@@ -75,6 +97,25 @@ def document(article: Article) -> dict[str, Any]:
         if text:
             for suffix in VARIANTS:
                 doc[name + suffix] = text
+    return doc
+
+
+_SCHEMA: Schema | None = None
+
+
+def analyzed_document(article: Article) -> dict[str, Any]:
+    """document(), with every text field already analyzed by its own field (the costly part)."""
+    global _SCHEMA
+    if _SCHEMA is None:
+        _SCHEMA = make_schema()
+    doc = document(article)
+    for name in list(doc):
+        field = _SCHEMA[name]
+        value = doc[name]
+        if isinstance(field, VietText) and isinstance(value, str):
+            doc[name] = Analyzed(field.index(value))
+            if field.stored:
+                doc["_stored_" + name] = value
     return doc
 
 
