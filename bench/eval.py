@@ -81,8 +81,10 @@ def main(shared: Path, index: Path, sample: int, show_misses: int) -> None:
             took = time.perf_counter() - started
             s1 = sum(1 for r in ranks if r == 1) / len(ranks)
             mrr = statistics.fmean(1 / r if r else 0.0 for r in ranks)
-            click.echo(f"{label:>20}: success@1 {s1:.3f}  MRR@10 {mrr:.3f}  "
-                       f"({len(ranks)} titles, {took / len(ranks) * 1000:.0f} ms/query)")
+            click.echo(
+                f"{label:>20}: success@1 {s1:.3f}  MRR@10 {mrr:.3f}  "
+                f"({len(ranks)} titles, {took / len(ranks) * 1000:.0f} ms/query)"
+            )
             for r, q in misses:
                 click.echo(f"    miss (rank {r}): {q}", err=True)
     sys.stdout.flush()

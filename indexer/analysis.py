@@ -161,7 +161,16 @@ class WordTokenizer(Tokenizer):
         text = normalize(value)
         spans = segment(text) if tokenize else [(0, len(text))]
         return _emit(
-            text, spans, "_", positions, chars, keeporiginal, removestops, start_pos, start_char, mode
+            text,
+            spans,
+            "_",
+            positions,
+            chars,
+            keeporiginal,
+            removestops,
+            start_pos,
+            start_char,
+            mode,
         )
 
 
@@ -193,7 +202,16 @@ class SyllableTokenizer(Tokenizer):
         else:
             spans = [(0, len(text))]
         return _emit(
-            text, spans, "", positions, chars, keeporiginal, removestops, start_pos, start_char, mode
+            text,
+            spans,
+            "",
+            positions,
+            chars,
+            keeporiginal,
+            removestops,
+            start_pos,
+            start_char,
+            mode,
         )
 
 

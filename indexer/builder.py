@@ -100,7 +100,9 @@ def _batches(items: Iterator[Record | Problem], problems: list[Problem]) -> Iter
         yield batch
 
 
-def _prepared(items: Iterator[Record | Problem], jobs: int, read_problems: list[Problem]) -> Iterator[Prepared]:
+def _prepared(
+    items: Iterator[Record | Problem], jobs: int, read_problems: list[Problem]
+) -> Iterator[Prepared]:
     batches = _batches(items, read_problems)
     if jobs <= 1:
         for batch in batches:
@@ -168,10 +170,14 @@ def _write(
         else:
             ix = whoosh_index.open_dir(str(work))
         with ix.reader() as reader:
-            existing = {term.decode("utf-8") for term in reader.lexicon("id")} if not fresh else set()
+            existing = (
+                {term.decode("utf-8") for term in reader.lexicon("id")} if not fresh else set()
+            )
         writer = ix.writer(limitmb=256)
     except OSError as err:
-        raise IndexWriteError(f"cannot write the index in {work.parent}: {err.strerror or err}") from None
+        raise IndexWriteError(
+            f"cannot write the index in {work.parent}: {err.strerror or err}"
+        ) from None
     seen: Counter[str] = Counter()
     read_problems: list[Problem] = []
     tick = _progress(None)

@@ -57,7 +57,9 @@ class Columns:
         live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
         day = np.fromiter(reader.column_reader("day"), dtype=np.int32, count=size)
         # Months since 1970-01, -1 when undated: bincount-able and cheap to turn into "YYYY-MM".
-        month = np.where(day >= 0, day.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64), -1)
+        month = np.where(
+            day >= 0, day.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64), -1
+        )
         codes = {}
         values = {}
         for fieldname in ("source", "category"):
@@ -68,7 +70,9 @@ class Columns:
                 if not text:
                     continue
                 names.append(text)
-                code[np.fromiter(reader.postings(fieldname, term).all_ids(), dtype=np.int64)] = len(names) - 1
+                code[np.fromiter(reader.postings(fieldname, term).all_ids(), dtype=np.int64)] = (
+                    len(names) - 1
+                )
             codes[fieldname], values[fieldname] = code, names
         gaz = Gazetteer.load()
         bits = {}
@@ -156,7 +160,10 @@ class Snapshot:
         for facet, era in (("province", "new"), ("province_old", "old")):
             names = [gaz.resolve(v, era).name for v in getattr(req, facet) if v.strip()]
             out[facet] = list(dict.fromkeys(names))
-        for facet, known in (("source", self.cols.sources[1:]), ("category", self.cols.categories[1:])):
+        for facet, known in (
+            ("source", self.cols.sources[1:]),
+            ("category", self.cols.categories[1:]),
+        ):
             chosen = []
             lower = {k.lower(): k for k in known}
             for v in getattr(req, facet):
@@ -171,7 +178,9 @@ class Snapshot:
             out[facet] = list(dict.fromkeys(chosen))
         return out
 
-    def filter_masks(self, req: SearchRequest, chosen: dict[str, list[str]]) -> dict[str, np.ndarray | None]:
+    def filter_masks(
+        self, req: SearchRequest, chosen: dict[str, list[str]]
+    ) -> dict[str, np.ndarray | None]:
         """One boolean mask per filtered facet (None where the facet is not filtered)."""
         cols = self.cols
         masks: dict[str, np.ndarray | None] = dict.fromkeys(FACETS)
@@ -191,7 +200,9 @@ class Snapshot:
         return masks
 
     @staticmethod
-    def combine(matched: np.ndarray, masks: dict[str, np.ndarray | None], skip: str | None = None) -> np.ndarray:
+    def combine(
+        matched: np.ndarray, masks: dict[str, np.ndarray | None], skip: str | None = None
+    ) -> np.ndarray:
         """matched AND every facet's mask (except skip's)."""
         sel = matched
         for facet, mask in masks.items():
@@ -242,7 +253,9 @@ class Snapshot:
                     y, m = divmod(base + i + 1970 * 12, 12)
                     out["date"]["months"].append({"value": f"{y:04d}-{m + 1:02d}", "count": c})
                     years[y] = years.get(y, 0) + c
-            out["date"]["years"] = [{"value": f"{y:04d}", "count": c} for y, c in sorted(years.items())]
+            out["date"]["years"] = [
+                {"value": f"{y:04d}", "count": c} for y, c in sorted(years.items())
+            ]
         return out
 
 

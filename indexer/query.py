@@ -25,7 +25,9 @@ WORD_WEIGHT, SYLLABLE_WEIGHT, FOLDED_WEIGHT, FOLDED_WEIGHT_RELAXED = 1.0, 0.6, 1
 MAX_QUERY_CHARS = 500
 MAX_UNITS = 32
 
-_TOKEN = re.compile(r'(?P<neg>-)?(?:(?P<field>[A-Za-z]+):)?(?:"(?P<phrase>[^"]*)"|(?P<word>[^\s"]+))|"')
+_TOKEN = re.compile(
+    r'(?P<neg>-)?(?:(?P<field>[A-Za-z]+):)?(?:"(?P<phrase>[^"]*)"|(?P<word>[^\s"]+))|"'
+)
 
 _word = word_analyzer()
 _syllable = syllable_analyzer()
@@ -118,7 +120,13 @@ def parse(text: str) -> ParsedQuery:
         if not clause.units:
             return
         prev = result.clauses[-1] if result.clauses else None
-        if pending_or and prev and not prev.negated and not clause.negated and prev.fields == clause.fields:
+        if (
+            pending_or
+            and prev
+            and not prev.negated
+            and not clause.negated
+            and prev.fields == clause.fields
+        ):
             prev.units.extend(clause.units)
         else:
             result.clauses.append(clause)
@@ -127,7 +135,12 @@ def parse(text: str) -> ParsedQuery:
     for m in _TOKEN.finditer(text):
         if m.group(0) == '"':
             continue  # an unbalanced quote: ignore it, keep the words
-        word, phrase, fld, neg = m.group("word"), m.group("phrase"), m.group("field"), m.group("neg")
+        word, phrase, fld, neg = (
+            m.group("word"),
+            m.group("phrase"),
+            m.group("field"),
+            m.group("neg"),
+        )
         if word == "OR" and not fld and not neg:
             if result.clauses or run:
                 flush_run()
@@ -210,7 +223,9 @@ def to_whoosh(parsed: ParsedQuery, any_word: bool = False, folded: bool = False)
         if not parsed.accented or folded:
             bonus.append(_seq("title_fold", folds, 2.0))
         core = Q.AndMaybe(core, Q.Or(bonus))
-    negatives = [unit_query(u, c.fields, False) for c in parsed.clauses if c.negated for u in c.units]
+    negatives = [
+        unit_query(u, c.fields, False) for c in parsed.clauses if c.negated for u in c.units
+    ]
     if negatives:
         core = Q.AndNot(core, Q.Or(negatives))
     return core

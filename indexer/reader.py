@@ -59,11 +59,15 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[Path, Pa
         yield from _walk(root, root, visited)
 
 
-def _walk(folder: Path, root: Path, visited: set[tuple[int, int]]) -> Iterator[tuple[Path, Path] | Problem]:
+def _walk(
+    folder: Path, root: Path, visited: set[tuple[int, int]]
+) -> Iterator[tuple[Path, Path] | Problem]:
     try:
         st = folder.stat()
     except OSError as err:
-        yield Problem(str(folder), None, f"cannot read directory: {err.strerror}", "unreadable file")
+        yield Problem(
+            str(folder), None, f"cannot read directory: {err.strerror}", "unreadable file"
+        )
         return
     key = (st.st_dev, st.st_ino)
     if key in visited:
@@ -73,7 +77,9 @@ def _walk(folder: Path, root: Path, visited: set[tuple[int, int]]) -> Iterator[t
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError as err:
-        yield Problem(str(folder), None, f"cannot read directory: {err.strerror}", "unreadable file")
+        yield Problem(
+            str(folder), None, f"cannot read directory: {err.strerror}", "unreadable file"
+        )
         return
     for entry in entries:
         path = Path(entry.path)
@@ -127,7 +133,9 @@ def _jsonl_records(path: Path) -> Iterator[Record | Problem]:
             try:
                 data = json.loads(line)
             except json.JSONDecodeError as err:
-                yield Problem(shown, lineno, f"invalid JSON: {err.msg} at column {err.colno}", "invalid JSON")
+                yield Problem(
+                    shown, lineno, f"invalid JSON: {err.msg} at column {err.colno}", "invalid JSON"
+                )
                 continue
             if not isinstance(data, dict):
                 kind = type(data).__name__
@@ -208,14 +216,28 @@ def to_article(record: Record) -> tuple[Article | None, list[Problem]]:
         except legacy.LegacyEncodingError as err:
             return bad(f"field {key!r}: {err}", "legacy encoding")
         if fixed != raw:
-            problems.append(Problem(path, line, f"field {key!r} converted from a legacy encoding",
-                                    "legacy encoding", skipped=False))
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    f"field {key!r} converted from a legacy encoding",
+                    "legacy encoding",
+                    skipped=False,
+                )
+            )
         texts[key] = tidy(fixed)
     if len(texts["body"]) > MAX_TEXT_CHARS:
         cut = texts["body"].rfind("\n", 0, MAX_TEXT_CHARS)
         texts["body"] = texts["body"][: cut if cut > 0 else MAX_TEXT_CHARS]
-        problems.append(Problem(path, line, f"body truncated to {len(texts['body']):,} characters",
-                                "truncated", skipped=False))
+        problems.append(
+            Problem(
+                path,
+                line,
+                f"body truncated to {len(texts['body']):,} characters",
+                "truncated",
+                skipped=False,
+            )
+        )
     if not (texts["title"] or texts["sapo"] or texts["body"]):
         return bad("no text (title, sapo and body all empty)", "no text")
     published = (data.get("published") or "").strip() or None
@@ -227,7 +249,9 @@ def to_article(record: Record) -> tuple[Article | None, list[Problem]]:
             dates.parse_seen(seen)
     except dates.BadDate as err:
         return bad(f"unparseable date: {err}", "bad date")
-    resolved, date_source = dates.resolve_date(published, seen, texts["title"], texts["sapo"], texts["body"])
+    resolved, date_source = dates.resolve_date(
+        published, seen, texts["title"], texts["sapo"], texts["body"]
+    )
     article = Article(
         id=ident,
         title=texts["title"],

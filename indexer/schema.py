@@ -61,12 +61,15 @@ def make_schema() -> Schema:
     field_boost = {"title": 3.0, "sapo": 1.5, "body": 1.0}
     for name in TEXT_FIELDS:
         # Words are matched as terms only (phrases go through syllables): no positions needed.
-        fields[name] = VietText(analyzer=word_analyzer(), stored=True, phrase=False,
-                                field_boost=field_boost[name])
-        fields[name + "_syl"] = VietText(analyzer=syllable_analyzer(), phrase=True,
-                                         field_boost=field_boost[name])
-        fields[name + "_fold"] = VietText(analyzer=folded_analyzer(), phrase=True,
-                                          field_boost=field_boost[name])
+        fields[name] = VietText(
+            analyzer=word_analyzer(), stored=True, phrase=False, field_boost=field_boost[name]
+        )
+        fields[name + "_syl"] = VietText(
+            analyzer=syllable_analyzer(), phrase=True, field_boost=field_boost[name]
+        )
+        fields[name + "_fold"] = VietText(
+            analyzer=folded_analyzer(), phrase=True, field_boost=field_boost[name]
+        )
     return Schema(**fields)
 
 

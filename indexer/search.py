@@ -124,7 +124,9 @@ def _needles(parsed: ParsedQuery, folded: bool) -> list[Needle]:
     return out
 
 
-def _hit(snap: Snapshot, docnum: int, needles: list[Needle], score: float | None, snippets: bool) -> Hit:
+def _hit(
+    snap: Snapshot, docnum: int, needles: list[Needle], score: float | None, snippets: bool
+) -> Hit:
     art = article_from_stored(snap.searcher.stored_fields(docnum))
     title = art.title or _lead(art.sapo or art.body)
     text = " ".join(p for p in (art.sapo, art.body) if p) or art.title
@@ -153,7 +155,9 @@ def _lead(text: str, limit: int = 120) -> str:
     return first[: cut if cut > 0 else limit] + "…"
 
 
-def _ranked(snap: Snapshot, q: Q.Query, sel: np.ndarray, total: int, limit: int, whole: bool) -> list[tuple[int, float]]:
+def _ranked(
+    snap: Snapshot, q: Q.Query, sel: np.ndarray, total: int, limit: int, whole: bool
+) -> list[tuple[int, float]]:
     """Top documents by BM25F among the selected ones."""
     if total == 0:
         return []  # Whoosh would take an empty filter for no filter at all
@@ -202,12 +206,16 @@ def search(snap: Snapshot, req: SearchRequest) -> SearchResult:
     sort = "newest" if browse and req.sort == "relevance" else req.sort
     if sort == "relevance":
         ranked: list[tuple[int, float | None]] = list(
-            _ranked(snap, wq, sel, total, limit, whole=not any(m is not None for m in masks.values()))
+            _ranked(
+                snap, wq, sel, total, limit, whole=not any(m is not None for m in masks.values())
+            )
         )
     else:
         ranked = list(_by_date(snap, sel, limit, newest=sort == "newest"))
     needles = _needles(parsed, folded)
-    hits = [_hit(snap, d, needles, s, req.snippets) for d, s in ranked[limit - req.per_page : limit]]
+    hits = [
+        _hit(snap, d, needles, s, req.snippets) for d, s in ranked[limit - req.per_page : limit]
+    ]
     facets = snap.facet_counts(matched, masks, chosen) if req.facets else {}
     return SearchResult(
         query=req.q,
@@ -253,6 +261,9 @@ def similar(snap: Snapshot, article_id: str, limit: int = 5) -> list[Hit]:
     terms = snap.searcher.key_terms_from_text("body", text[:20_000], numterms=12)
     if not terms:
         return []
-    q = Q.Or([Q.Term("body", t, boost=w) for t, w in terms] + [Q.Term("title", t, boost=w) for t, w in terms])
+    q = Q.Or(
+        [Q.Term("body", t, boost=w) for t, w in terms]
+        + [Q.Term("title", t, boost=w) for t, w in terms]
+    )
     results = snap.searcher.search(q, limit=limit + 1, mask={docnum}, terms=False)
     return [_hit(snap, h.docnum, [], h.score, True) for h in results][:limit]

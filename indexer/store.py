@@ -27,7 +27,6 @@ from .errors import IndexBusy, IndexNotFound, IndexWriteError
 __all__ = ["current_dir", "open_index", "build_lock", "new_generation", "publish", "generation_of"]
 
 _GEN = re.compile(r"^gen-(\d{6})$")
-_KEEP_OLD = 1
 
 
 def current_dir(index: Path) -> Path:
@@ -36,7 +35,9 @@ def current_dir(index: Path) -> Path:
     try:
         target = os.readlink(link)
     except FileNotFoundError:
-        raise IndexNotFound(f"no index at {index} (build one with: python -m indexer build)") from None
+        raise IndexNotFound(
+            f"no index at {index} (build one with: python -m indexer build)"
+        ) from None
     except OSError as err:
         raise IndexNotFound(f"cannot read index at {index}: {err.strerror}") from None
     return index / target
@@ -67,7 +68,9 @@ def build_lock(index: Path) -> Iterator[None]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise IndexBusy(f"another build is running on {index}; try again when it ends") from None
+            raise IndexBusy(
+                f"another build is running on {index}; try again when it ends"
+            ) from None
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())
         yield
@@ -101,7 +104,9 @@ def new_generation(index: Path, copy_current: bool) -> Path:
 def _write_error(index: Path, err: OSError) -> IndexWriteError:
     if err.errno == errno.ENOSPC:
         return IndexWriteError(f"disk full while writing {index}; the previous index is untouched")
-    return IndexWriteError(f"cannot write to {index}: {err.strerror or err}; the previous index is untouched")
+    return IndexWriteError(
+        f"cannot write to {index}: {err.strerror or err}; the previous index is untouched"
+    )
 
 
 def _fsync_tree(folder: Path) -> None:
@@ -120,6 +125,8 @@ def publish(index: Path, work: Path) -> Path:
     gens = _generations(index)
     number = int(_GEN.match(gens[-1].name).group(1)) + 1 if gens else 1  # type: ignore[union-attr]
     final = index / f"gen-{number:06d}"
+    link = index / "current"
+    previous = os.readlink(link) if link.is_symlink() else None
     try:
         _fsync_tree(work)
         os.rename(work, final)
@@ -127,7 +134,7 @@ def publish(index: Path, work: Path) -> Path:
         if tmp_link.is_symlink():
             tmp_link.unlink()
         os.symlink(final.name, tmp_link)
-        os.replace(tmp_link, index / "current")
+        os.replace(tmp_link, link)
         dfd = os.open(index, os.O_RDONLY)
         try:
             os.fsync(dfd)
@@ -135,7 +142,9 @@ def publish(index: Path, work: Path) -> Path:
             os.close(dfd)
     except OSError as err:
         raise _write_error(index, err) from None
-    # Readers that opened the previous generation may still be reading it: keep one.
-    for old in _generations(index)[: -(1 + _KEEP_OLD)]:
-        shutil.rmtree(old, ignore_errors=True)
+    # Readers that opened the previous generation may still be reading it: keep that one only
+    # (older ones, and any left by a build killed between rename and swap, go).
+    for old in _generations(index):
+        if old.name not in (final.name, previous):
+            shutil.rmtree(old, ignore_errors=True)
     return final

@@ -81,12 +81,20 @@ def _surface(snap: Snapshot, words: list[list[str]]) -> str:
     """The words as articles write them, capitals included ('bắc ninh' → 'Bắc Ninh')."""
     out = []
     for syllables in words:
-        q = Q.Or([Q.Phrase(f, syllables) if len(syllables) > 1 else Q.Term(f, syllables[0])
-                  for f in ("title_syl", "sapo_syl")])
-        pattern = re.compile(r"\b" + r"\s+".join(re.escape(s) for s in syllables) + r"\b", re.IGNORECASE)
+        q = Q.Or(
+            [
+                Q.Phrase(f, syllables) if len(syllables) > 1 else Q.Term(f, syllables[0])
+                for f in ("title_syl", "sapo_syl")
+            ]
+        )
+        pattern = re.compile(
+            r"\b" + r"\s+".join(re.escape(s) for s in syllables) + r"\b", re.IGNORECASE
+        )
         found = " ".join(syllables)
         for hit in snap.searcher.search(q, limit=3, terms=False):
-            m = pattern.search(hit.get("title", "") or "") or pattern.search(hit.get("sapo", "") or "")
+            m = pattern.search(hit.get("title", "") or "") or pattern.search(
+                hit.get("sapo", "") or ""
+            )
             if m:
                 found = " ".join(m.group(0).split())
                 break
@@ -113,7 +121,10 @@ def _respell(snap: Snapshot, vocab: Vocabulary, syllables: list[str]) -> list[st
             out.append(best[0])
             continue
         if df == 0 and len(syl) > 1:
-            near = [(reader.doc_frequency("body_syl", t), t) for t in reader.terms_within("body_syl", syl, 1)]
+            near = [
+                (reader.doc_frequency("body_syl", t), t)
+                for t in reader.terms_within("body_syl", syl, 1)
+            ]
             near = [n for n in near if n[0] >= _MIN_DF]
             if near:
                 out.append(max(near)[1])

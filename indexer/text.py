@@ -13,12 +13,39 @@ _TONES = {"\u0301", "\u0300", "\u0309", "\u0303", "\u0323"}
 _MODIFIED = set("âăêôơư")
 _VOWELS = set("aăâeêioôơuưy")
 _ONSETS = (
-    "ngh", "ch", "gh", "kh", "ng", "nh", "ph", "th", "tr", "qu", "gi",
-    "b", "c", "d", "đ", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x",
+    "ngh",
+    "ch",
+    "gh",
+    "kh",
+    "ng",
+    "nh",
+    "ph",
+    "th",
+    "tr",
+    "qu",
+    "gi",
+    "b",
+    "c",
+    "d",
+    "đ",
+    "g",
+    "h",
+    "k",
+    "l",
+    "m",
+    "n",
+    "p",
+    "r",
+    "s",
+    "t",
+    "v",
+    "x",
 )
 # Invisible or exotic spacing that real feeds carry; newlines and tabs are kept as structure.
 _ODD_SPACE = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
-_INVISIBLE = re.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]")
+_INVISIBLE = re.compile(
+    r"[\u00ad\u200b-\u200d\u2060\ufeff\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]"
+)
 
 
 def _split_tone(ch: str) -> tuple[str, str]:
@@ -93,9 +120,7 @@ _TONED = _toned_chars()
 _ANY_VOWEL = "aăâeêioôơuưyAĂÂEÊIOÔƠUƯY" + _TONED
 # Only a syllable with a toned vowel next to another vowel can have its mark misplaced; matching
 # just those keeps the Python callback off the vast majority of the text.
-_CANDIDATE = re.compile(
-    rf"[^\W\d_]*(?:[{_TONED}][{_ANY_VOWEL}]|[{_ANY_VOWEL}][{_TONED}])[^\W\d_]*"
-)
+_CANDIDATE = re.compile(rf"[^\W\d_]*(?:[{_TONED}][{_ANY_VOWEL}]|[{_ANY_VOWEL}][{_TONED}])[^\W\d_]*")
 
 
 def _retone_match(match: re.Match[str]) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -37,3 +38,46 @@ def snapshot(search_index: Path):  # type: ignore[no-untyped-def]
 
     with Snapshot.open(search_index) as snap:
         yield snap
+
+
+# --- web application (tests/test_webapp.py, tests/test_api.py, tests/test_browser.py) --------
+
+if TYPE_CHECKING:
+    from flask import Flask
+    from flask.testing import FlaskClient
+
+WEB_ARTICLES = DATA / "articles.jsonl"
+MAP_34 = SHARED / "geo" / "vn_provinces_34.geojson"
+MAP_63 = SHARED / "geo" / "vn_provinces_63.geojson"
+
+
+@pytest.fixture(scope="session")
+def web_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An index of tests/data/articles.jsonl: 30 short articles written for the web tests."""
+    from indexer.builder import build
+
+    index = tmp_path_factory.mktemp("web-index")
+    report = build([WEB_ARTICLES], index, jobs=1)
+    assert report.indexed == 30, report.summary()
+    return index
+
+
+@pytest.fixture(scope="session")
+def web_app(web_index: Path) -> Flask:
+    """The Flask app on web_index, with both maps when ../shared is present (else no map)."""
+    from webapp import create_app
+
+    return create_app(
+        {
+            "TESTING": True,
+            "INDEX": str(web_index),
+            "MAP": str(MAP_34) if MAP_34.exists() else None,
+            "MAP_OLD": str(MAP_63) if MAP_63.exists() else None,
+        }
+    )
+
+
+@pytest.fixture()
+def client(web_app: Flask) -> FlaskClient:
+    """A test client of web_app."""
+    return web_app.test_client()

@@ -33,7 +33,14 @@ def test_cased_text_is_segmented_before_lowercasing() -> None:
 
 def test_syllables_and_folded() -> None:
     assert texts(syllable_analyzer(), "Khủng bố Bắc Ninh") == ["khủng", "bố", "bắc", "ninh"]
-    assert texts(folded_analyzer(), "Khủng bố Bắc Ninh, Đà Nẵng") == ["khung", "bo", "bac", "ninh", "da", "nang"]
+    assert texts(folded_analyzer(), "Khủng bố Bắc Ninh, Đà Nẵng") == [
+        "khung",
+        "bo",
+        "bac",
+        "ninh",
+        "da",
+        "nang",
+    ]
 
 
 def test_nfc_and_nfd_give_the_same_tokens() -> None:
@@ -44,13 +51,20 @@ def test_nfc_and_nfd_give_the_same_tokens() -> None:
 
 def test_both_tone_styles_give_the_same_tokens() -> None:
     for make in (word_analyzer, syllable_analyzer, folded_analyzer):
-        assert texts(make(), "Thuỷ điện Hoà Bình xả lũ, ma tuý") == texts(make(), "Thủy điện Hòa Bình xả lũ, ma túy")
+        assert texts(make(), "Thuỷ điện Hoà Bình xả lũ, ma tuý") == texts(
+            make(), "Thủy điện Hòa Bình xả lũ, ma túy"
+        )
 
 
 def test_offsets_map_back_to_the_text() -> None:
-    text = normalize("Ngày 7/6, đoàn kiểm tra công tác PCKB tại TP.HCM và tỉnh Bắc Ninh (2.500.000 đồng).")
+    text = normalize(
+        "Ngày 7/6, đoàn kiểm tra công tác PCKB tại TP.HCM và tỉnh Bắc Ninh (2.500.000 đồng)."
+    )
     for make in (word_analyzer, syllable_analyzer):
-        toks = [(t.text, t.startchar, t.endchar, t.pos) for t in make()(text, positions=True, chars=True)]
+        toks = [
+            (t.text, t.startchar, t.endchar, t.pos)
+            for t in make()(text, positions=True, chars=True)
+        ]
         assert [p for *_, p in toks] == list(range(len(toks)))
         for word, start, end, _ in toks:
             assert text[start:end].lower().replace(" ", "_") == word
@@ -60,7 +74,9 @@ def test_offsets_map_back_to_the_text() -> None:
 
 
 def test_start_char_and_pos_offsets_are_applied() -> None:
-    toks = list(word_analyzer()("khủng bố", positions=True, chars=True, start_pos=10, start_char=100))
+    toks = list(
+        word_analyzer()("khủng bố", positions=True, chars=True, start_pos=10, start_char=100)
+    )
     assert (toks[0].pos, toks[0].startchar, toks[0].endchar) == (10, 100, 108)
 
 

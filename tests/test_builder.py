@@ -15,7 +15,9 @@ from indexer.facets import Snapshot
 
 
 def write_jsonl(path: Path, rows: list[dict[str, object]]) -> Path:
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    path.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+    )
     return path
 
 
@@ -59,7 +61,10 @@ def test_duplicate_ids_last_wins_and_are_counted(tmp_path: Path) -> None:
 
 def test_bad_records_are_counted_and_good_ones_indexed(tmp_path: Path) -> None:
     corpus = tmp_path / "a.jsonl"
-    corpus.write_text(json.dumps(art("1", "Một")) + "\n{oops\n" + json.dumps(art("2", "Hai")) + "\n", encoding="utf-8")
+    corpus.write_text(
+        json.dumps(art("1", "Một")) + "\n{oops\n" + json.dumps(art("2", "Hai")) + "\n",
+        encoding="utf-8",
+    )
     report = build([corpus], tmp_path / "ix", jobs=1)
     assert report.total == 2
     assert report.skipped == {"invalid JSON": 1}
@@ -67,7 +72,9 @@ def test_bad_records_are_counted_and_good_ones_indexed(tmp_path: Path) -> None:
 
 
 def test_parallel_build_matches_serial(tmp_path: Path) -> None:
-    rows = [art(str(i), f"Tin số {i} về thủy điện Hòa Bình", "Khủng bố " * (i % 5)) for i in range(40)]
+    rows = [
+        art(str(i), f"Tin số {i} về thủy điện Hòa Bình", "Khủng bố " * (i % 5)) for i in range(40)
+    ]
     corpus = write_jsonl(tmp_path / "a.jsonl", rows)
     build([corpus], tmp_path / "one", jobs=1)
     build([corpus], tmp_path / "two", jobs=2)
@@ -92,7 +99,9 @@ def test_rebuild_swaps_generations_and_keeps_readers_working(tmp_path: Path) -> 
     assert not list(index.glob("building-*"))
 
 
-def test_failed_build_leaves_previous_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_build_leaves_previous_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     index = tmp_path / "ix"
     corpus = write_jsonl(tmp_path / "a.jsonl", [art("1", "Một")])
     build([corpus], index, jobs=1)

@@ -17,8 +17,13 @@ def ids(snap: Snapshot, q: str, **kw: object) -> list[str]:
 
 
 def test_seed_first_for_the_users_query_in_every_form(snapshot: Snapshot) -> None:
-    for q in ("khủng bố Bắc Ninh", "khung bo bac ninh", unicodedata.normalize("NFD", "khủng bố Bắc Ninh"),
-              "KHỦNG BỐ BẮC NINH", "khủng bố Bắc Ninh"):
+    for q in (
+        "khủng bố Bắc Ninh",
+        "khung bo bac ninh",
+        unicodedata.normalize("NFD", "khủng bố Bắc Ninh"),
+        "KHỦNG BỐ BẮC NINH",
+        "khủng bố Bắc Ninh",
+    ):
         assert ids(snapshot, q)[0] in ("seed-bac-ninh-pckb", "s-khungbo"), q
     # Both Bắc Ninh articles come before the one about terrorism elsewhere.
     assert set(ids(snapshot, "khủng bố Bắc Ninh")[:2]) == {"seed-bac-ninh-pckb", "s-khungbo"}
@@ -66,7 +71,9 @@ def test_phrase_exclusion_or_and_fields(snapshot: Snapshot) -> None:
     assert "s-bongda" in ids(snapshot, "Hà Nội")
 
 
-@pytest.mark.parametrize("q", ['"thủy điện', "OR", "thủy OR", ":", "title:", "*", "a*", "((((", "-", '""', "-" * 50])
+@pytest.mark.parametrize(
+    "q", ['"thủy điện', "OR", "thủy OR", ":", "title:", "*", "a*", "((((", "-", '""', "-" * 50]
+)
 def test_malformed_queries_never_fail(snapshot: Snapshot, q: str) -> None:
     res = search(snapshot, SearchRequest(q=q))
     assert res.total >= 0
@@ -117,7 +124,9 @@ def test_exact_total(snapshot: Snapshot) -> None:
 
 
 def test_date_filter_and_empty_filter_total(snapshot: Snapshot) -> None:
-    res = search(snapshot, SearchRequest(q="", date_from=date(2024, 6, 1), date_to=date(2024, 6, 30)))
+    res = search(
+        snapshot, SearchRequest(q="", date_from=date(2024, 6, 1), date_to=date(2024, 6, 30))
+    )
     assert {h.id for h in res.hits} == {"s-mua-rain", "s-mua-buy"}
     # A filter matching nothing must give 0, not the unfiltered total (a Whoosh pitfall).
     none = search(snapshot, SearchRequest(q="thủy điện", date_from=date(2030, 1, 1)))

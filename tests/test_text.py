@@ -26,7 +26,21 @@ def test_old_tone_style_becomes_modern(old: str, new: str) -> None:
 
 @pytest.mark.parametrize(
     "word",
-    ["hoàng", "toán", "quý", "giữa", "gìn", "người", "ngoài", "tuổi", "khuỷu", "thuở", "Nguyễn", "café", "Müller"],
+    [
+        "hoàng",
+        "toán",
+        "quý",
+        "giữa",
+        "gìn",
+        "người",
+        "ngoài",
+        "tuổi",
+        "khuỷu",
+        "thuở",
+        "Nguyễn",
+        "café",
+        "Müller",
+    ],
 )
 def test_correct_or_foreign_words_are_left_alone(word: str) -> None:
     assert canonical_tones(word) == word

@@ -1,0 +1,95 @@
+"""The command line: build, stats and search, their messages and exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from indexer.cli import main
+
+from .conftest import DATA, SEED, need_shared
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_build_stats_search_roundtrip(tmp_path: Path) -> None:
+    index = str(tmp_path / "ix")
+    code, out, _ = run(
+        "build",
+        "--corpus",
+        str(DATA / "search.jsonl"),
+        "--corpus",
+        str(SEED),
+        "--index",
+        index,
+        "--jobs",
+        "1",
+    )
+    assert code == 0, out
+    assert out.startswith("indexed 13; added 13; updated 0; skipped 0;")
+    code, out, _ = run("stats", "--index", index, "--json")
+    info = json.loads(out)
+    assert info["articles"] == 13
+    assert info["sources"]["tuoitre.vn"] == 3
+    assert info["date_sources"] == {"published": 10, "none": 3}
+    code, out, _ = run("search", "--index", index, "--province", "bac ninh", "--json", "")
+    doc = json.loads(out)
+    assert "seed-bac-ninh-pckb" in [h["id"] for h in doc["hits"]]
+    assert set(doc) >= {
+        "query",
+        "total",
+        "page",
+        "per_page",
+        "took_ms",
+        "suggestion",
+        "relaxed",
+        "hits",
+        "facets",
+    }
+    code, out, _ = run("search", "--index", index, "khủng bố Bắc Ninh")
+    assert code == 0 and "Ban chỉ đạo phòng, chống khủng bố" in out
+
+
+def test_skipped_records_give_exit_status_3(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "1", "title": "Một"}\n{broken\n', encoding="utf-8")
+    code, out, err = run(
+        "build", "--corpus", str(bad), "--index", str(tmp_path / "ix"), "--jobs", "1"
+    )
+    assert code == 3
+    assert f"warning: {bad}:2: skipped: invalid JSON" in err
+    assert "skipped 1 (invalid JSON: 1)" in out
+
+
+def test_errors_are_messages_not_tracebacks(tmp_path: Path) -> None:
+    code, _, err = run("search", "--index", str(tmp_path / "none"), "x")
+    assert code == 1 and "no index at" in err and "Traceback" not in err
+    index = str(tmp_path / "ix")
+    run("build", "--corpus", str(SEED), "--index", index, "--jobs", "1")
+    code, _, err = run("search", "--index", index, "--province", "Bắc Nimh", "x")
+    assert code == 1 and "--province: unknown province 'Bắc Nimh'" in err and "Bắc Ninh" in err
+    code, _, err = run("search", "--index", index, "--from", "2021-13-01", "x")
+    assert code == 1 and "--from:" in err
+
+
+def test_help_has_examples() -> None:
+    for command in ("build", "search", "stats"):
+        code, out, _ = run(command, "--help")
+        assert code == 0 and "Example: python -m indexer " + command in out
+
+
+@pytest.mark.slow
+def test_dantri_corpus_indexes_2653_articles(tmp_path: Path) -> None:
+    corpus = need_shared("corpus", "dantri-unc.jsonl.gz")
+    index = str(tmp_path / "ix")
+    code, out, _ = run("build", "--corpus", str(corpus), "--index", index)
+    assert code in (0, 3), out
+    info = json.loads(run("stats", "--index", index, "--json")[1])
+    assert info["articles"] == 2653
+    assert info["sources"] == {"dantri.com.vn": 2653}
