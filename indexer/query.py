@@ -83,7 +83,8 @@ class ParsedQuery:
 
 def _units_of(text: str, phrase: bool) -> list[Unit]:
     """Segment a run of text into units (a quoted phrase becomes a single unit)."""
-    text = normalize(text)
+    # pyvi joins syllables with "_": a user copying that form means the spaced words.
+    text = normalize(text).replace("_", " ")
     if phrase:
         syls = tuple(t.text for t in _syllable(text))
         if not syls:
@@ -102,8 +103,7 @@ def _units_of(text: str, phrase: bool) -> list[Unit]:
 
 def parse(text: str) -> ParsedQuery:
     """Parse a query; anything malformed (stray quote, lone OR, odd prefix) is taken as plain words."""
-    # pyvi joins syllables with "_": a user copying that form means the spaced words.
-    text = normalize(text or "")[:MAX_QUERY_CHARS].replace("_", " ").strip()
+    text = normalize(text or "")[:MAX_QUERY_CHARS].strip()
     result = ParsedQuery(text=text)
     pending_or = False
     run: list[str] = []
