@@ -21,6 +21,7 @@ __all__ = ["Unit", "Clause", "ParsedQuery", "parse", "to_whoosh", "FIELDS"]
 # Field prefixes a user may type; author is searched only when asked for.
 FIELDS = {"title": ("title",), "sapo": ("sapo",), "body": ("body",), "author": ("author",)}
 WORD_WEIGHT, SYLLABLE_WEIGHT, FOLDED_WEIGHT, FOLDED_WEIGHT_RELAXED = 1.0, 0.6, 1.0, 0.2
+FIELD_WEIGHTS = {"title": 3.0, "sapo": 1.5, "body": 1.0, "author": 1.0}
 # Longest accepted query text; the rest is ignored so one request's work stays bounded.
 MAX_QUERY_CHARS = 500
 MAX_UNITS = 32
@@ -191,14 +192,15 @@ def unit_query(unit: Unit, fields: tuple[str, ...], folded: bool) -> Q.Query:
     alts: list[Q.Query] = []
     fold_boost = FOLDED_WEIGHT if not unit.accented else FOLDED_WEIGHT_RELAXED
     for f in fields:
+        w = FIELD_WEIGHTS[f]
         if f == "author":
-            alts.append(_seq("author", unit.syllables, SYLLABLE_WEIGHT))
+            alts.append(_seq("author", unit.syllables, w * SYLLABLE_WEIGHT))
             continue
         if not unit.phrase:
-            alts.append(Q.Term(f, unit.word, boost=WORD_WEIGHT))
-        alts.append(_seq(f + "_syl", unit.syllables, SYLLABLE_WEIGHT))
+            alts.append(Q.Term(f, unit.word, boost=w * WORD_WEIGHT))
+        alts.append(_seq(f + "_syl", unit.syllables, w * SYLLABLE_WEIGHT))
         if folded or not unit.accented:
-            alts.append(_seq(f + "_fold", unit.folded, fold_boost))
+            alts.append(_seq(f + "_fold", unit.folded, w * fold_boost))
     return Q.Or(alts)
 
 
@@ -219,9 +221,9 @@ def to_whoosh(parsed: ParsedQuery, any_word: bool = False, folded: bool = False)
     if len(units) > 1 and positives:
         syls = tuple(s for u in units for s in u.syllables)
         folds = tuple(s for u in units for s in u.folded)
-        bonus: list[Q.Query] = [_seq("title_syl", syls, 2.0)]
+        bonus: list[Q.Query] = [_seq("title_syl", syls, 2.0 * FIELD_WEIGHTS["title"])]
         if not parsed.accented or folded:
-            bonus.append(_seq("title_fold", folds, 2.0))
+            bonus.append(_seq("title_fold", folds, 2.0 * FIELD_WEIGHTS["title"]))
         core = Q.AndMaybe(core, Q.Or(bonus))
     negatives = [
         unit_query(u, c.fields, False) for c in parsed.clauses if c.negated for u in c.units

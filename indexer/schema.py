@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from datetime import date, datetime, time
 from typing import Any
 
@@ -58,18 +59,13 @@ def make_schema() -> Schema:
         "provinces_old": KEYWORD(stored=True, commas=True, scorable=False, lowercase=False),
         "origin": STORED(),
     }
-    field_boost = {"title": 3.0, "sapo": 1.5, "body": 1.0}
     for name in TEXT_FIELDS:
         # Words are matched as terms only (phrases go through syllables): no positions needed.
-        fields[name] = VietText(
-            analyzer=word_analyzer(), stored=True, phrase=False, field_boost=field_boost[name]
-        )
-        fields[name + "_syl"] = VietText(
-            analyzer=syllable_analyzer(), phrase=True, field_boost=field_boost[name]
-        )
-        fields[name + "_fold"] = VietText(
-            analyzer=folded_analyzer(), phrase=True, field_boost=field_boost[name]
-        )
+        # Field weights are applied at query time (query.FIELD_WEIGHTS): index-time boosts would
+        # make Whoosh store a float weight with every posting.
+        fields[name] = VietText(analyzer=word_analyzer(), stored=True, phrase=False)
+        fields[name + "_syl"] = VietText(analyzer=syllable_analyzer(), phrase=True)
+        fields[name + "_fold"] = VietText(analyzer=folded_analyzer(), phrase=True)
     return Schema(**fields)
 
 
@@ -100,6 +96,9 @@ def document(article: Article) -> dict[str, Any]:
         if text:
             for suffix in VARIANTS:
                 doc[name + suffix] = text
+    if article.body:
+        # Bodies are most of the stored bytes; zlib shrinks Vietnamese text about threefold.
+        doc["_stored_body"] = zlib.compress(article.body.encode("utf-8"), 6)
     return doc
 
 
@@ -112,14 +111,19 @@ def analyzed_document(article: Article) -> dict[str, Any]:
     if _SCHEMA is None:
         _SCHEMA = make_schema()
     doc = document(article)
-    for name in list(doc):
+    for name in [n for n in doc if not n.startswith("_")]:
         field = _SCHEMA[name]
         value = doc[name]
         if isinstance(field, VietText) and isinstance(value, str):
             doc[name] = Analyzed(field.index(value))
             if field.stored:
-                doc["_stored_" + name] = value
+                doc.setdefault("_stored_" + name, value)
     return doc
+
+
+def _text(value: str | bytes) -> str:
+    """A stored text field, compressed or not."""
+    return zlib.decompress(value).decode("utf-8") if isinstance(value, bytes) else value
 
 
 def article_from_stored(stored: dict[str, Any]) -> Article:
@@ -129,7 +133,7 @@ def article_from_stored(stored: dict[str, Any]) -> Article:
         id=stored["id"],
         title=stored.get("title", ""),
         sapo=stored.get("sapo", ""),
-        body=stored.get("body", ""),
+        body=_text(stored.get("body", "")),
         url=stored.get("url"),
         source=stored.get("source") or None,
         category=stored.get("category") or None,

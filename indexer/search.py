@@ -105,14 +105,33 @@ def _validate(req: SearchRequest) -> None:
         raise BadRequest("from", f"from ({req.date_from}) is after to ({req.date_to})")
 
 
-def _matched(snap: Snapshot, q: Q.Query) -> np.ndarray:
-    """Boolean mask of live documents matching q."""
+@dataclass
+class _Matches:
+    """Documents matching a query: a mask over document numbers, and BM25F scores when asked."""
+
+    mask: np.ndarray
+    scores: np.ndarray | None
+
+
+def _match(snap: Snapshot, q: Q.Query, scored: bool) -> _Matches:
+    """One pass over the query's matchers: every match for the exact total, with its score."""
     mask = np.zeros(snap.size, dtype=bool)
-    matcher = q.matcher(snap.searcher)
-    ids = np.fromiter(matcher.all_ids(), dtype=np.int64)
-    if ids.size:
-        mask[ids] = True
-    return mask & snap.live
+    scores = np.zeros(snap.size, dtype=np.float32) if scored else None
+    for sub, offset in snap.searcher.leaf_searchers():
+        matcher = q.matcher(sub, sub.context() if scored else sub.boolean_context())
+        if scores is None:
+            ids = np.fromiter(matcher.all_ids(), dtype=np.int64)
+        else:
+            found: list[int] = []
+            values: list[float] = []
+            while matcher.is_active():
+                found.append(matcher.id())
+                values.append(matcher.score())
+                matcher.next()
+            ids = np.asarray(found, dtype=np.int64)
+            scores[ids + offset] = values
+        mask[ids + offset] = True
+    return _Matches(mask & snap.live, scores)
 
 
 def _needles(parsed: ParsedQuery, folded: bool) -> list[Needle]:
@@ -155,15 +174,14 @@ def _lead(text: str, limit: int = 120) -> str:
     return first[: cut if cut > 0 else limit] + "…"
 
 
-def _ranked(
-    snap: Snapshot, q: Q.Query, sel: np.ndarray, total: int, limit: int, whole: bool
-) -> list[tuple[int, float]]:
-    """Top documents by BM25F among the selected ones."""
-    if total == 0:
-        return []  # Whoosh would take an empty filter for no filter at all
-    allowed = None if whole else set(np.flatnonzero(sel).tolist())
-    results = snap.searcher.search(q, limit=limit, filter=allowed, scored=True, terms=False)
-    return [(hit.docnum, hit.score) for hit in results]
+def _ranked(scores: np.ndarray, sel: np.ndarray, limit: int) -> list[tuple[int, float]]:
+    """Top documents by score among the selected ones; ties keep index order."""
+    ids = np.flatnonzero(sel)
+    if ids.size > limit:
+        part = np.argpartition(-scores[ids], limit - 1)[:limit]
+        ids = ids[part]
+    order = np.lexsort((ids, -scores[ids]))
+    return [(int(ids[i]), float(scores[ids[i]])) for i in order]
 
 
 def _by_date(snap: Snapshot, sel: np.ndarray, limit: int, newest: bool) -> list[tuple[int, None]]:
@@ -185,38 +203,36 @@ def search(snap: Snapshot, req: SearchRequest) -> SearchResult:
     parsed = parse(req.q)
     relaxed: str | None = None
     browse = not parsed.clauses
-    wq = to_whoosh(parsed)
-    matched = snap.live if browse else _matched(snap, wq)
+    sort = "newest" if browse and req.sort == "relevance" else req.sort
+    scored = sort == "relevance"
     folded = False
-    sel = snap.combine(matched, masks)
+    if browse:
+        found = _Matches(snap.live, None)
+    else:
+        found = _match(snap, to_whoosh(parsed), scored)
+    sel = snap.combine(found.mask, masks)
     if not browse and parsed.positive and not sel.any():
         # Nothing with every word as typed: first forgive diacritics, then ask for any word.
         if parsed.accented:
-            wq = to_whoosh(parsed, folded=True)
-            matched, folded = _matched(snap, wq), True
-            sel = snap.combine(matched, masks)
+            found, folded = _match(snap, to_whoosh(parsed, folded=True), scored), True
+            sel = snap.combine(found.mask, masks)
             relaxed = "diacritics" if sel.any() else None
         if not sel.any() and sum(len(c.units) for c in parsed.positive) > 1:
-            wq = to_whoosh(parsed, any_word=True, folded=True)
-            matched, folded = _matched(snap, wq), True
-            sel = snap.combine(matched, masks)
+            found, folded = _match(snap, to_whoosh(parsed, any_word=True, folded=True), scored), True
+            sel = snap.combine(found.mask, masks)
             relaxed = "any_word" if sel.any() else None
     total = int(np.count_nonzero(sel))
     limit = req.page * req.per_page
-    sort = "newest" if browse and req.sort == "relevance" else req.sort
-    if sort == "relevance":
-        ranked: list[tuple[int, float | None]] = list(
-            _ranked(
-                snap, wq, sel, total, limit, whole=not any(m is not None for m in masks.values())
-            )
-        )
+    ranked: list[tuple[int, float | None]]
+    if found.scores is not None:
+        ranked = list(_ranked(found.scores, sel, limit))
     else:
         ranked = list(_by_date(snap, sel, limit, newest=sort == "newest"))
     needles = _needles(parsed, folded)
     hits = [
         _hit(snap, d, needles, s, req.snippets) for d, s in ranked[limit - req.per_page : limit]
     ]
-    facets = snap.facet_counts(matched, masks, chosen) if req.facets else {}
+    facets = snap.facet_counts(found.mask, masks, chosen) if req.facets else {}
     return SearchResult(
         query=req.q,
         total=total,
@@ -256,8 +272,8 @@ def highlight(text: str, q: str) -> str:
 def similar(snap: Snapshot, article_id: str, limit: int = 5) -> list[Hit]:
     """Articles sharing the most distinctive words of this one (more-like-this)."""
     docnum = _docnum(snap, article_id)
-    stored = snap.searcher.stored_fields(docnum)
-    text = " ".join(stored.get(f, "") for f in ("title", "sapo", "body"))
+    art = article_from_stored(snap.searcher.stored_fields(docnum))
+    text = " ".join((art.title, art.sapo, art.body))
     terms = snap.searcher.key_terms_from_text("body", text[:20_000], numterms=12)
     if not terms:
         return []
