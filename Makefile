@@ -11,7 +11,8 @@ SHARED ?= ../shared
 # The map of provinces is drawn only when the boundary files are at hand; they are never committed.
 MAP ?= $(wildcard $(SHARED)/geo/vn_provinces_34.geojson)
 MAP_OLD ?= $(wildcard $(SHARED)/geo/vn_provinces_63.geojson)
-BENCH_CORPUS ?= $(SHARED)/corpus/dantri-unc.jsonl.gz
+# `make bench CORPUS=../shared/corpus` runs the full benchmark; the default is a small corpus.
+BENCH_CORPUS ?= $(if $(filter command line environment,$(origin CORPUS)),$(CORPUS),$(SHARED)/corpus/dantri-unc.jsonl.gz)
 BENCH_JSON ?=
 STAMP := $(VENV)/.installed
 
@@ -44,7 +45,7 @@ test: install
 	$(VENV)/bin/pytest -q
 
 bench: install
-	$(PY) -m bench --corpus $(BENCH_CORPUS) $(if $(BENCH_JSON),--json $(BENCH_JSON))
+	$(PY) -m bench $(foreach c,$(BENCH_CORPUS),--corpus $(c)) $(if $(BENCH_JSON),--json $(BENCH_JSON))
 
 eval: install
 	$(PY) -m bench.eval --shared $(SHARED)

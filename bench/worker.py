@@ -1,0 +1,74 @@
+"""Run one build stage in a fresh process, so that its time and memory are its own.
+
+    python -m bench.worker tokens --dest WORK --corpus PATH [--corpus PATH ...] [--jobs N]
+    python -m bench.worker vnnews --dest DIR --corpus PATH [--corpus PATH ...] [--jobs N]
+    python -m bench.worker sqlite --dest FILE --work WORK
+    python -m bench.worker tantivy --dest DIR --work WORK [--jobs N]
+
+`tokens` is the pyvi-only pass the peers are built from. Prints one JSON line:
+{"docs", "seconds", "maxrss_self_mb", "maxrss_children_mb"} (plus "pass", the pass's report).
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import click
+
+__all__ = ["main", "STAGES"]
+
+STAGES = ("tokens", "vnnews", "sqlite", "tantivy")
+
+
+def _maxrss_mb(who: int) -> float:
+    """ru_maxrss (KiB on Linux) in MB; for RUSAGE_CHILDREN, the largest waited-for descendant."""
+    return resource.getrusage(who).ru_maxrss * 1024 / 1e6
+
+
+@click.command()
+@click.argument("stage", type=click.Choice(STAGES))
+@click.option("--dest", type=click.Path(path_type=Path), required=True)
+@click.option("--corpus", type=click.Path(path_type=Path, exists=True), multiple=True)
+@click.option("--work", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--jobs", type=int, default=2, show_default=True)
+def main(stage: str, dest: Path, corpus: tuple[Path, ...], work: Path | None, jobs: int) -> None:
+    """Run STAGE into --dest and report articles, seconds and peak memory as JSON."""
+    extra: dict[str, Any] = {}
+    # Modules are imported before the clock starts: loading them is not part of building.
+    if stage in ("tokens", "vnnews") and not corpus:
+        raise click.UsageError(f"{stage} reads --corpus")
+    if stage == "vnnews":
+        from indexer.builder import build
+
+        started = time.perf_counter()
+        docs = build(list(corpus), dest, jobs=jobs, rebuild=True).total
+    elif stage == "tokens":
+        from .tokens import run_pass
+
+        started = time.perf_counter()
+        report = run_pass(list(corpus), dest, jobs)
+        docs, extra["pass"] = report.articles, asdict(report)
+    else:
+        if work is None:
+            raise click.UsageError(f"{stage} is built from the pyvi pass in --work")
+        from .peers import build_sqlite, build_tantivy
+
+        started = time.perf_counter()
+        docs = build_sqlite(work, dest) if stage == "sqlite" else build_tantivy(work, dest, jobs)
+    seconds = time.perf_counter() - started
+    click.echo(json.dumps({
+        "docs": docs,
+        "seconds": seconds,
+        "maxrss_self_mb": _maxrss_mb(resource.RUSAGE_SELF),
+        "maxrss_children_mb": _maxrss_mb(resource.RUSAGE_CHILDREN),
+        **extra,
+    }, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
