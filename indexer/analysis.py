@@ -36,7 +36,8 @@ _UNITS = re.compile(
     r"|[^\w\s]"
     r"|\w+"
 )
-_EDGE = re.compile(r"^[\W_]+|[\W_]+$")
+_EDGE = re.compile(r"^[\W_]+")
+_TAIL = re.compile(r"[\W_]+$")
 _HAS_WORD = re.compile(r"[^\W_]")
 _PUNCT = set(string.punctuation)
 # A CRF sequence longer than this is cut: pyvi builds a dict of features per unit, so one huge
@@ -96,15 +97,27 @@ def segment(text: str) -> list[Span]:
 
 def _trim(text: str, start: int, end: int) -> Span:
     """Shrink a span so it neither starts nor ends with punctuation ('TP.' → 'TP')."""
+    if text[start].isalnum() and text[end - 1].isalnum():
+        return start, end  # the common case, without a regex
     piece = text[start:end]
     lead = _EDGE.match(piece)
     if lead and lead.end() < len(piece):
         start += lead.end()
         piece = piece[lead.end() :]
-    tail = re.search(r"[\W_]+$", piece)
+    tail = _TAIL.search(piece)
     if tail and tail.start() > 0:
         end -= len(piece) - tail.start()
     return start, end
+
+
+_last: list[str] = ["", ""]
+
+
+def _normalized(value: str) -> str:
+    """normalize(value), remembering the last answer (each text goes to three fields in turn)."""
+    if value is not _last[0]:
+        _last[0], _last[1] = value, normalize(value)
+    return _last[1]
 
 
 def _emit(
@@ -158,7 +171,7 @@ class WordTokenizer(Tokenizer):
         mode: str = "",
         **kwargs: object,
     ) -> Iterator[Token]:
-        text = normalize(value)
+        text = _normalized(value)
         spans = segment(text) if tokenize else [(0, len(text))]
         return _emit(
             text,
@@ -196,7 +209,7 @@ class SyllableTokenizer(Tokenizer):
         mode: str = "",
         **kwargs: object,
     ) -> Iterator[Token]:
-        text = normalize(value)
+        text = _normalized(value)
         if tokenize:
             spans = [(s, e) for s, e in _units(text) if _HAS_WORD.search(text, s, e)]
         else:

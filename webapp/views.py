@@ -1,0 +1,290 @@
+"""HTML pages: the search page (results, facets, histogram, map) and the article page."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, render_template, request, url_for
+from markupsafe import Markup
+
+from indexer.search import MAX_RESULTS, SearchResult, highlight, search, similar
+
+from .api import public_article
+from .charts import histogram
+from .labels import category_label, number, vn_date
+from .mapping import BUCKETS, MapGeometry, colour_classes
+from .params import FILTER_PARAMS, SearchState, add_toggle_urls, highlight_query, parse_state
+from .snapshot import get_snapshot
+
+__all__ = ["bp"]
+
+bp = Blueprint("views", __name__)
+
+PER_PAGE = 20
+# Facet values shown before "Xem thêm"; the rest sit in a <details> element.
+SHOWN_VALUES = 6
+FACET_TITLES = {
+    "province": "Tỉnh/thành (34)",
+    "province_old": "Tỉnh/thành cũ (63)",
+    "source": "Nguồn",
+    "category": "Chuyên mục",
+}
+CHIP_LABELS = {
+    "province": "Tỉnh",
+    "province_old": "Tỉnh cũ",
+    "source": "Nguồn",
+    "category": "Chuyên mục",
+}
+SORT_LABELS = {"relevance": "Liên quan nhất", "newest": "Mới nhất", "oldest": "Cũ nhất"}
+
+
+@dataclass(frozen=True)
+class Chip:
+    """An active filter shown above the results, with the link that removes it."""
+
+    kind: str
+    label: str
+    remove_url: str
+
+
+def _base() -> str:
+    """The search page's path."""
+    return url_for("views.search_page")
+
+
+def _chips(state: SearchState, base: str) -> list[Chip]:
+    """One removable chip per active filter value and one for the date range."""
+    chips = []
+    for facet in FILTER_PARAMS:
+        for value in state.values(facet):
+            label = category_label(value) if facet == "category" else value
+            chips.append(Chip(CHIP_LABELS[facet], label, state.toggled(facet, value).url(base)))
+    if state.date_from or state.date_to:
+        if state.date_from and state.date_to:
+            label = f"{vn_date(state.date_from)} – {vn_date(state.date_to)}"
+        elif state.date_from:
+            label = f"từ {vn_date(state.date_from)}"
+        else:
+            label = f"đến {vn_date(state.date_to)}"
+        chips.append(Chip("Thời gian", label, state.dates(None, None).url(base)))
+    return chips
+
+
+def _pagination(state: SearchState, total: int, base: str) -> dict[str, Any] | None:
+    """Links to previous, next, first, last and nearby pages (None when one page holds all)."""
+    last = max(1, math.ceil(min(total, MAX_RESULTS) / state.per_page))
+    if last == 1 and state.page == 1:
+        return None
+    shown = sorted({1, last, *range(max(1, state.page - 2), min(last, state.page + 2) + 1)})
+    pages: list[tuple[int, str] | None] = []
+    for i, p in enumerate(shown):
+        if i and p != shown[i - 1] + 1:
+            pages.append(None)  # an ellipsis
+        pages.append((p, state.at_page(p).url(base)))
+    return {
+        "current": state.page,
+        "last": last,
+        "pages": pages,
+        "prev": state.at_page(state.page - 1).url(base) if state.page > 1 else None,
+        "next": state.at_page(state.page + 1).url(base) if state.page < last else None,
+        "capped": total > MAX_RESULTS,
+    }
+
+
+def _facet_groups(result: dict[str, Any], state: SearchState) -> list[dict[str, Any]]:
+    """The sidebar's checkbox lists: the province list of the chosen era, source, category."""
+    shown = ["province" if state.era == "new" else "province_old", "source", "category"]
+    groups = []
+    for facet in shown:
+        values = result["facets"].get(facet, [])
+        for entry in values:
+            entry["label"] = (
+                category_label(entry["value"]) if facet == "category" else entry["value"]
+            )
+        groups.append(
+            {
+                "name": facet,
+                "title": FACET_TITLES[facet],
+                "head": values[:SHOWN_VALUES],
+                "more": values[SHOWN_VALUES:],
+                # Selected values hidden under "more" should not hide the fact they are selected.
+                "more_selected": any(v["selected"] for v in values[SHOWN_VALUES:]),
+                "filterable": facet.startswith("province") and len(values) > SHOWN_VALUES,
+            }
+        )
+    return groups
+
+
+def _map(state: SearchState, result: dict[str, Any], base: str) -> dict[str, Any] | None:
+    """Regions coloured by this search's counts, each a link toggling its province."""
+    maps: dict[str, MapGeometry | None] = current_app.extensions.get("vnnews_maps", {})
+    geometry = maps.get(state.era)
+    if geometry is None:
+        return None
+    facet = "province" if state.era == "new" else "province_old"
+    counts = {e["value"]: e["count"] for e in result["facets"].get(facet, [])}
+    selected = set(state.values(facet))
+    classes = colour_classes({r.name: counts.get(r.name, 0) for r in geometry.regions})
+    regions = []
+    for region in geometry.regions:
+        count = counts.get(region.name, 0)
+        regions.append(
+            {
+                "name": region.name,
+                "d": region.d,
+                "count": count,
+                "cls": classes[region.name],
+                "selected": region.name in selected,
+                # A province without matches would lead to an empty page, unless it is selected.
+                "href": state.toggled(facet, region.name).url(base)
+                if count or region.name in selected
+                else None,
+            }
+        )
+    # Selected outlines are drawn last so neighbours do not cover them.
+    regions.sort(key=lambda r: r["selected"])
+    legend = []
+    for cls in range(1, BUCKETS + 1):
+        members = [counts.get(n, 0) for n, c in classes.items() if c == cls]
+        if members:
+            low, high = min(members), max(members)
+            legend.append(
+                {
+                    "cls": cls,
+                    "label": number(low) if low == high else f"{number(low)}–{number(high)}",
+                }
+            )
+    return {
+        "width": geometry.width,
+        "height": geometry.height,
+        "regions": regions,
+        "legend": legend,
+        "era": state.era,
+    }
+
+
+def _widened(state: SearchState, result: SearchResult) -> dict[str, Any] | None:
+    """For an empty result with filters: how many matches the query has without them."""
+    if result.total or not state.has_filters:
+        return None
+    bare = state.cleared()
+    count = search(
+        get_snapshot(), bare.request(facets=False, snippets=False, page=1, per_page=1)
+    ).total
+    return {"total": count, "url": bare.url(_base())}
+
+
+@bp.get("/")
+def search_page() -> str:
+    """The search page; with no query it lists every article, newest first."""
+    state = parse_state(request.args, default_per_page=PER_PAGE, with_era=True)
+    raw = search(get_snapshot(), state.request())
+    result = raw.to_dict()
+    state = state.canonical(result["filters"])
+    base = _base()
+    add_toggle_urls(result["facets"], state, base)
+    suggestion_url = None
+    if result["suggestion"]:
+        suggestion_url = state.with_(q=result["suggestion"]["text"], page=1).url(base)
+    other_era = "old" if state.era == "new" else "new"
+    hidden_filters = [
+        (f, v)
+        for f in ("province", "province_old")
+        if f != ("province" if state.era == "new" else "province_old")
+        for v in state.values(f)
+    ]
+    return render_template(
+        "search.html",
+        state=state,
+        result=result,
+        hits=[_hit_view(h, state) for h in result["hits"]],
+        groups=_facet_groups(result, state),
+        chips=_chips(state, base),
+        clear_url=state.cleared().url(base),
+        pagination=_pagination(state, result["total"], base),
+        histogram=histogram(result["facets"]["date"], state, base),
+        map=_map(state, result, base),
+        era_url=state.with_(era=other_era).url(base),
+        hidden_filters=hidden_filters,
+        suggestion_url=suggestion_url,
+        widened=_widened(state, raw),
+        sort_labels=SORT_LABELS,
+        export_query=state.query_string(view=False),
+        base=base,
+    )
+
+
+def _hit_view(hit: dict[str, Any], state: SearchState) -> dict[str, Any]:
+    """A hit with its links and safe snippet."""
+    article_url = url_for("views.article_page", article_id=hit["id"], q=state.q or None)
+    facet = "province" if state.era == "new" else "province_old"
+    return {
+        **hit,
+        "href": article_url,
+        "snippet_html": Markup(hit["snippet"]),  # escaped by the core, <mark> only
+        # Badges follow the province list shown: the 34 new units, or the 63 old ones.
+        "province_links": [
+            (p, state.toggled(facet, p).url(_base()), p in state.values(facet))
+            for p in hit["provinces" if facet == "province" else "provinces_old"]
+        ],
+    }
+
+
+def _safe_url(url: str | None) -> str | None:
+    """The article's original URL if it is a web address (a javascript: URL must not be a link)."""
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def _paragraphs(html: str) -> list[Markup]:
+    """Split highlighted text on newlines, closing and reopening a <mark> cut by a line break."""
+    out = []
+    carry = False
+    for line in html.split("\n"):
+        if carry:
+            line = "<mark>" + line
+        opened = line.count("<mark>") - line.count("</mark>")
+        carry = opened > 0
+        if carry:
+            line += "</mark>"
+        if line.strip():
+            out.append(Markup(line))  # escaped by the core, <mark> only
+    return out
+
+
+@bp.get("/article/<article_id>")
+def article_page(article_id: str) -> str:
+    """One article in full, the query's words marked, with its provinces and similar articles."""
+    article = public_article(article_id)
+    q = highlight_query(request.args)
+    title = article["title"] or article["display_title"]
+    base = _base()
+    related = similar(get_snapshot(), article["id"], limit=5)
+    fresh = SearchState.blank(PER_PAGE)
+    return render_template(
+        "article.html",
+        article=article,
+        q=q,
+        title_html=Markup(highlight(title, q)),  # escaped by the core, <mark> only
+        sapo_html=_paragraphs(highlight(article["sapo"] or "", q)),
+        body_html=_paragraphs(highlight(article["body"] or "", q)),
+        original_url=_safe_url(article["url"]),
+        province_links=[(p, fresh.toggled("province", p).url(base)) for p in article["provinces"]],
+        province_old_links=[
+            (p, fresh.toggled("province_old", p).with_(era="old").url(base))
+            for p in article["provinces_old"]
+        ],
+        source_url=fresh.toggled("source", article["source"]).url(base)
+        if article["source"]
+        else None,
+        category_url=fresh.toggled("category", article["category"]).url(base)
+        if article["category"]
+        else None,
+        back_url=SearchState.blank(PER_PAGE, q=q).url(base),
+        similar=[_hit_view(asdict(h), fresh) for h in related],
+    )
