@@ -19,6 +19,7 @@ from .article import Article, Problem
 from .errors import IndexWriteError
 from .reader import Record, records, to_article
 from .schema import analyzed_document, make_schema
+from .vocabulary import Vocabulary
 
 __all__ = ["BuildReport", "build", "prepare"]
 
@@ -230,3 +231,4 @@ def _write(
     report.added = report.indexed - report.updated
     with ix.reader() as reader:
         report.total = reader.doc_count()
+        Vocabulary.build(reader).save(work)

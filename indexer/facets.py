@@ -22,6 +22,7 @@ from whoosh.searching import Searcher
 from . import store
 from .errors import BadRequest
 from .gazetteer import Gazetteer
+from .vocabulary import Vocabulary
 
 if TYPE_CHECKING:
     from .search import SearchRequest
@@ -145,6 +146,11 @@ class Snapshot:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        """The generation's vocabulary (diacritic restoration, grouping of unaccented syllables)."""
+        return Vocabulary.of(Path(self.generation), self.searcher.reader())
 
     @property
     def doc_count(self) -> int:

@@ -15,6 +15,7 @@ from whoosh import query as Q
 from .analysis import folded_analyzer, syllable_analyzer, word_analyzer
 from .schema import TEXT_FIELDS
 from .text import has_diacritics, normalize
+from .vocabulary import Vocabulary
 
 __all__ = ["Unit", "Clause", "ParsedQuery", "parse", "to_whoosh", "FIELDS"]
 
@@ -82,7 +83,31 @@ class ParsedQuery:
         return [u for c in self.positive for u in c.units]
 
 
-def _units_of(text: str, phrase: bool) -> list[Unit]:
+def _group(units: list[Unit], vocabulary: Vocabulary) -> list[Unit]:
+    """Join syllables typed without diacritics that spell a known word ("bac ninh" → one unit).
+
+    pyvi cannot join unaccented syllables; the index's vocabulary can, so "bac ninh" is matched as
+    adjacent syllables rather than as "bác ... Ninh" anywhere in the text.
+    """
+    out: list[Unit] = []
+    i = 0
+    while i < len(units):
+        for n in (4, 3, 2):
+            run = units[i : i + n]
+            if len(run) == n and all(not u.accented and len(u.syllables) == 1 for u in run):
+                folded = tuple(u.folded[0] for u in run)
+                if vocabulary.is_word(folded):
+                    syls = tuple(u.syllables[0] for u in run)
+                    out.append(Unit("_".join(syls), syls, folded, False))
+                    i += n
+                    break
+        else:
+            out.append(units[i])
+            i += 1
+    return out
+
+
+def _units_of(text: str, phrase: bool, vocabulary: Vocabulary | None = None) -> list[Unit]:
     """Segment a run of text into units (a quoted phrase becomes a single unit)."""
     # pyvi joins syllables with "_": a user copying that form means the spaced words.
     text = normalize(text).replace("_", " ")
@@ -99,10 +124,10 @@ def _units_of(text: str, phrase: bool) -> list[Unit]:
         folded = tuple(t.text for t in _folded(surface))
         if syls:
             out.append(Unit(tok.text, syls, folded, has_diacritics(surface)))
-    return out
+    return _group(out, vocabulary) if vocabulary else out
 
 
-def parse(text: str) -> ParsedQuery:
+def parse(text: str, vocabulary: Vocabulary | None = None) -> ParsedQuery:
     """Parse a query; anything malformed (stray quote, lone OR, odd prefix) is taken as plain words."""
     text = normalize(text or "")[:MAX_QUERY_CHARS].strip()
     result = ParsedQuery(text=text)
@@ -111,7 +136,7 @@ def parse(text: str) -> ParsedQuery:
 
     def flush_run() -> None:
         if run:
-            units = _units_of(" ".join(run), phrase=False)
+            units = _units_of(" ".join(run), phrase=False, vocabulary=vocabulary)
             run.clear()
             for u in units:
                 _add(Clause([u]))

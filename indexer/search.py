@@ -200,7 +200,7 @@ def search(snap: Snapshot, req: SearchRequest) -> SearchResult:
     _validate(req)
     chosen = snap.resolve(req)
     masks = snap.filter_masks(req, chosen)
-    parsed = parse(req.q)
+    parsed = parse(req.q, snap.vocabulary)
     relaxed: str | None = None
     browse = not parsed.clauses
     sort = "newest" if browse and req.sort == "relevance" else req.sort

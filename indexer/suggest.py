@@ -3,60 +3,23 @@
 from __future__ import annotations
 
 import re
-import threading
-from collections import Counter
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from whoosh import query as Q
 
 from .query import ParsedQuery
 from .text import fold
+from .vocabulary import MIN_DF, Vocabulary
 
 if TYPE_CHECKING:
     from .facets import Snapshot
 
-__all__ = ["Vocabulary", "suggest"]
+__all__ = ["suggest"]
 
-_LOCK = threading.Lock()
-_VOCAB: dict[str, Vocabulary] = {}
-# Words in fewer articles than this are too rare to propose to a user.
-_MIN_DF = 2
-
-
-@dataclass
-class Vocabulary:
-    """For each folded word or syllable, its most frequent accented spelling and frequency."""
-
-    words: dict[str, tuple[str, int]]
-    syllables: dict[str, tuple[str, int]]
-
-    @classmethod
-    def build(cls, reader: object) -> Vocabulary:
-        """Read the lexicons of the word and syllable fields."""
-        tables = []
-        for fields in (("title", "sapo", "body"), ("title_syl", "sapo_syl", "body_syl")):
-            freq: Counter[str] = Counter()
-            for fieldname in fields:
-                for term, info in reader.iter_field(fieldname):  # type: ignore[attr-defined]
-                    freq[term.decode("utf-8")] += info.doc_frequency()
-            best: dict[str, tuple[str, int]] = {}
-            for text, df in freq.items():
-                key = fold(text)
-                if df > best.get(key, ("", 0))[1]:
-                    best[key] = (text, df)
-            tables.append(best)
-        return cls(tables[0], tables[1])
 
 
 def _vocabulary(snap: Snapshot) -> Vocabulary:
-    with _LOCK:
-        vocab = _VOCAB.get(snap.generation)
-        if vocab is None:
-            vocab = Vocabulary.build(snap.searcher.reader())
-            _VOCAB.clear()
-            _VOCAB[snap.generation] = vocab
-        return vocab
+    return snap.vocabulary
 
 
 def _restore_accents(vocab: Vocabulary, folded: list[str]) -> list[list[str]]:
@@ -66,13 +29,13 @@ def _restore_accents(vocab: Vocabulary, folded: list[str]) -> list[list[str]]:
     while i < len(folded):
         for n in (4, 3, 2, 1):
             key = "_".join(folded[i : i + n])
-            if n <= len(folded) - i and key in vocab.words and vocab.words[key][1] >= _MIN_DF:
+            if n <= len(folded) - i and key in vocab.words and vocab.words[key][1] >= MIN_DF:
                 out.append(vocab.words[key][0].split("_"))
                 i += n
                 break
         else:
             hit = vocab.syllables.get(folded[i])
-            out.append([hit[0] if hit and hit[1] >= _MIN_DF else folded[i]])
+            out.append([hit[0] if hit and hit[1] >= MIN_DF else folded[i]])
             i += 1
     return out
 
@@ -117,7 +80,7 @@ def _respell(snap: Snapshot, vocab: Vocabulary, syllables: list[str]) -> list[st
         df = reader.doc_frequency("body_syl", syl)
         best = vocab.syllables.get(fold(syl))
         # A misplaced or missing mark: the usual spelling of the same letters is far more common.
-        if best and best[0] != syl and best[1] >= max(_MIN_DF, 20 * df):
+        if best and best[0] != syl and best[1] >= max(MIN_DF, 20 * df):
             out.append(best[0])
             continue
         if df == 0 and len(syl) > 1:
@@ -125,7 +88,7 @@ def _respell(snap: Snapshot, vocab: Vocabulary, syllables: list[str]) -> list[st
                 (reader.doc_frequency("body_syl", t), t)
                 for t in reader.terms_within("body_syl", syl, 1)
             ]
-            near = [n for n in near if n[0] >= _MIN_DF]
+            near = [n for n in near if n[0] >= MIN_DF]
             if near:
                 out.append(max(near)[1])
                 continue

@@ -32,12 +32,12 @@ def test_build_stats_search_roundtrip(tmp_path: Path) -> None:
         "1",
     )
     assert code == 0, out
-    assert out.startswith("indexed 13; added 13; updated 0; skipped 0;")
+    assert out.startswith("indexed 14; added 14; updated 0; skipped 0;")
     code, out, _ = run("stats", "--index", index, "--json")
     info = json.loads(out)
-    assert info["articles"] == 13
+    assert info["articles"] == 14
     assert info["sources"]["tuoitre.vn"] == 3
-    assert info["date_sources"] == {"published": 10, "none": 3}
+    assert info["date_sources"] == {"published": 11, "none": 3}
     code, out, _ = run("search", "--index", index, "--province", "bac ninh", "--json", "")
     doc = json.loads(out)
     assert "seed-bac-ninh-pckb" in [h["id"] for h in doc["hits"]]

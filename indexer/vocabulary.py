@@ -1,0 +1,89 @@
+"""The index's own vocabulary: for each folded word or syllable, its usual accented spelling.
+
+Written by the builder into each generation (it never changes afterwards) and read by searchers,
+to restore diacritics ("bac ninh" → "Bắc Ninh") and to group syllables typed without them.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import threading
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .text import fold
+
+__all__ = ["Vocabulary", "FILENAME", "MIN_DF"]
+
+FILENAME = "vocabulary.json.gz"
+# Words in fewer articles than this are typos or noise: never proposed, never used to group.
+MIN_DF = 2
+_LOCK = threading.Lock()
+_CACHE: dict[str, Vocabulary] = {}
+
+
+@dataclass
+class Vocabulary:
+    """Folded form → (most frequent accented form, its document frequency), for words and syllables."""
+
+    words: dict[str, tuple[str, int]]
+    syllables: dict[str, tuple[str, int]]
+
+    @classmethod
+    def build(cls, reader: Any) -> Vocabulary:
+        """Read the lexicons of the word and syllable fields of an index reader."""
+        tables = []
+        for fields in (("title", "sapo", "body"), ("title_syl", "sapo_syl", "body_syl")):
+            freq: Counter[str] = Counter()
+            for fieldname in fields:
+                for term, info in reader.iter_field(fieldname):
+                    freq[term.decode("utf-8")] += info.doc_frequency()
+            best: dict[str, tuple[str, int]] = {}
+            for text, df in freq.items():
+                if df < MIN_DF:
+                    continue
+                key = fold(text)
+                if df > best.get(key, ("", 0))[1]:
+                    best[key] = (text, df)
+            tables.append(best)
+        return cls(tables[0], tables[1])
+
+    def save(self, folder: Path) -> None:
+        """Write into a generation folder (replacing, never rewriting, any linked older copy)."""
+        tmp = folder / (FILENAME + ".tmp")
+        with gzip.open(tmp, "wt", encoding="utf-8", compresslevel=6) as fh:
+            json.dump({"words": self.words, "syllables": self.syllables}, fh, ensure_ascii=False)
+        os.replace(tmp, folder / FILENAME)
+
+    @classmethod
+    def load(cls, folder: Path) -> Vocabulary | None:
+        """The vocabulary saved in a generation folder, or None when it has none."""
+        path = folder / FILENAME
+        if not path.exists():
+            return None
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            data = json.load(fh)
+        return cls(
+            {k: (v[0], v[1]) for k, v in data["words"].items()},
+            {k: (v[0], v[1]) for k, v in data["syllables"].items()},
+        )
+
+    @classmethod
+    def of(cls, folder: Path, reader: Any) -> Vocabulary:
+        """The generation's vocabulary, loaded once per process (built from the reader if missing)."""
+        key = str(folder)
+        with _LOCK:
+            vocab = _CACHE.get(key)
+            if vocab is None:
+                vocab = cls.load(folder) or cls.build(reader)
+                _CACHE.clear()
+                _CACHE[key] = vocab
+            return vocab
+
+    def is_word(self, folded: tuple[str, ...]) -> bool:
+        """True when these folded syllables spell a known multi-syllable word."""
+        return "_".join(folded) in self.words
