@@ -82,12 +82,17 @@ def snippet(text: str, needles: Sequence[Needle], width: int = 200) -> str:
             if score > best:
                 best = score
                 best_start = s
-        centre_pad = max(0, (width - (spans[-1][1] - best_start)) // 4)
-        start = max(0, best_start - min(centre_pad, 60))
+        # Start at the sentence holding the first match when it begins close enough before it,
+        # so the passage reads naturally; otherwise leave a little context before the match.
+        sentence = max(text.rfind(". ", 0, best_start), text.rfind("? ", 0, best_start))
+        if sentence >= 0 and best_start - sentence <= 80:
+            start = sentence + 2
+        else:
+            start = max(0, best_start - 40)
         end = min(len(text), start + width)
-        start = max(0, end - width)
+        start = max(0, end - width) if end == len(text) else start
     # Cut on word boundaries so no syllable is split.
-    if start > 0:
+    if start > 0 and not text[start - 1].isspace():
         space = text.find(" ", start)
         start = space + 1 if 0 <= space < start + 20 else start
     if end < len(text):
