@@ -20,14 +20,17 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 CORPUS = SHARED / "corpus"
 LABELS = Path(__file__).resolve().parent / "data" / "province_labels.jsonl"
+DEV_LABELS = Path(__file__).resolve().parent / "data" / "province_dev_labels.jsonl"
 SEED = REPO / "corpus" / "seed-bac-ninh-pckb.txt"
 _ID_HEAD = re.compile(r'\{\s*"id"\s*:\s*"([^"\\]*)"')
 
 # Floors for the labelled evaluation, below the measured figures with a margin (201 articles,
-# 87 gold tags per era: precision 0.73 new / 0.72 old, recall 0.92 both; see `pytest -s`). The
+# 87 gold tags per era: precision 0.80 new / 0.80 old, recall 0.90 both; see `pytest -s`). The
 # labels are conservative (hometowns, venues of national events, photo captions and club names
-# do not count), so precision is the weaker side. The floors catch regressions, not drifts.
-MIN_PRECISION = 0.65
+# do not count), so precision is the weaker side. The rules are tuned on the separate DEV labels
+# (province_dev_labels.jsonl, `python -m bench.tagger_eval`), never on these. The floors catch
+# regressions, not drifts.
+MIN_PRECISION = 0.72
 MIN_RECALL = 0.8
 
 
@@ -209,6 +212,93 @@ def test_eras_always_agree() -> None:
         new, old_ = t(title, sapo, body)
         expected = {gaz.new_of(gaz.resolve(name, "old")).name for name in old_}
         assert set(new) == expected
+
+
+def test_single_body_mention_needs_a_cue() -> None:
+    """A province named once in the body counts only when the words locate something in it."""
+    assert old("Cảnh giác lừa đảo qua mạng", "", "Một nạn nhân TP.HCM kể lại. " + FILLER) == []
+    body = "Ngày 3/4, Công an TP.HCM cho biết đã bắt giữ nghi phạm. " + FILLER
+    assert old("Bắt giữ nghi phạm", "", body) == ["Hồ Chí Minh"]
+    body = "Ngày 26/4, Công an huyện Trảng Bom (tỉnh Đồng Nai) điều tra vụ tai nạn. " + FILLER
+    assert old("Tai nạn giao thông", "", body) == ["Đồng Nai"]
+
+
+def test_residence_hometown_and_readers() -> None:
+    """Where a person lives or comes from, and a reader's signature, do not locate the news."""
+    body = "Chị Lan, sống tại TP.HCM, cho biết đã bị lừa. " + FILLER
+    assert old("Cảnh giác lừa đảo qua mạng", "", body) == []
+    body = (
+        "Ngày 26/4, Công an tỉnh Đồng Nai điều tra vụ tai nạn. Anh T. (SN 1990, quê Khánh Hòa) "
+        "tử vong. " + FILLER + " Gia đình anh T. ở quê Khánh Hòa đã nhận thi thể."
+    )
+    assert old("Tai nạn giao thông", "", body) == ["Đồng Nai"]
+    assert old("Có nên ăn rau sống?", "Ăn rau có tốt không? (Hoàng Tân, 25 tuổi, Cần Thơ)") == []
+
+
+def test_long_enumerations() -> None:
+    """Three or more provinces in one list are a statistic in a sapo or body, not in a title."""
+    sapo = "Hà Nội, Hải Phòng, Đà Nẵng và Cần Thơ là các thành phố trực thuộc trung ương."
+    assert old("Kinh tế đô thị", sapo) == []
+    assert old("Hà Giang, Tuyên Quang và Yên Bái mưa lớn") == ["Hà Giang", "Tuyên Quang", "Yên Bái"]
+
+
+def test_captions_count_less() -> None:
+    """A province named only in photo captions is an illustration, not the subject."""
+    captions = "\nGặt lúa ở Yên Bái (Ảnh: Minh Hà)\n" + FILLER + "\nRuộng Yên Bái (Ảnh: Minh Hà)\n"
+    assert old("Mùa lúa chín", "", FILLER + captions + FILLER) == []
+    prose = "\nNgười dân gặt lúa ở Yên Bái. Ruộng bậc thang Yên Bái rất đẹp.\n"
+    assert old("Mùa lúa chín", "", FILLER + prose + FILLER) == ["Yên Bái"]
+
+
+def test_football_clubs_and_venues() -> None:
+    """In a football report, province names are clubs; only the venue locates the match."""
+    assert old("Thanh Hóa thắng Hà Nội ở vòng 5 V-League", "HLV hài lòng với các cầu thủ.") == []
+    sapo = "CLB Nam Định để thua 1-2 trên sân Lạch Tray."
+    assert old("Nam Định thua Hải Phòng ở vòng 3 V-League", sapo) == ["Hải Phòng"]
+
+
+def test_universities_named_after_cities() -> None:
+    """A university named after its city is national; a province's own university is local."""
+    assert old("Đại học Quốc gia Hà Nội công bố phương án tuyển sinh") == []
+    assert old("Trường ĐH Trà Vinh có thêm ngành mới") == ["Trà Vinh"]
+
+
+def test_capital_as_seat_of_state() -> None:
+    """Hà Nội as the venue of diplomacy or central government is not news about the city."""
+    sapo = "Tổng thống hội đàm với Thủ tướng về quan hệ ngoại giao."
+    assert old("Tổng thống Mỹ thăm Hà Nội", sapo) == []
+    sapo = "Thủ tướng yêu cầu Chính phủ hỗ trợ Hà Nội."
+    assert old("UBND TP Hà Nội họp về chống ngập", sapo) == ["Hà Nội"]
+
+
+def test_old_units_named_in_post_merger_text() -> None:
+    """'X cũ' and 'place (tỉnh NEW)' name the old unit, not the new unit's namesake."""
+    sapo = "UBND tỉnh Đắk Lắk đổi tên các trường THPT phía đông tỉnh Đắk Lắk (Phú Yên cũ)."
+    assert t("Đổi tên 14 trường THPT", sapo) == (["Đắk Lắk"], ["Phú Yên"])
+    sapo = "Hộ nghèo ở Hà Tiên (tỉnh An Giang) có nhà mới."
+    assert t("Nhà mới đón Tết", sapo) == (["An Giang"], ["Kiên Giang"])
+
+
+def test_boundaries_routes_and_wards() -> None:
+    """'từ X trở vào' draws a boundary, 'tuyến X - Y' is a route, 'P.Hoàng Liệt (X)' a ward."""
+    sapo = "Thí sinh có hộ khẩu từ Quảng Trị trở vào được tính điểm chuẩn phía Nam."
+    assert old("Tuyển sinh quân đội", sapo) == []
+    assert old("Bắt tài xế", "Tài xế chạy tuyến Quảng Ngãi - Đà Nẵng dùng bằng lái giả.") == []
+    sapo = "Dù P.Hoàng Liệt (Hà Nội) đã đề nghị, chung cư vẫn dừng trông xe điện."
+    assert old("Chung cư dừng trông xe điện", sapo) == ["Hà Nội"]
+
+
+def test_dev_labels_well_formed() -> None:
+    """The DEV labels use official names, and each old list maps onto the new one."""
+    if not DEV_LABELS.is_file():
+        pytest.skip(f"{DEV_LABELS} not present")
+    gaz = Gazetteer.load()
+    rows = [json.loads(line) for line in DEV_LABELS.open(encoding="utf-8") if line.strip()]
+    assert len({row["id"] for row in rows}) == len(rows)
+    for row in rows:
+        olds = [gaz.resolve(name, "old") for name in row["provinces_old"]]
+        assert {p.name for p in olds} == set(row["provinces_old"]), row["id"]
+        assert {gaz.new_of(p).name for p in olds} == set(row["provinces"]), row["id"]
 
 
 # --- evaluation against hand-labelled articles --------------------------------------------------

@@ -1,0 +1,193 @@
+"""Province tagger evaluation against a hand-labelled set, with its errors listed.
+
+    python -m bench.tagger_eval --labels tests/data/province_dev_labels.jsonl [--shared ../shared]
+
+Prints micro precision and recall per era (overall and per corpus), then every false positive and
+false negative with the tagger's score and a short context around each mention of the province.
+Meant for the DEV labels: tune on those, and leave the held-out test labels to the test suite.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from indexer.gazetteer import Gazetteer
+from indexer.provinces import tag, tagger
+from indexer.text import normalize
+
+REPO = Path(__file__).resolve().parents[1]
+_ID_HEAD = re.compile(r'\{\s*"id"\s*:\s*"([^"\\]*)"')
+_FIELDS = ("title", "sapo", "body")
+
+Texts = tuple[str, str, str]
+Pair = tuple[set[str], set[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    """One hand-labelled article: where it is and the provinces it is about in each era."""
+
+    ident: str
+    corpus: str
+    new: frozenset[str]
+    old: frozenset[str]
+    note: str
+
+
+def load_labels(path: Path) -> list[Label]:
+    """The labels of one JSONL file, one article per non-empty line."""
+    labels = []
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            labels.append(
+                Label(
+                    ident=row["id"],
+                    corpus=row["corpus"],
+                    new=frozenset(row["provinces"]),
+                    old=frozenset(row["provinces_old"]),
+                    note=row.get("note", ""),
+                )
+            )
+    return labels
+
+
+def load_texts(labels: list[Label], corpus_dir: Path) -> dict[tuple[str, str], Texts]:
+    """(corpus, id) → normalised (title, sapo, body), reading each corpus file once."""
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for label in labels:
+        wanted[label.corpus].add(label.ident)
+    texts: dict[tuple[str, str], Texts] = {}
+    for corpus, ids in wanted.items():
+        path = corpus_dir / corpus
+        if corpus.endswith(".txt"):
+            lines = [s.strip() for s in normalize(path.read_text("utf-8")).split("\n") if s.strip()]
+            for ident in ids:
+                texts[corpus, ident] = (lines[0], "", "\n".join(lines[1:]))
+            continue
+        with gzip.open(path, "rt", encoding="utf-8") as f:
+            for line in f:
+                # Every record starts with its id: parse only the lines whose id is wanted.
+                head = _ID_HEAD.match(line)
+                if head is not None and head.group(1) not in ids:
+                    continue
+                record = json.loads(line)
+                if record["id"] in ids:
+                    title, sapo, body = (normalize(record[k] or "") for k in _FIELDS)
+                    texts[corpus, record["id"]] = (title, sapo, body)
+    return texts
+
+
+def micro(pairs: list[Pair]) -> tuple[float, float, int, int, int]:
+    """(precision, recall, true positives, predicted, gold) over (predicted, gold) pairs."""
+    tp = sum(len(p & g) for p, g in pairs)
+    predicted = sum(len(p) for p, _ in pairs)
+    gold = sum(len(g) for _, g in pairs)
+    return (tp / predicted if predicted else 1.0), (tp / gold if gold else 1.0), tp, predicted, gold
+
+
+def _surfaces_by_old() -> dict[str, list[str]]:
+    """Old-unit name → the forms that name it in text (official name, aliases, listed places)."""
+    forms: dict[str, list[str]] = defaultdict(list)
+    for p in Gazetteer.load().provinces("old"):
+        forms[p.name] += [p.name, *(a for a in p.aliases if len(a) > 3)]
+    with (REPO / "indexer" / "data" / "province_surfaces.csv").open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            for name in row["province"].split("|"):
+                if name and float(row["weight"]) > 0:
+                    forms[name].append(row["surface"])
+    return forms
+
+
+def contexts(texts: Texts, forms: list[str], width: int = 50, limit: int = 4) -> list[str]:
+    """Up to `limit` snippets around the forms in title (T), sapo (S) and body (B@offset)."""
+    pattern = re.compile("|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)))
+    found: list[str] = []
+    for field, text in zip("TSB", texts, strict=True):
+        for m in pattern.finditer(text):
+            lo, hi = max(0, m.start() - width), min(len(text), m.end() + width)
+            snippet = text[lo:hi].replace("\n", " ¶ ")
+            where = f"B@{m.start()}" if field == "B" else field
+            found.append(f"{where}: …{snippet}…")
+    if len(found) > limit:
+        found = found[:limit] + [f"(+{len(found) - limit} more)"]
+    return found
+
+
+def evaluate(labels: list[Label], texts: dict[tuple[str, str], Texts], show: bool) -> None:
+    """Print micro figures per era and corpus, then the errors when show is set."""
+    gaz = Gazetteer.load()
+    forms = _surfaces_by_old()
+    eras: dict[str, list[Pair]] = {"new": [], "old": []}
+    by_corpus: dict[str, dict[str, list[Pair]]] = defaultdict(lambda: {"new": [], "old": []})
+    errors: list[str] = []
+    for label in labels:
+        article = texts[label.corpus, label.ident]
+        new, old = tag(*article)
+        for era, predicted, gold in (("new", new, label.new), ("old", old, label.old)):
+            pair = (set(predicted), set(gold))
+            eras[era].append(pair)
+            by_corpus[label.corpus][era].append(pair)
+        fp, fn = set(old) - label.old, label.old - set(old)
+        new_fp, new_fn = set(new) - label.new, label.new - set(new)
+        if not (fp or fn or new_fp or new_fn):
+            continue
+        scores = tagger().scores(*article)
+        errors.append(f"\n{label.corpus} {label.ident}  gold={sorted(label.old)}  got={old}")
+        if new_fp or new_fn:
+            errors.append(f"  new era: FP {sorted(new_fp)} FN {sorted(new_fn)}")
+        errors.append(f"  title: {article[0][:120]}")
+        errors.append(f"  note: {label.note}")
+        for kind, names in (("FP", fp), ("FN", fn)):
+            for name in sorted(names):
+                province = gaz.resolve(name, "old")
+                errors.append(f"  {kind} {name} (score {scores.get(province.name, 0.0):.2f})")
+                errors += [f"      {c}" for c in contexts(article, forms[province.name])]
+    print(f"province tagger on {len(labels)} labelled articles (micro-averaged):")
+    for era in ("new", "old"):
+        p, r, tp, predicted, gold = micro(eras[era])
+        print(f"  {era:>3} era: precision {p:.3f} ({tp}/{predicted}), recall {r:.3f} ({tp}/{gold})")
+    for corpus, pairs in sorted(by_corpus.items()):
+        figures = []
+        for era in ("new", "old"):
+            p, r, *_ = micro(pairs[era])
+            figures.append(f"{era} P {p:.2f} R {r:.2f}")
+        print(f"  {corpus} ({len(pairs['new'])}): " + ", ".join(figures))
+    if show:
+        print("\n".join(errors))
+
+
+@click.command()
+@click.option(
+    "--labels",
+    "labels_path",
+    type=click.Path(exists=True, path_type=Path),
+    default=REPO / "tests" / "data" / "province_dev_labels.jsonl",
+)
+@click.option("--shared", type=click.Path(path_type=Path), default=REPO.parent / "shared")
+@click.option("--errors/--no-errors", default=True, help="List false positives and negatives.")
+def main(labels_path: Path, shared: Path, errors: bool) -> None:
+    """Evaluate the province tagger against hand labels."""
+    corpus_dir = shared / "corpus"
+    if not corpus_dir.is_dir():
+        raise click.UsageError(f"{corpus_dir} not found: pass --shared")
+    labels = load_labels(labels_path)
+    texts = load_texts(labels, corpus_dir)
+    missing = [(lb.corpus, lb.ident) for lb in labels if (lb.corpus, lb.ident) not in texts]
+    if missing:
+        raise click.ClickException(f"labelled articles not in the corpora: {missing[:5]}")
+    evaluate(labels, texts, errors)
+
+
+if __name__ == "__main__":
+    main()
