@@ -147,7 +147,12 @@ def build(
         fresh = rebuild or not has_current
         work = store.new_generation(index_path, copy_current=not fresh)
         try:
-            _write(work, corpus, jobs, fresh, prune, report, on_problem)
+            try:
+                _write(work, corpus, jobs, fresh, prune, report, on_problem)
+            except OSError as err:
+                # Disk full or a folder turned read-only mid-build: the work folder goes, the
+                # published generation was never touched.
+                raise store.write_error(index_path, err) from None
             report.generation = store.publish(index_path, work).name
         finally:
             if work.exists():

@@ -24,7 +24,7 @@ from whoosh.index import FileIndex
 
 from .errors import IndexBusy, IndexNotFound, IndexWriteError
 
-__all__ = ["current_dir", "open_index", "build_lock", "new_generation", "publish", "generation_of"]
+__all__ = ["current_dir", "open_index", "build_lock", "new_generation", "publish", "generation_of", "write_error"]
 
 _GEN = re.compile(r"^gen-(\d{6})$")
 
@@ -97,11 +97,12 @@ def new_generation(index: Path, copy_current: bool) -> Path:
                 os.link(f, work / f.name)
     except OSError as err:
         shutil.rmtree(work, ignore_errors=True)
-        raise _write_error(index, err) from None
+        raise write_error(index, err) from None
     return work
 
 
-def _write_error(index: Path, err: OSError) -> IndexWriteError:
+def write_error(index: Path, err: OSError) -> IndexWriteError:
+    """The typed error for a failed write, saying the previous index is untouched."""
     if err.errno == errno.ENOSPC:
         return IndexWriteError(f"disk full while writing {index}; the previous index is untouched")
     return IndexWriteError(
@@ -141,7 +142,7 @@ def publish(index: Path, work: Path) -> Path:
         finally:
             os.close(dfd)
     except OSError as err:
-        raise _write_error(index, err) from None
+        raise write_error(index, err) from None
     # Readers that opened the previous generation may still be reading it: keep that one only
     # (older ones, and any left by a build killed between rename and swap, go).
     for old in _generations(index):

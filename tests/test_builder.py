@@ -144,3 +144,60 @@ def test_read_only_index_folder(tmp_path: Path) -> None:
 def test_opening_a_missing_index(tmp_path: Path) -> None:
     with pytest.raises(IndexNotFound, match="no index"):
         Snapshot.open(tmp_path / "nothing")
+
+
+def test_disk_full_mid_build_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from whoosh.writing import SegmentWriter
+
+    index = tmp_path / "ix"
+    corpus = write_jsonl(tmp_path / "a.jsonl", [art("1", "Một")])
+    build([corpus], index, jobs=1)
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(SegmentWriter, "commit", full)
+    write_jsonl(corpus, [art("2", "Hai")])
+    with pytest.raises(IndexWriteError, match="disk full"):
+        build([corpus], index, jobs=1)
+    assert titles(index) == {"1": "Một"}
+    assert not list(index.glob("building-*"))
+
+
+def test_broken_corpus_indexes_every_good_record(tmp_path: Path) -> None:
+    """One corpus with every kind of bad record next to good ones, legacy encodings included."""
+    from .test_legacy import mojibake
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    good = [art(f"g{i}", f"Bài tốt số {i}") for i in range(5)]
+    lines = [json.dumps(r, ensure_ascii=False) for r in good]
+    lines += [
+        "{not json",
+        json.dumps({"id": "n1", "title": 7, "body": "x"}),
+        json.dumps({"id": "d1", "title": "Ngày sai", "published": "32/13/2021"}),
+        json.dumps({"title": "Không có id"}),
+        json.dumps({"id": "e1", "title": "", "body": ""}),
+        json.dumps({"id": "g0", "title": "Bài tốt số 0 (bản sửa)", "body": "Mới."}, ensure_ascii=False),
+        json.dumps({"id": "t3", "title": mojibake("Thủy điện Hòa Bình xả lũ", "tcvn3"), "body": mojibake("Nước về hồ rất lớn.", "tcvn3")}),
+        json.dumps({"id": "v1", "title": mojibake("Người dân miền Trung chống bão", "vni"), "body": mojibake("Bão số ba đổ bộ.", "vni")}),
+        json.dumps({"id": "big", "title": "Bài rất dài", "body": ("Một đoạn văn dài về kinh tế. " * 40 + "\n") * 18_000}),
+    ]
+    raw = ("\n".join(lines) + "\n").encode("utf-8") + b'{"id": "u1", "title": "\xff"}\n'
+    (folder / "mixed.jsonl").write_bytes(raw)
+    (folder / "fake.jsonl.gz").write_bytes(b"not gzip at all")
+    (folder / "loop").symlink_to(folder, target_is_directory=True)
+    report = build([folder], tmp_path / "ix", jobs=2)
+    by_kind = dict(report.skipped)
+    assert by_kind == {
+        "invalid JSON": 1, "wrong type": 1, "bad date": 1, "no id": 1, "no text": 1,
+        "invalid UTF-8": 1, "bad gzip": 1, "symlink loop": 1,
+    }
+    assert report.repaired["legacy encoding"] >= 2 and report.repaired["truncated"] == 1
+    assert report.duplicates == 1
+    held = titles(tmp_path / "ix")
+    assert set(held) == {"g0", "g1", "g2", "g3", "g4", "t3", "v1", "big"}
+    assert held["g0"] == "Bài tốt số 0 (bản sửa)"
+    assert held["t3"] == "Thủy điện Hòa Bình xả lũ" and held["v1"] == "Người dân miền Trung chống bão"
