@@ -15,9 +15,7 @@ from indexer.facets import Snapshot
 
 
 def write_jsonl(path: Path, rows: list[dict[str, object]]) -> Path:
-    path.write_text(
-        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
-    )
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     return path
 
 
@@ -72,9 +70,7 @@ def test_bad_records_are_counted_and_good_ones_indexed(tmp_path: Path) -> None:
 
 
 def test_parallel_build_matches_serial(tmp_path: Path) -> None:
-    rows = [
-        art(str(i), f"Tin số {i} về thủy điện Hòa Bình", "Khủng bố " * (i % 5)) for i in range(40)
-    ]
+    rows = [art(str(i), f"Tin số {i} về thủy điện Hòa Bình", "Khủng bố " * (i % 5)) for i in range(40)]
     corpus = write_jsonl(tmp_path / "a.jsonl", rows)
     build([corpus], tmp_path / "one", jobs=1)
     build([corpus], tmp_path / "two", jobs=2)
@@ -99,9 +95,7 @@ def test_rebuild_swaps_generations_and_keeps_readers_working(tmp_path: Path) -> 
     assert not list(index.glob("building-*"))
 
 
-def test_failed_build_leaves_previous_index(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_failed_build_leaves_previous_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     index = tmp_path / "ix"
     corpus = write_jsonl(tmp_path / "a.jsonl", [art("1", "Một")])
     build([corpus], index, jobs=1)
@@ -181,9 +175,23 @@ def test_broken_corpus_indexes_every_good_record(tmp_path: Path) -> None:
         json.dumps({"title": "Không có id"}),
         json.dumps({"id": "e1", "title": "", "body": ""}),
         json.dumps({"id": "g0", "title": "Bài tốt số 0 (bản sửa)", "body": "Mới."}, ensure_ascii=False),
-        json.dumps({"id": "t3", "title": mojibake("Thủy điện Hòa Bình xả lũ", "tcvn3"), "body": mojibake("Nước về hồ rất lớn.", "tcvn3")}),
-        json.dumps({"id": "v1", "title": mojibake("Người dân miền Trung chống bão", "vni"), "body": mojibake("Bão số ba đổ bộ.", "vni")}),
-        json.dumps({"id": "big", "title": "Bài rất dài", "body": ("Một đoạn văn dài về kinh tế. " * 40 + "\n") * 18_000}),
+        json.dumps(
+            {
+                "id": "t3",
+                "title": mojibake("Thủy điện Hòa Bình xả lũ", "tcvn3"),
+                "body": mojibake("Nước về hồ rất lớn.", "tcvn3"),
+            }
+        ),
+        json.dumps(
+            {
+                "id": "v1",
+                "title": mojibake("Người dân miền Trung chống bão", "vni"),
+                "body": mojibake("Bão số ba đổ bộ.", "vni"),
+            }
+        ),
+        json.dumps(
+            {"id": "big", "title": "Bài rất dài", "body": ("Một đoạn văn dài về kinh tế. " * 40 + "\n") * 18_000}
+        ),
     ]
     raw = ("\n".join(lines) + "\n").encode("utf-8") + b'{"id": "u1", "title": "\xff"}\n'
     (folder / "mixed.jsonl").write_bytes(raw)
@@ -192,8 +200,14 @@ def test_broken_corpus_indexes_every_good_record(tmp_path: Path) -> None:
     report = build([folder], tmp_path / "ix", jobs=2)
     by_kind = dict(report.skipped)
     assert by_kind == {
-        "invalid JSON": 1, "wrong type": 1, "bad date": 1, "no id": 1, "no text": 1,
-        "invalid UTF-8": 1, "bad gzip": 1, "symlink loop": 1,
+        "invalid JSON": 1,
+        "wrong type": 1,
+        "bad date": 1,
+        "no id": 1,
+        "no text": 1,
+        "invalid UTF-8": 1,
+        "bad gzip": 1,
+        "symlink loop": 1,
     }
     assert report.repaired["legacy encoding"] >= 2 and report.repaired["truncated"] == 1
     assert report.duplicates == 1
