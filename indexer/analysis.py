@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 import string
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from whoosh.analysis import Filter, LowercaseFilter, Token, Tokenizer
 
@@ -14,6 +14,8 @@ from .text import fold, normalize
 __all__ = [
     "Span",
     "segment",
+    "abbreviations",
+    "Abbreviations",
     "WordTokenizer",
     "SyllableTokenizer",
     "FoldFilter",
@@ -110,6 +112,40 @@ def _trim(text: str, start: int, end: int) -> Span:
     return start, end
 
 
+# An abbreviation defined in parentheses after the words it stands for: "phòng, chống khủng bố
+# (PCKB)", "Ủy ban nhân dân (UBND)". Vietnamese news define one once, then use it alone.
+_DEFINITION = re.compile(r"\(([A-ZĐ]{2,8})\)")
+# Abbreviation → (its pyvi words, its syllables), e.g. 'PCKB' → (phòng, chống, khủng_bố), (...).
+Abbreviations = dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
+
+
+def abbreviations(texts: Sequence[str]) -> Abbreviations:
+    """Abbreviations defined anywhere in a document's (normalised) texts."""
+    found: Abbreviations = {}
+    for text in texts:
+        units: list[Span] | None = None
+        for m in _DEFINITION.finditer(text):
+            abbr = m.group(1)
+            if abbr in found:
+                continue
+            units = units if units is not None else _units(text)
+            syllables: list[Span] = []
+            # Walk back from "(" over the syllables, letting commas and hyphens through.
+            for s, e in reversed([u for u in units if u[1] <= m.start()]):
+                if _HAS_WORD.search(text, s, e):
+                    syllables.append((s, e))
+                    if len(syllables) == len(abbr):
+                        break
+                elif text[s:e] not in (",", "-"):
+                    break
+            initials = "".join(fold(text[s])[:1] for s, _ in syllables[::-1])
+            if len(syllables) == len(abbr) and initials == fold(abbr):
+                phrase = text[syllables[-1][0] : syllables[0][1]]
+                words = tuple("_".join(phrase[a:b].split()) for a, b in segment(phrase))
+                found[abbr] = (words, tuple(text[a:b] for a, b in syllables[::-1]))
+    return found
+
+
 _last: list[str] = ["", ""]
 
 
@@ -131,22 +167,34 @@ def _emit(
     start_pos: int,
     start_char: int,
     mode: str,
+    expand: Mapping[str, tuple[str, ...]] | None = None,
 ) -> Iterator[Token]:
-    """Yield one reused Token per span, Whoosh style."""
+    """Yield one reused Token per span, Whoosh style; a defined abbreviation also yields its words.
+
+    The words take consecutive positions from the abbreviation's own, so phrases over them match,
+    and carry the abbreviation's offsets, so a highlight lands on it.
+    """
     t = Token(positions, chars, removestops=removestops, mode=mode)
-    for i, (s, e) in enumerate(spans):
+    pos = start_pos
+    for s, e in spans:
         s, e = _trim(text, s, e)
-        t.text = joiner.join(text[s:e].split()) if joiner else text[s:e]
-        t.boost = 1.0
-        t.stopped = False
-        if keeporiginal:
-            t.original = t.text
-        if positions:
-            t.pos = start_pos + i
-        if chars:
-            t.startchar = start_char + s
-            t.endchar = start_char + e
-        yield t
+        surface = text[s:e]
+        texts = [joiner.join(surface.split()) if joiner else surface]
+        if expand and surface in expand:
+            texts += expand[surface]
+        for n, token_text in enumerate(texts):
+            t.text = token_text
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = t.text
+            if positions:
+                t.pos = pos + max(0, n - 1)
+            if chars:
+                t.startchar = start_char + s
+                t.endchar = start_char + e
+            yield t
+        pos += max(1, len(texts) - 1)
 
 
 class WordTokenizer(Tokenizer):
@@ -173,17 +221,10 @@ class WordTokenizer(Tokenizer):
     ) -> Iterator[Token]:
         text = _normalized(value)
         spans = segment(text) if tokenize else [(0, len(text))]
+        table = kwargs.get("abbreviations") or {}
+        expand = {k: words for k, (words, _) in table.items()}  # type: ignore[union-attr]
         return _emit(
-            text,
-            spans,
-            "_",
-            positions,
-            chars,
-            keeporiginal,
-            removestops,
-            start_pos,
-            start_char,
-            mode,
+            text, spans, "_", positions, chars, keeporiginal, removestops, start_pos, start_char, mode, expand
         )
 
 
@@ -214,17 +255,10 @@ class SyllableTokenizer(Tokenizer):
             spans = [(s, e) for s, e in _units(text) if _HAS_WORD.search(text, s, e)]
         else:
             spans = [(0, len(text))]
+        table = kwargs.get("abbreviations") or {}
+        expand = {k: syllables for k, (_, syllables) in table.items()}  # type: ignore[union-attr]
         return _emit(
-            text,
-            spans,
-            "",
-            positions,
-            chars,
-            keeporiginal,
-            removestops,
-            start_pos,
-            start_char,
-            mode,
+            text, spans, "", positions, chars, keeporiginal, removestops, start_pos, start_char, mode, expand
         )
 
 

@@ -180,6 +180,10 @@ def _text_record(path: Path, root: Path) -> Record | Problem:
     if last and last.isupper() and len(last) <= 80 and "author" not in data:
         data["author"] = last
         paragraphs = paragraphs[:-1]
+    # News convention: the paragraph after the title is the lead (sapo), when more text follows.
+    if len(paragraphs) >= 2 and "sapo" not in data and "body" not in data:
+        data["sapo"] = paragraphs[0]
+        paragraphs = paragraphs[1:]
     data.setdefault("body", "\n".join(paragraphs))
     if "id" not in data:
         rel = path.relative_to(root) if path.is_relative_to(root) else Path(path.name)

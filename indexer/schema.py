@@ -8,7 +8,7 @@ from typing import Any
 
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from .analysis import folded_analyzer, syllable_analyzer, word_analyzer
+from .analysis import abbreviations, folded_analyzer, syllable_analyzer, word_analyzer
 from .article import Article
 
 __all__ = [
@@ -111,11 +111,13 @@ def analyzed_document(article: Article) -> dict[str, Any]:
     if _SCHEMA is None:
         _SCHEMA = make_schema()
     doc = document(article)
+    # Abbreviations defined in one part of the article (often the lead) are used in the others.
+    table = abbreviations([getattr(article, name) for name in TEXT_FIELDS])
     for name in [n for n in doc if not n.startswith("_")]:
         field = _SCHEMA[name]
         value = doc[name]
         if isinstance(field, VietText) and isinstance(value, str):
-            doc[name] = Analyzed(field.index(value))
+            doc[name] = Analyzed(field.index(value, abbreviations=table))
             if field.stored:
                 doc.setdefault("_stored_" + name, value)
     return doc

@@ -96,3 +96,18 @@ def test_any_text_tokenizes_inside_its_bounds(value: str) -> None:
         for tok in make()(text, positions=True, chars=True):
             assert 0 <= tok.startchar < tok.endchar <= len(text)
             assert tok.text
+
+
+def test_abbreviations_defined_in_one_part_expand_everywhere() -> None:
+    from indexer.analysis import abbreviations
+
+    lead = normalize("Ban chỉ đạo phòng, chống khủng bố (PCKB) và Ủy ban nhân dân (UBND) tỉnh họp.")
+    body = normalize("Công tác PCKB được UBND tỉnh chỉ đạo. Khu công nghiệp (KCN) mới. WHO (Tổ chức Y tế).")
+    table = abbreviations([lead, body])
+    assert set(table) == {"PCKB", "UBND", "KCN"}  # "WHO" does not spell "Tổ chức Y tế"
+    toks = [(t.text, t.pos) for t in word_analyzer()(body, positions=True, abbreviations=table)]
+    assert toks[:6] == [("công_tác", 0), ("pckb", 1), ("phòng", 1), ("chống", 2), ("khủng_bố", 3), ("được", 4)]
+    syls = [t.text for t in syllable_analyzer()(body, abbreviations=table)]
+    assert syls[:7] == ["công", "tác", "pckb", "phòng", "chống", "khủng", "bố"]
+    # Without the document's table (a query), nothing is expanded.
+    assert texts(word_analyzer(), "PCKB") == ["pckb"]

@@ -43,7 +43,8 @@ def test_seed_text_article() -> None:
     assert art.title.startswith("Ban chỉ đạo phòng, chống khủng bố Quốc gia")
     assert art.author == "NHƯ QUỲNH"
     assert "NHƯ QUỲNH" not in art.body
-    assert art.body.split("\n")[0].startswith("Ngày 7/6")
+    assert art.sapo.startswith("Ngày 7/6, Đoàn công tác Ban chỉ đạo phòng, chống khủng bố")
+    assert art.body.startswith("Làm việc với đoàn kiểm tra")
     assert art.date is None and art.date_source == "none"
 
 
