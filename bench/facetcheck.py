@@ -93,8 +93,8 @@ REQUESTS = [
     SearchRequest(province=("Bắc Ninh",)),
     SearchRequest(province_old=("Bắc Giang",)),
     SearchRequest(q="học sinh", date_from=date(2021, 1, 1), date_to=date(2021, 3, 31)),
-    SearchRequest(q="giá vàng", source=("vnexpress.net",)),
-    SearchRequest(q="covid", category=("suc-khoe",)),
+    SearchRequest(q="giá vàng", source=("VnExpress",)),
+    SearchRequest(q="covid", category=("Tổng hợp",)),
     SearchRequest(q="tai nạn", province=("Hồ Chí Minh",), date_from=date(2025, 7, 1)),
     SearchRequest(q='"sinh viên"', province_old=("Thừa Thiên Huế",)),
 ]
