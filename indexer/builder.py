@@ -7,9 +7,10 @@ import os
 import shutil
 import sys
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from multiprocessing.pool import AsyncResult
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -112,9 +113,17 @@ def _prepared(
     analysis.segment("Khởi động")  # load pyvi's model once, before forking, so workers share it
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    # A bounded window of batches in flight: Pool.imap would read the whole corpus ahead and
+    # queue every analysed document in memory whenever the writer is the slower side.
+    window = 2 * jobs + 2
+    pending: deque[AsyncResult[list[Prepared]]] = deque()
     with ctx.Pool(jobs) as pool:
-        for result in pool.imap(_prepare_batch, batches, chunksize=1):
-            yield from result
+        for batch in batches:
+            pending.append(pool.apply_async(_prepare_batch, (batch,)))
+            if len(pending) >= window:
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()
 
 
 def _progress(total_hint: int | None) -> Callable[[int], None]:
