@@ -215,3 +215,23 @@ def test_broken_corpus_indexes_every_good_record(tmp_path: Path) -> None:
     assert set(held) == {"g0", "g1", "g2", "g3", "g4", "t3", "v1", "big"}
     assert held["g0"] == "Bài tốt số 0 (bản sửa)"
     assert held["t3"] == "Thủy điện Hòa Bình xả lũ" and held["v1"] == "Người dân miền Trung chống bão"
+
+
+def test_read_only_index_folder_as_root_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Root ignores chmod, so the read-only file system is simulated where the build first writes."""
+    import errno
+
+    index = tmp_path / "ix"
+    corpus = write_jsonl(tmp_path / "a.jsonl", [art("1", "Một")])
+    build([corpus], index, jobs=1)
+    real_mkdir = Path.mkdir
+
+    def read_only(self: Path, *args: object, **kwargs: object) -> None:
+        if self.name.startswith("building-"):
+            raise OSError(errno.EROFS, "Read-only file system")
+        real_mkdir(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "mkdir", read_only)
+    with pytest.raises(IndexWriteError, match="Read-only file system; the previous index is untouched"):
+        build([corpus], index, jobs=1, rebuild=True)
+    assert titles(index) == {"1": "Một"}
