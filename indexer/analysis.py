@@ -197,14 +197,18 @@ def _emit(
         pos += max(1, len(texts) - 1)
 
 
-class WordTokenizer(Tokenizer):
-    """pyvi words ('khủng bố' → 'khủng_bố'), with offsets into the normalised text."""
+class _Stateless:
+    """Components without settings: any two of a class are equal (Whoosh compares analyzers)."""
 
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self)
 
     def __hash__(self) -> int:
         return hash(type(self).__name__)
+
+
+class WordTokenizer(_Stateless, Tokenizer):
+    """pyvi words ('khủng bố' → 'khủng_bố'), with offsets into the normalised text."""
 
     def __call__(
         self,
@@ -228,14 +232,8 @@ class WordTokenizer(Tokenizer):
         )
 
 
-class SyllableTokenizer(Tokenizer):
+class SyllableTokenizer(_Stateless, Tokenizer):
     """Each pyvi syllable unit a token ('khủng bố' → 'khủng', 'bố')."""
-
-    def __eq__(self, other: object) -> bool:
-        return type(other) is type(self)
-
-    def __hash__(self) -> int:
-        return hash(type(self).__name__)
 
     def __call__(
         self,
@@ -266,14 +264,8 @@ class SyllableTokenizer(Tokenizer):
 _fold_token = functools.lru_cache(maxsize=200_000)(fold)
 
 
-class FoldFilter(Filter):
+class FoldFilter(_Stateless, Filter):
     """Strip diacritics (đ→d) and lowercase: 'Bắc' → 'bac'."""
-
-    def __eq__(self, other: object) -> bool:
-        return type(other) is type(self)
-
-    def __hash__(self) -> int:
-        return hash(type(self).__name__)
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         for t in tokens:
