@@ -11,7 +11,7 @@ __all__ = ["TreeSampler"]
 _PROC = Path("/proc")
 
 
-def _children_map() -> dict[int, list[int]]:
+def children_map() -> dict[int, list[int]]:
     """Parent pid → child pids, for every process visible in /proc."""
     children: dict[int, list[int]] = {}
     for entry in _PROC.iterdir():
@@ -29,7 +29,7 @@ def _children_map() -> dict[int, list[int]]:
 
 def _tree(root: int) -> list[int]:
     """root and all its descendants."""
-    children = _children_map()
+    children = children_map()
     out, todo = [], [root]
     while todo:
         pid = todo.pop()

@@ -188,7 +188,9 @@ def _write(
             existing = (
                 {term.decode("utf-8") for term in reader.lexicon("id")} if not fresh else set()
             )
-        writer = ix.writer(limitmb=256)
+        # Separate segment files, not one compound file: Whoosh reads a compound file's parts into
+        # memory on every open (1.3 GB and 0.6 s per open on the full corpus), plain files it maps.
+        writer = ix.writer(limitmb=256, compound=False)
     except OSError as err:
         raise IndexWriteError(
             f"cannot write the index in {work.parent}: {err.strerror or err}"
@@ -230,7 +232,7 @@ def _write(
     repeated = [i for i, n in seen.items() if n > 1]
     gone = sorted(existing - seen.keys()) if prune else []
     if repeated or gone:
-        writer = ix.writer()
+        writer = ix.writer(compound=False)
         with writer.searcher() as searcher:
             for ident in repeated:
                 docnums = sorted(searcher.document_numbers(id=ident))

@@ -134,8 +134,10 @@ class Snapshot:
     @classmethod
     def open(cls, index: str | os.PathLike[str]) -> Snapshot:
         """Open the current generation of an index directory."""
-        path = store.current_dir(Path(index))
-        return cls(store.open_index(index), str(path.resolve()))
+        # Read `current` once: a build publishing in between must not pair one generation's
+        # arrays with another's searcher.
+        path = store.current_dir(Path(index)).resolve()
+        return cls(store.open_generation(path), str(path))
 
     def close(self) -> None:
         """Release the searcher's files."""

@@ -24,7 +24,7 @@ from whoosh.index import FileIndex
 
 from .errors import IndexBusy, IndexNotFound, IndexWriteError
 
-__all__ = ["current_dir", "open_index", "build_lock", "new_generation", "publish", "generation_of", "write_error"]
+__all__ = ["current_dir", "open_index", "build_lock", "new_generation", "publish", "generation_of", "write_error", "open_generation"]
 
 _GEN = re.compile(r"^gen-(\d{6})$")
 
@@ -50,7 +50,11 @@ def generation_of(index: Path) -> str:
 
 def open_index(index: str | os.PathLike[str]) -> FileIndex:
     """Open the current generation of an index directory for reading."""
-    path = current_dir(Path(index))
+    return open_generation(current_dir(Path(index)))
+
+
+def open_generation(path: Path) -> FileIndex:
+    """Open one generation folder for reading."""
     if not whoosh_index.exists_in(str(path)):
         raise IndexNotFound(f"{path} holds no Whoosh index")
     return whoosh_index.open_dir(str(path), readonly=True)

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+
+from bench.serve_while_indexing import gunicorn
 
 from .conftest import MAP_34, ROOT
 
@@ -33,8 +29,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SCREENSHOTS = ROOT / "var" / "screenshots"
-# How long gunicorn may take to boot before the fixture gives up (a limit, not an assertion).
-BOOT_LIMIT = 60.0
 
 pytestmark = [
     pytest.mark.browser,
@@ -46,69 +40,13 @@ pytestmark = [
 ]
 
 
-def _wait_for_port(log: Path, proc: subprocess.Popen[bytes]) -> int:
-    """The port gunicorn reports once it listens (it was asked for port 0)."""
-    deadline = time.monotonic() + BOOT_LIMIT
-    while time.monotonic() < deadline:
-        text = log.read_text(encoding="utf-8", errors="replace")
-        found = re.search(r"Listening at: http://127\.0\.0\.1:(\d+)", text)
-        if found:
-            return int(found.group(1))
-        if proc.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {proc.returncode}:\n{text}")
-        time.sleep(0.1)
-    raise RuntimeError(f"gunicorn did not listen within {BOOT_LIMIT} s:\n{log.read_text()}")
-
-
-def _wait_for_health(base: str) -> None:
-    """Wait until /healthz answers 200 (workers booted, index opened)."""
-    deadline = time.monotonic() + BOOT_LIMIT
-    while True:
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=5) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError):
-            if time.monotonic() > deadline:
-                raise
-        time.sleep(0.1)
-
-
 @pytest.fixture(scope="module")
 def live_server(web_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A gunicorn serving the web test index, as the Makefile's serve target runs it."""
     log = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
-    env = {
-        **os.environ,
-        "VNNEWS_INDEX": str(web_index),
-        "PORT": "0",
-        "WEB_CONCURRENCY": "2",
-    }
-    if MAP_34.exists():
-        env["VNNEWS_MAP"] = str(MAP_34)
-    else:
-        env.pop("VNNEWS_MAP", None)
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "-c",
-        "webapp/gunicorn.conf.py",
-        "webapp:create_app()",
-    ]
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        base = f"http://127.0.0.1:{_wait_for_port(log, proc)}"
-        _wait_for_health(base)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    map_file = str(MAP_34) if MAP_34.exists() else ""
+    with gunicorn(web_index, log, workers=2, map_file=map_file) as server:
+        yield server.url
 
 
 @pytest.fixture(scope="module")
