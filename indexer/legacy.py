@@ -316,6 +316,12 @@ def _words(text: str) -> tuple[list[str], int]:
         word = m.group(0)
         if _VIET_ONLY.search(word):
             unicode_words += 1
+        elif is_syllable(word):
+            # "Ông", "hoãn", "áp" use only Latin-1 letters yet are Vietnamese already: they count
+            # for Unicode unless a conversion also reads them as a syllable (then they are moot).
+            readings = [_CONVERTERS[e](word) for e in _ENCODINGS]
+            if not any(r == word or is_syllable(r) for r in readings):
+                unicode_words += 1
         elif len(word) >= 2 and _HIGH.search(word):
             candidates.append(word)
     return candidates, unicode_words
