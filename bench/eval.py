@@ -56,7 +56,9 @@ def rank_of(snap: Snapshot, query: str, wanted: str) -> int | None:
 @click.option("--index", type=click.Path(path_type=Path), default=Path("var/full"))
 @click.option("--sample", type=int, default=1000)
 @click.option("--show-misses", type=int, default=10)
-def main(shared: Path, index: Path, sample: int, show_misses: int) -> None:
+@click.option("--form", "forms", type=click.Choice(["typed", "folded"]), multiple=True,
+              help="Which query forms to run [default: both].")
+def main(shared: Path, index: Path, sample: int, show_misses: int, forms: tuple[str, ...]) -> None:
     """Known-item search evaluation over the whole shared corpus."""
     corpus = shared / "corpus"
     if not corpus.is_dir():
@@ -69,7 +71,9 @@ def main(shared: Path, index: Path, sample: int, show_misses: int) -> None:
         click.echo(report.summary(), err=True)
     items = sample_titles(corpus, sample)
     with Snapshot.open(index) as snap:
-        for label, form in (("as typed", normalize), ("without diacritics", fold)):
+        chosen = [f for f in (("typed", "as typed", normalize), ("folded", "without diacritics", fold))
+                  if not forms or f[0] in forms]
+        for _, label, form in chosen:
             ranks: list[int | None] = []
             misses = []
             started = time.perf_counter()
@@ -78,6 +82,8 @@ def main(shared: Path, index: Path, sample: int, show_misses: int) -> None:
                 ranks.append(r)
                 if r != 1 and len(misses) < show_misses:
                     misses.append((r, form(title)))
+                if len(ranks) % 100 == 0:
+                    click.echo(f"  {label}: {len(ranks)} titles searched", err=True)
             took = time.perf_counter() - started
             s1 = sum(1 for r in ranks if r == 1) / len(ranks)
             mrr = statistics.fmean(1 / r if r else 0.0 for r in ranks)
