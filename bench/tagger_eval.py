@@ -124,20 +124,44 @@ def contexts(texts: Texts, forms: list[str], width: int = 50, limit: int = 4) ->
     return found
 
 
-def evaluate(labels: list[Label], texts: dict[tuple[str, str], Texts], show: bool) -> None:
-    """Print micro figures per era and corpus, then the errors when show is set."""
-    gaz = Gazetteer.load()
-    forms = _surfaces_by_old()
+ByEra = dict[str, list[Pair]]
+
+
+def pairs(labels: list[Label], texts: dict[tuple[str, str], Texts]) -> tuple[ByEra, dict[str, ByEra]]:
+    """(predicted, gold) pairs per era, overall and per corpus."""
     eras: dict[str, list[Pair]] = {"new": [], "old": []}
     by_corpus: dict[str, dict[str, list[Pair]]] = defaultdict(lambda: {"new": [], "old": []})
-    errors: list[str] = []
     for label in labels:
-        article = texts[label.corpus, label.ident]
-        new, old = tag(*article)
+        new, old = tag(*texts[label.corpus, label.ident])
         for era, predicted, gold in (("new", new, label.new), ("old", old, label.old)):
             pair = (set(predicted), set(gold))
             eras[era].append(pair)
             by_corpus[label.corpus][era].append(pair)
+    return eras, by_corpus
+
+
+def print_figures(eras: dict[str, list[Pair]], by_corpus: dict[str, dict[str, list[Pair]]], n: int) -> None:
+    """Micro precision and recall per era, then per corpus."""
+    print(f"province tagger on {n} labelled articles (micro-averaged):")
+    for era in ("new", "old"):
+        p, r, tp, predicted, gold = micro(eras[era])
+        print(f"  {era:>3} era: precision {p:.3f} ({tp}/{predicted}), recall {r:.3f} ({tp}/{gold})")
+    for corpus, found in sorted(by_corpus.items()):
+        figures = []
+        for era in ("new", "old"):
+            p, r, *_ = micro(found[era])
+            figures.append(f"{era} P {p:.2f} R {r:.2f}")
+        print(f"  {corpus} ({len(found['new'])}): " + ", ".join(figures))
+
+
+def evaluate(labels: list[Label], texts: dict[tuple[str, str], Texts], show: bool) -> None:
+    """Print micro figures per era and corpus, then the errors when show is set."""
+    gaz = Gazetteer.load()
+    forms = _surfaces_by_old()
+    errors: list[str] = []
+    for label in labels:
+        article = texts[label.corpus, label.ident]
+        new, old = tag(*article)
         fp, fn = set(old) - label.old, label.old - set(old)
         new_fp, new_fn = set(new) - label.new, label.new - set(new)
         if not (fp or fn or new_fp or new_fn):
@@ -153,16 +177,7 @@ def evaluate(labels: list[Label], texts: dict[tuple[str, str], Texts], show: boo
                 province = gaz.resolve(name, "old")
                 errors.append(f"  {kind} {name} (score {scores.get(province.name, 0.0):.2f})")
                 errors += [f"      {c}" for c in contexts(article, forms[province.name])]
-    print(f"province tagger on {len(labels)} labelled articles (micro-averaged):")
-    for era in ("new", "old"):
-        p, r, tp, predicted, gold = micro(eras[era])
-        print(f"  {era:>3} era: precision {p:.3f} ({tp}/{predicted}), recall {r:.3f} ({tp}/{gold})")
-    for corpus, pairs in sorted(by_corpus.items()):
-        figures = []
-        for era in ("new", "old"):
-            p, r, *_ = micro(pairs[era])
-            figures.append(f"{era} P {p:.2f} R {r:.2f}")
-        print(f"  {corpus} ({len(pairs['new'])}): " + ", ".join(figures))
+    print_figures(*pairs(labels, texts), len(labels))
     if show:
         print("\n".join(errors))
 

@@ -7,11 +7,11 @@ import gzip
 import json
 import re
 import time
-from collections import defaultdict
 from pathlib import Path
 
 import pytest
 
+from bench.tagger_eval import load_labels, load_texts, micro, pairs, print_figures
 from indexer.gazetteer import Gazetteer
 from indexer.provinces import tag
 from indexer.text import normalize
@@ -304,49 +304,6 @@ def test_dev_labels_well_formed() -> None:
 # --- evaluation against hand-labelled articles --------------------------------------------------
 
 
-def _load_labels() -> list[dict[str, object]]:
-    """The labelled articles, one dict per non-empty line."""
-    with LABELS.open(encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
-
-
-def _article_texts(labels: list[dict[str, object]]) -> dict[tuple[str, str], tuple[str, str, str]]:
-    """(corpus, id) → normalised (title, sapo, body), reading each corpus file once."""
-    wanted: dict[str, set[str]] = defaultdict(set)
-    for label in labels:
-        wanted[str(label["corpus"])].add(str(label["id"]))
-    texts: dict[tuple[str, str], tuple[str, str, str]] = {}
-    for corpus, ids in wanted.items():
-        path = CORPUS / corpus
-        if corpus.endswith(".txt"):
-            title, sapo, body = _seed_parts(path.read_text(encoding="utf-8"))
-            for ident in ids:
-                texts[corpus, ident] = (title, sapo, body)
-            continue
-        with gzip.open(path, "rt", encoding="utf-8") as f:
-            for line in f:
-                # Every record starts with its id: parse only the lines whose id is wanted.
-                head = _ID_HEAD.match(line)
-                if head is not None and head.group(1) not in ids:
-                    continue
-                record = json.loads(line)
-                if record["id"] in ids:
-                    texts[corpus, record["id"]] = tuple(  # type: ignore[assignment]
-                        normalize(record[key] or "") for key in ("title", "sapo", "body")
-                    )
-    return texts
-
-
-def _micro(pairs: list[tuple[set[str], set[str]]]) -> tuple[float, float, int, int, int]:
-    """(precision, recall, true positives, predicted, gold) over (predicted, gold) pairs."""
-    tp = sum(len(p & g) for p, g in pairs)
-    predicted = sum(len(p) for p, _ in pairs)
-    gold = sum(len(g) for _, g in pairs)
-    precision = tp / predicted if predicted else 1.0
-    recall = tp / gold if gold else 1.0
-    return precision, recall, tp, predicted, gold
-
-
 @pytest.mark.shared
 @pytest.mark.slow
 def test_labelled_evaluation() -> None:
@@ -355,36 +312,15 @@ def test_labelled_evaluation() -> None:
         pytest.skip(f"{CORPUS} not present (the shared corpora live beside the repository)")
     if not LABELS.is_file():
         pytest.skip(f"{LABELS} not present (hand labels not written yet)")
-    labels = _load_labels()
-    texts = _article_texts(labels)
-    missing = [
-        (label["corpus"], label["id"])
-        for label in labels
-        if (label["corpus"], label["id"]) not in texts
-    ]
+    labels = load_labels(LABELS)
+    texts = load_texts(labels, CORPUS)
+    missing = [(label.corpus, label.ident) for label in labels if (label.corpus, label.ident) not in texts]
     assert not missing, f"labelled articles not found in the corpora: {missing[:5]}"
-    eras: dict[str, list[tuple[set[str], set[str]]]] = {"new": [], "old": []}
-    by_corpus: dict[str, dict[str, list[tuple[set[str], set[str]]]]] = defaultdict(
-        lambda: {"new": [], "old": []}
-    )
-    for label in labels:
-        new, old_ = tag(*texts[str(label["corpus"]), str(label["id"])])
-        for era, predicted, key in (("new", new, "provinces"), ("old", old_, "provinces_old")):
-            pair = (set(predicted), {str(name) for name in label[key]})  # type: ignore[attr-defined]
-            eras[era].append(pair)
-            by_corpus[str(label["corpus"])][era].append(pair)
-    print(f"\nprovince tagger on {len(labels)} labelled articles (micro-averaged):")
+    eras, by_corpus = pairs(labels, texts)
+    print()
+    print_figures(eras, by_corpus, len(labels))
     for era in ("new", "old"):
-        p, r, tp, predicted, gold = _micro(eras[era])
-        print(f"  {era:>3} era: precision {p:.3f} ({tp}/{predicted}), recall {r:.3f} ({tp}/{gold})")
-    for corpus, pairs in sorted(by_corpus.items()):
-        figures = []
-        for era in ("new", "old"):
-            p, r, *_ = _micro(pairs[era])
-            figures.append(f"{era} P {p:.2f} R {r:.2f}")
-        print(f"  {corpus} ({len(pairs['new'])}): " + ", ".join(figures))
-    for era in ("new", "old"):
-        p, r, *_ = _micro(eras[era])
+        p, r, *_ = micro(eras[era])
         assert p >= MIN_PRECISION, f"{era}-era precision {p:.3f} below {MIN_PRECISION}"
         assert r >= MIN_RECALL, f"{era}-era recall {r:.3f} below {MIN_RECALL}"
 
