@@ -6,6 +6,7 @@ import json
 import os
 import sys
 from datetime import date
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -189,8 +190,6 @@ def search(
         click.echo(f"{n:>3}. {hit.title}\n     {meta}  [{hit.id}]")
         plain = hit.snippet.replace("<mark>", "").replace("</mark>", "")
         if plain:
-            from html import unescape
-
             click.echo(f"     {unescape(plain)}")
     if result.facets:
         for key in ("province", "source"):

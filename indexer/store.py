@@ -24,7 +24,16 @@ from whoosh.index import FileIndex
 
 from .errors import IndexBusy, IndexNotFound, IndexWriteError
 
-__all__ = ["current_dir", "open_index", "build_lock", "new_generation", "publish", "generation_of", "write_error", "open_generation"]
+__all__ = [
+    "current_dir",
+    "open_index",
+    "build_lock",
+    "new_generation",
+    "publish",
+    "generation_of",
+    "write_error",
+    "open_generation",
+]
 
 _GEN = re.compile(r"^gen-(\d{6})$")
 
@@ -35,9 +44,7 @@ def current_dir(index: Path) -> Path:
     try:
         target = os.readlink(link)
     except FileNotFoundError:
-        raise IndexNotFound(
-            f"no index at {index} (build one with: python -m indexer build)"
-        ) from None
+        raise IndexNotFound(f"no index at {index} (build one with: python -m indexer build)") from None
     except OSError as err:
         raise IndexNotFound(f"cannot read index at {index}: {err.strerror}") from None
     return index / target
@@ -72,9 +79,7 @@ def build_lock(index: Path) -> Iterator[None]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise IndexBusy(
-                f"another build is running on {index}; try again when it ends"
-            ) from None
+            raise IndexBusy(f"another build is running on {index}; try again when it ends") from None
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())
         yield
@@ -109,9 +114,7 @@ def write_error(index: Path, err: OSError) -> IndexWriteError:
     """The typed error for a failed write, saying the previous index is untouched."""
     if err.errno == errno.ENOSPC:
         return IndexWriteError(f"disk full while writing {index}; the previous index is untouched")
-    return IndexWriteError(
-        f"cannot write to {index}: {err.strerror or err}; the previous index is untouched"
-    )
+    return IndexWriteError(f"cannot write to {index}: {err.strerror or err}; the previous index is untouched")
 
 
 def _fsync_tree(folder: Path) -> None:

@@ -18,10 +18,6 @@ __all__ = ["suggest"]
 
 
 
-def _vocabulary(snap: Snapshot) -> Vocabulary:
-    return snap.vocabulary
-
-
 def _restore_accents(vocab: Vocabulary, folded: list[str]) -> list[list[str]]:
     """Greedy longest match of folded syllables against accented words, then syllables."""
     out: list[list[str]] = []
@@ -104,7 +100,7 @@ def suggest(snap: Snapshot, parsed: ParsedQuery, total: int) -> dict[str, str] |
     units = parsed.units()
     if not units or len(units) > 12:
         return None
-    vocab = _vocabulary(snap)
+    vocab = snap.vocabulary
     typed = [s for u in units for s in u.syllables]
     if not parsed.accented:
         restored = _restore_accents(vocab, [s for u in units for s in u.folded])
