@@ -28,20 +28,42 @@ def _log(message: str) -> None:
 
 
 @click.command()
-@click.option("--corpus", "corpus", type=click.Path(path_type=Path), multiple=True, required=True,
-              help="A corpus file or folder (repeatable).")
-@click.option("--json", "json_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Also write the table as JSON to this file.")
-@click.option("--repeat", type=click.IntRange(min=1), default=3, show_default=True,
-              help="Measured runs of the whole query set, after one warm-up run.")
-@click.option("--work", type=click.Path(path_type=Path, file_okay=False), default=Path("var/bench"),
-              show_default=True, help="Where the tokens and the three indexes are built.")
-@click.option("--jobs", type=click.IntRange(min=1), default=min(2, os.cpu_count() or 1),
-              show_default=True,
-              help="Processes for pyvi (the pass and vnnews's build) and Tantivy's writer threads.")
-def main(
-    corpus: tuple[Path, ...], json_path: Path | None, repeat: int, work: Path, jobs: int
-) -> None:
+@click.option(
+    "--corpus",
+    "corpus",
+    type=click.Path(path_type=Path),
+    multiple=True,
+    required=True,
+    help="A corpus file or folder (repeatable).",
+)
+@click.option(
+    "--json",
+    "json_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write the table as JSON to this file.",
+)
+@click.option(
+    "--repeat",
+    type=click.IntRange(min=1),
+    default=3,
+    show_default=True,
+    help="Measured runs of the whole query set, after one warm-up run.",
+)
+@click.option(
+    "--work",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("var/bench"),
+    show_default=True,
+    help="Where the tokens and the three indexes are built.",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=min(2, os.cpu_count() or 1),
+    show_default=True,
+    help="Processes for pyvi (the pass and vnnews's build) and Tantivy's writer threads.",
+)
+def main(corpus: tuple[Path, ...], json_path: Path | None, repeat: int, work: Path, jobs: int) -> None:
     """Benchmark vnnews against SQLite FTS5 and Tantivy on the same pyvi tokens of a corpus."""
     for path in corpus:
         if not path.exists():
@@ -52,14 +74,12 @@ def main(
             )
     result = run_benchmark(list(corpus), work, repeat, jobs, _log)
     _log(per_query(result))
-    (work / "details.json").write_text(json.dumps(details(result), ensure_ascii=False, indent=1),
-                                       encoding="utf-8")
+    (work / "details.json").write_text(json.dumps(details(result), ensure_ascii=False, indent=1), encoding="utf-8")
     click.echo(table(result))
     click.echo()
     click.echo(notes(result))
     if json_path is not None:
-        json_path.write_text(json.dumps(document(result), ensure_ascii=False, indent=2) + "\n",
-                             encoding="utf-8")
+        json_path.write_text(json.dumps(document(result), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         _log(f"wrote {json_path}")
 
 

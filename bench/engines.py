@@ -91,9 +91,7 @@ class VnnewsEngine:
 
     def word_total(self, words: tuple[str, ...]) -> int:
         """Articles holding every pyvi word in a word field: the peers' semantics, for checking."""
-        q = whoosh_query.And(
-            [whoosh_query.Or([whoosh_query.Term(f, w) for f in TEXT_FIELDS]) for w in words]
-        )
+        q = whoosh_query.And([whoosh_query.Or([whoosh_query.Term(f, w) for f in TEXT_FIELDS]) for w in words])
         ids = np.fromiter(q.matcher(self.snap.searcher).all_ids(), dtype=np.int64)
         return int(np.count_nonzero(self.snap.live[ids])) if ids.size else 0
 

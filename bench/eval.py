@@ -56,8 +56,13 @@ def rank_of(snap: Snapshot, query: str, wanted: str) -> int | None:
 @click.option("--index", type=click.Path(path_type=Path), default=Path("var/full"))
 @click.option("--sample", type=int, default=1000)
 @click.option("--show-misses", type=int, default=10)
-@click.option("--form", "forms", type=click.Choice(["typed", "folded"]), multiple=True,
-              help="Which query forms to run [default: both].")
+@click.option(
+    "--form",
+    "forms",
+    type=click.Choice(["typed", "folded"]),
+    multiple=True,
+    help="Which query forms to run [default: both].",
+)
 def main(shared: Path, index: Path, sample: int, show_misses: int, forms: tuple[str, ...]) -> None:
     """Known-item search evaluation over the whole shared corpus."""
     corpus = shared / "corpus"
@@ -71,8 +76,11 @@ def main(shared: Path, index: Path, sample: int, show_misses: int, forms: tuple[
         click.echo(report.summary(), err=True)
     items = sample_titles(corpus, sample)
     with Snapshot.open(index) as snap:
-        chosen = [f for f in (("typed", "as typed", normalize), ("folded", "without diacritics", fold))
-                  if not forms or f[0] in forms]
+        chosen = [
+            f
+            for f in (("typed", "as typed", normalize), ("folded", "without diacritics", fold))
+            if not forms or f[0] in forms
+        ]
         for _, label, form in chosen:
             ranks: list[int | None] = []
             misses = []

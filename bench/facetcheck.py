@@ -18,7 +18,7 @@ import click
 
 from indexer.errors import VnnewsError
 from indexer.facets import Snapshot
-from indexer.query import parse, to_whoosh
+from indexer.query import parse, plan, to_whoosh
 from indexer.search import SearchRequest, search
 
 Counts = dict[str, Counter[str]]
@@ -34,13 +34,15 @@ def stored_metadata(snap: Snapshot) -> list[dict[str, Any] | None]:
             continue
         stored = reader.stored_fields(docnum)
         when = stored.get("date")
-        out.append({
-            "province": [p for p in stored.get("provinces", "").split(",") if p],
-            "province_old": [p for p in stored.get("provinces_old", "").split(",") if p],
-            "source": [stored["source"]] if stored.get("source") else [],
-            "category": [stored["category"]] if stored.get("category") else [],
-            "day": when.date() if when else None,
-        })
+        out.append(
+            {
+                "province": [p for p in stored.get("provinces", "").split(",") if p],
+                "province_old": [p for p in stored.get("provinces_old", "").split(",") if p],
+                "source": [stored["source"]] if stored.get("source") else [],
+                "category": [stored["category"]] if stored.get("category") else [],
+                "day": when.date() if when else None,
+            }
+        )
     return out
 
 
@@ -49,7 +51,7 @@ def brute_force(snap: Snapshot, req: SearchRequest, meta: list[dict[str, Any] | 
     parsed = parse(req.q, snap.vocabulary)
     matched: set[int] | None = None
     if parsed.clauses:
-        matched = {hit.docnum for hit in snap.searcher.search(to_whoosh(parsed), limit=None)}
+        matched = {hit.docnum for hit in snap.searcher.search(to_whoosh(plan(parsed, snap.vocabulary)), limit=None)}
     chosen = snap.resolve(req)
     docs = [d for n, d in enumerate(meta) if d is not None and (matched is None or n in matched)]
 

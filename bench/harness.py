@@ -27,8 +27,16 @@ __all__ = ["Stage", "BuildStats", "EngineResult", "BenchResult", "run_benchmark"
 ROOT = Path(__file__).resolve().parents[1]
 # Per-engine keys of the JSON document, in table order.
 METRICS = (
-    "build_s", "docs_per_s", "peak_mb", "index_mb",
-    "p50_ms", "p95_ms", "p99_ms", "facets_p50_ms", "facets_p95_ms", "facets_p99_ms",
+    "build_s",
+    "docs_per_s",
+    "peak_mb",
+    "index_mb",
+    "p50_ms",
+    "p95_ms",
+    "p99_ms",
+    "facets_p50_ms",
+    "facets_p95_ms",
+    "facets_p99_ms",
 )
 # Where each stage writes inside the work folder (the pyvi pass writes tokens.jsonl there).
 _DEST = {"tokens": ".", "vnnews": "vnnews", "sqlite": "sqlite.db", "tantivy": "tantivy"}
@@ -125,8 +133,7 @@ def _stage(stage: str, corpus: Sequence[Path], work: Path, jobs: int) -> tuple[S
     """Run one stage in a fresh `python -m bench.worker` process, sampling its memory."""
     dest = work / _DEST[stage]
     # Absolute paths: the worker runs from the repository's root, wherever we were started.
-    cmd = [sys.executable, "-m", "bench.worker", stage, "--dest", str(dest.resolve()),
-           "--jobs", str(jobs)]
+    cmd = [sys.executable, "-m", "bench.worker", stage, "--dest", str(dest.resolve()), "--jobs", str(jobs)]
     if stage in ("tokens", "vnnews"):
         for path in corpus:
             cmd += ["--corpus", str(path.resolve())]
@@ -193,8 +200,9 @@ def _facet_diff(a: dict[str, dict[str, int]], b: dict[str, dict[str, int]]) -> l
     return out
 
 
-def _check(queries: Sequence[BenchQuery], engines: dict[str, EngineResult],
-           word_totals: dict[str, int]) -> tuple[list[str], int, list[str]]:
+def _check(
+    queries: Sequence[BenchQuery], engines: dict[str, EngineResult], word_totals: dict[str, int]
+) -> tuple[list[str], int, list[str]]:
     """Compare totals and facets where the engines' semantics are the same; list every mismatch.
 
     Also returns, for plain-word queries, where vnnews's own total differs from the peers'.
@@ -220,15 +228,15 @@ def _check(queries: Sequence[BenchQuery], engines: dict[str, EngineResult],
         if q.id in word_totals:
             checked += 1
             if word_totals[q.id] != sq.total:
-                problems.append(f"{q.id} {q.label()}: vnnews word-field total "
-                                f"{word_totals[q.id]:,} ≠ sqlite {sq.total:,}")
+                problems.append(
+                    f"{q.id} {q.label()}: vnnews word-field total {word_totals[q.id]:,} ≠ sqlite {sq.total:,}"
+                )
             if vn.total != sq.total:
                 differences.append(f"{q.label()} {vn.total:,} vs {sq.total:,}")
     return problems, checked, differences
 
 
-def _corpus_info(corpus: Sequence[Path], report: PassReport, jobs: int, queries: int,
-                 repeat: int) -> dict[str, Any]:
+def _corpus_info(corpus: Sequence[Path], report: PassReport, jobs: int, queries: int, repeat: int) -> dict[str, Any]:
     """The JSON's corpus section: what was indexed, the pyvi-only pass, the size of the run."""
     return {
         "paths": [str(p) for p in corpus],
@@ -251,9 +259,7 @@ def _corpus_info(corpus: Sequence[Path], report: PassReport, jobs: int, queries:
     }
 
 
-def run_benchmark(
-    corpus: Sequence[Path], work: Path, repeat: int, jobs: int, log: Log
-) -> BenchResult:
+def run_benchmark(corpus: Sequence[Path], work: Path, repeat: int, jobs: int, log: Log) -> BenchResult:
     """Run the whole benchmark in work (its earlier artifacts are replaced)."""
     work.mkdir(parents=True, exist_ok=True)
     _clean(work)
@@ -261,8 +267,10 @@ def run_benchmark(
     pyvi, info = _stage("tokens", corpus, work, jobs)
     report = PassReport(**info["pass"])
     report.sources = [(src, n) for src, n in report.sources]
-    log(f"  {report.articles:,} articles ({report.skipped:,} skipped, "
-        f"{report.duplicates:,} repeated ids) in {report.seconds:.1f} s, peak {pyvi.peak_mb:.0f} MB")
+    log(
+        f"  {report.articles:,} articles ({report.skipped:,} skipped, "
+        f"{report.duplicates:,} repeated ids) in {report.seconds:.1f} s, peak {pyvi.peak_mb:.0f} MB"
+    )
     queries = load_queries([src for src, _ in report.sources])
     builds: dict[str, BuildStats] = {}
     for name in ENGINES:
@@ -299,8 +307,11 @@ def run_benchmark(
     disagreements, checked, differences = _check(queries, engines, word_totals)
     counts = {name: b.docs for name, b in builds.items()}
     if len(set(counts.values()) | {report.articles}) > 1:
-        disagreements.insert(0, f"article counts differ: pyvi pass {report.articles:,}, "
-                                + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+        disagreements.insert(
+            0,
+            f"article counts differ: pyvi pass {report.articles:,}, "
+            + ", ".join(f"{k} {v:,}" for k, v in counts.items()),
+        )
     return BenchResult(
         corpus=_corpus_info(corpus, report, jobs, len(queries), repeat),
         queries=list(queries),

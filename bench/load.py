@@ -442,19 +442,14 @@ def run_level(
     result.load_before = os.getloadavg()
     cpu_before = resource.getrusage(resource.RUSAGE_SELF)
     started = time.monotonic()
-    threads = [
-        threading.Thread(target=run, args=(i,), name=f"load-{i}", daemon=True)
-        for i in range(concurrency)
-    ]
+    threads = [threading.Thread(target=run, args=(i,), name=f"load-{i}", daemon=True) for i in range(concurrency)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     result.seconds = time.monotonic() - started
     cpu_after = resource.getrusage(resource.RUSAGE_SELF)
-    result.client_cpu_s = (cpu_after.ru_utime - cpu_before.ru_utime) + (
-        cpu_after.ru_stime - cpu_before.ru_stime
-    )
+    result.client_cpu_s = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
     result.load_after = os.getloadavg()
     result.errors = sum(result.error_kinds.values())
     if sampler is not None:
@@ -495,10 +490,7 @@ def table(levels: Sequence[LevelResult]) -> str:
     for lv in levels:
         parts = []
         for kind, values in sorted(lv.latencies_ms.items()):
-            parts.append(
-                f"{kind} {_fmt(percentile(values, 0.5))}/{_fmt(percentile(values, 0.95))} "
-                f"({len(values)})"
-            )
+            parts.append(f"{kind} {_fmt(percentile(values, 0.5))}/{_fmt(percentile(values, 0.95))} ({len(values)})")
         lines.append(f"  c={lv.concurrency}: " + "; ".join(parts))
     lines.append("")
     lines.append(
@@ -530,10 +522,16 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--seconds", type=float, default=20.0, help="duration of each level")
     p.add_argument("--requests", type=int, default=None, help="at most this many per level")
     p.add_argument("--queries", type=Path, default=QUERY_FILE, help="queries in queries.json form")
-    p.add_argument("--pids-of-gunicorn-master", dest="master", type=int, default=None,
-                   help="gunicorn master pid: its children's memory is reported")
-    p.add_argument("--warmup", type=float, default=5.0,
-                   help="seconds of untimed requests (concurrency 4) before the first level")
+    p.add_argument(
+        "--pids-of-gunicorn-master",
+        dest="master",
+        type=int,
+        default=None,
+        help="gunicorn master pid: its children's memory is reported",
+    )
+    p.add_argument(
+        "--warmup", type=float, default=5.0, help="seconds of untimed requests (concurrency 4) before the first level"
+    )
     p.add_argument("--json", type=Path, default=None, help="write the results here as JSON")
     args = p.parse_args(argv)
     if args.seconds <= 0 or args.seconds > 3600:

@@ -74,12 +74,17 @@ def build_sqlite(work: Path, dest: Path) -> int:
             for rowid, doc in enumerate(read_docs(work), start=1):
                 con.execute(
                     "INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (rowid, doc["id"], doc["display"], doc["url"], doc["source"] or None,
-                     doc["day"], doc["ym"] or None),
+                    (
+                        rowid,
+                        doc["id"],
+                        doc["display"],
+                        doc["url"],
+                        doc["source"] or None,
+                        doc["day"],
+                        doc["ym"] or None,
+                    ),
                 )
-                con.executemany(
-                    "INSERT INTO doc_province VALUES (?, ?)", ((rowid, p) for p in doc["provinces"])
-                )
+                con.executemany("INSERT INTO doc_province VALUES (?, ?)", ((rowid, p) for p in doc["provinces"]))
                 con.execute(
                     "INSERT INTO fts(rowid, title, sapo, body) VALUES (?, ?, ?, ?)",
                     (rowid, doc["title"], doc["sapo"], doc["body"]),
@@ -114,8 +119,7 @@ class SqliteEngine:
         if pq.provinces and skip != "province":
             marks = ",".join("?" * len(pq.provinces))
             sql.append(
-                f"EXISTS (SELECT 1 FROM doc_province p WHERE p.docid = {alias}.rowid "
-                f"AND p.province IN ({marks}))"
+                f"EXISTS (SELECT 1 FROM doc_province p WHERE p.docid = {alias}.rowid AND p.province IN ({marks}))"
             )
             args += pq.provinces
         if pq.sources and skip != "source":
@@ -143,13 +147,11 @@ class SqliteEngine:
             match = _fts_match(pq)
             if where:
                 total = cur.execute(
-                    "SELECT count(*) FROM fts JOIN docs d ON d.rowid = fts.rowid "
-                    f"WHERE fts MATCH ?{where}", [match, *args]
+                    f"SELECT count(*) FROM fts JOIN docs d ON d.rowid = fts.rowid WHERE fts MATCH ?{where}",
+                    [match, *args],
                 ).fetchone()[0]
             else:
-                total = cur.execute(
-                    "SELECT count(*) FROM fts WHERE fts MATCH ?", [match]
-                ).fetchone()[0]
+                total = cur.execute("SELECT count(*) FROM fts WHERE fts MATCH ?", [match]).fetchone()[0]
             # FTS5 is the outer loop in rank order, so snippets are made for the page's rows only.
             rows = cur.execute(
                 "SELECT d.id, d.display, d.url, d.source, d.day, "
@@ -272,34 +274,40 @@ class TantivyEngine:
 
     def _word(self, word: str) -> tantivy.Query:
         """One token in any text field, fields weighted like vnnews's."""
-        return tantivy.Query.boolean_query([
-            (tantivy.Occur.Should,
-             tantivy.Query.boost_query(tantivy.Query.term_query(self.schema, f, word), w))
-            for f, w in zip(TEXT, WEIGHTS, strict=True)
-        ])
+        return tantivy.Query.boolean_query(
+            [
+                (tantivy.Occur.Should, tantivy.Query.boost_query(tantivy.Query.term_query(self.schema, f, word), w))
+                for f, w in zip(TEXT, WEIGHTS, strict=True)
+            ]
+        )
 
     def _phrase(self, words: tuple[str, ...]) -> tantivy.Query:
         """Tokens in a row in any text field."""
         if len(words) == 1:
             return self._word(words[0])
-        return tantivy.Query.boolean_query([
-            (tantivy.Occur.Should,
-             tantivy.Query.boost_query(tantivy.Query.phrase_query(self.schema, f, list(words)), w))
-            for f, w in zip(TEXT, WEIGHTS, strict=True)
-        ])
+        return tantivy.Query.boolean_query(
+            [
+                (
+                    tantivy.Occur.Should,
+                    tantivy.Query.boost_query(tantivy.Query.phrase_query(self.schema, f, list(words)), w),
+                )
+                for f, w in zip(TEXT, WEIGHTS, strict=True)
+            ]
+        )
 
     def _filters(self, pq: PeerQuery) -> dict[str, tantivy.Query]:
         """One query per active filter, scored 0 so they select without changing the ranking."""
         out: dict[str, tantivy.Query] = {}
         if pq.provinces:
-            out["province"] = tantivy.Query.term_set_query(
-                self.schema, "province", list(pq.provinces)
-            )
+            out["province"] = tantivy.Query.term_set_query(self.schema, "province", list(pq.provinces))
         if pq.sources:
             out["source"] = tantivy.Query.term_set_query(self.schema, "source", list(pq.sources))
         if pq.dated:
             out["month"] = tantivy.Query.range_query(
-                self.schema, "day", tantivy.FieldType.Integer, lower_bound=pq.day_from,
+                self.schema,
+                "day",
+                tantivy.FieldType.Integer,
+                lower_bound=pq.day_from,
                 upper_bound=pq.day_to,
             )
         return {k: tantivy.Query.const_score_query(q, 0.0) for k, q in out.items()}
@@ -321,8 +329,9 @@ class TantivyEngine:
         filters = self._filters(pq)
         full = self._combine(text, filters.values())
         if pq.browse:
-            res = self.searcher.search(full, limit=pq.limit, offset=pq.offset, count=True,
-                                       order_by_field="day", order=tantivy.Order.Desc)
+            res = self.searcher.search(
+                full, limit=pq.limit, offset=pq.offset, count=True, order_by_field="day", order=tantivy.Order.Desc
+            )
         else:
             res = self.searcher.search(full, limit=pq.limit, offset=pq.offset, count=True)
         hits = list(self._hits(res, text))
@@ -331,9 +340,7 @@ class TantivyEngine:
             out.facets = self._facets(text, filters)
         return out
 
-    def _hits(
-        self, res: tantivy.SearchResult, text: tantivy.Query | None
-    ) -> Iterator[tuple[str, str]]:
+    def _hits(self, res: tantivy.SearchResult, text: tantivy.Query | None) -> Iterator[tuple[str, str]]:
         """(id, snippet) of each hit; when browsing, the body's start stands for the snippet."""
         gen = None
         if text is not None and res.hits:
@@ -347,9 +354,7 @@ class TantivyEngine:
                 snippet = (doc.get_first("body") or "")[:LEAD_CHARS]
             yield doc.get_first("id"), snippet
 
-    def _facets(
-        self, text: tantivy.Query | None, filters: dict[str, tantivy.Query]
-    ) -> dict[str, dict[str, int]]:
+    def _facets(self, text: tantivy.Query | None, filters: dict[str, tantivy.Query]) -> dict[str, dict[str, int]]:
         """Facet counts, each ignoring its own filter: one aggregation per distinct query."""
         fields = {"province": "province", "source": "source", "month": "year_month"}
         out: dict[str, dict[str, int]] = {}

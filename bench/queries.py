@@ -16,7 +16,13 @@ from indexer.search import SearchRequest
 from indexer.text import has_diacritics, normalize
 
 __all__ = [
-    "QUERY_FILE", "PER_PAGE", "KINDS", "BenchQuery", "PeerQuery", "load_queries", "peer_form",
+    "QUERY_FILE",
+    "PER_PAGE",
+    "KINDS",
+    "BenchQuery",
+    "PeerQuery",
+    "load_queries",
+    "peer_form",
 ]
 
 QUERY_FILE = Path(__file__).with_name("queries.json")

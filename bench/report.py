@@ -14,9 +14,16 @@ from .queries import KINDS
 __all__ = ["table", "notes", "per_query", "document", "details"]
 
 _HEADERS = {
-    "build_s": "build s", "docs_per_s": "docs/s", "peak_mb": "peak MB", "index_mb": "index MB",
-    "p50_ms": "p50 ms", "p95_ms": "p95 ms", "p99_ms": "p99 ms",
-    "facets_p50_ms": "+facets p50", "facets_p95_ms": "+facets p95", "facets_p99_ms": "+facets p99",
+    "build_s": "build s",
+    "docs_per_s": "docs/s",
+    "peak_mb": "peak MB",
+    "index_mb": "index MB",
+    "p50_ms": "p50 ms",
+    "p95_ms": "p95 ms",
+    "p99_ms": "p99 ms",
+    "facets_p50_ms": "+facets p50",
+    "facets_p95_ms": "+facets p95",
+    "facets_p99_ms": "+facets p99",
 }
 
 
@@ -41,14 +48,14 @@ def table(result: BenchResult) -> str:
     """Engines as rows; each cell is the value and its ratio to SQLite in the same run."""
     figures = {name: result.engines[name].metrics() for name in ENGINES}
     base = figures["sqlite"]
-    rows = [["engine", *(_HEADERS[m] + " (×SQLite)" if i == 0 else _HEADERS[m]
-                         for i, m in enumerate(METRICS))]]
+    rows = [["engine", *(_HEADERS[m] + " (×SQLite)" if i == 0 else _HEADERS[m] for i, m in enumerate(METRICS))]]
     for name in ENGINES:
-        rows.append([name, *(f"{_number(figures[name][m])} {_ratio(figures[name][m], base[m])}"
-                             for m in METRICS)])
+        rows.append([name, *(f"{_number(figures[name][m])} {_ratio(figures[name][m], base[m])}" for m in METRICS)])
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in
-                       enumerate(zip(r, widths, strict=True))) for r in rows]
+    lines = [
+        "  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(r, widths, strict=True)))
+        for r in rows
+    ]
     lines.insert(1, "-" * len(lines[0]))
     caption = "each cell: the value and its ratio to SQLite in this run (×1.00 = same as SQLite)"
     return caption + "\n" + "\n".join(lines)
@@ -62,8 +69,7 @@ def _kind_totals(result: BenchResult) -> list[str]:
         if not ids:
             continue
         sums = {n: sum(result.engines[n].outcomes[i].total for i in ids) for n in ENGINES}
-        out.append(f"  {kind:<9} ({len(ids):>2} queries): "
-                   + ", ".join(f"{n} {sums[n]:>9,}" for n in ENGINES))
+        out.append(f"  {kind:<9} ({len(ids):>2} queries): " + ", ".join(f"{n} {sums[n]:>9,}" for n in ENGINES))
     return out
 
 
@@ -76,8 +82,9 @@ def notes(result: BenchResult) -> str:
     stages = result.engines["sqlite"].build.stages
     pyvi = stages["pyvi"]
     own = {n: result.engines[n].build.stages[n] for n in ENGINES}
-    ru = ", ".join(f"{n} {st.maxrss_self_mb:.0f}/{st.maxrss_children_mb:.0f}"
-                   for n, st in [("pyvi pass", pyvi), *own.items()])
+    ru = ", ".join(
+        f"{n} {st.maxrss_self_mb:.0f}/{st.maxrss_children_mb:.0f}" for n, st in [("pyvi pass", pyvi), *own.items()]
+    )
     lines = [
         f"corpus: {', '.join(c['paths'])}: {c['articles']:,} articles "
         f"({c['characters'] / 1e6:.1f} M characters, {sources}); {c['queries']} queries × "
@@ -95,8 +102,7 @@ def notes(result: BenchResult) -> str:
         "for the peers, the higher of the pyvi pass and their indexing (their indexing alone: "
         f"sqlite {own['sqlite'].peak_mb:.0f} MB, tantivy {own['tantivy'].peak_mb:.0f} MB). "
         f"ru_maxrss of the stage's process / of its largest worker, MB: {ru}.",
-        "index MB: disk usage (du) of vnnews's generation folder, the SQLite file, the Tantivy "
-        "folder.",
+        "index MB: disk usage (du) of vnnews's generation folder, the SQLite file, the Tantivy folder.",
         "latency: one call returning the exact total and one page of 10 hits with snippets "
         "(query text segmented by pyvi inside the call); +facets also counts 34-unit province, "
         "source and year-month (vnnews also category and 63-unit province), each facet ignoring "
@@ -108,24 +114,32 @@ def notes(result: BenchResult) -> str:
     ]
     if result.differences:
         plain = len(result.word_totals)
-        lines.append(f"plain words where vnnews's total differs from the peers' ({len(result.differences)}"
-                     f" of {plain}; by design: vnnews also matches the syllables in order, e.g. 'bão' "
-                     "inside 'tâm_bão'): " + "; ".join(result.differences))
+        lines.append(
+            f"plain words where vnnews's total differs from the peers' ({len(result.differences)}"
+            f" of {plain}; by design: vnnews also matches the syllables in order, e.g. 'bão' "
+            "inside 'tâm_bão'): " + "; ".join(result.differences)
+        )
     if result.disagreements:
-        lines.append(f"DISAGREEMENTS ({len(result.disagreements)} of {result.checked} checks of "
-                     "totals and facets where the semantics are the same):")
+        lines.append(
+            f"DISAGREEMENTS ({len(result.disagreements)} of {result.checked} checks of "
+            "totals and facets where the semantics are the same):"
+        )
         lines += [f"  {d}" for d in result.disagreements]
     else:
-        lines.append(f"cross-checks: all {result.checked} agree (sqlite = tantivy totals and facets "
-                     "on every query; all three on browsing; vnnews's word fields = the peers on "
-                     "plain words).")
+        lines.append(
+            f"cross-checks: all {result.checked} agree (sqlite = tantivy totals and facets "
+            "on every query; all three on browsing; vnnews's word fields = the peers on "
+            "plain words)."
+        )
     return "\n".join(lines)
 
 
 def per_query(result: BenchResult) -> str:
     """One line per query: totals and median latency (hits only / + facets) of each engine."""
-    lines = ["query        " + "".join(f"{n:>28}" for n in ENGINES) + "  text and filters",
-             "             " + "".join(f"{'total  p50 / +facets ms':>28}" for _ in ENGINES)]
+    lines = [
+        "query        " + "".join(f"{n:>28}" for n in ENGINES) + "  text and filters",
+        "             " + "".join(f"{'total  p50 / +facets ms':>28}" for _ in ENGINES),
+    ]
     for q in result.queries:
         cells = []
         for n in ENGINES:
@@ -154,12 +168,15 @@ def details(result: BenchResult, engines: Sequence[str] = ENGINES) -> dict[str, 
         q.id: {
             "kind": q.kind,
             "label": q.label(),
-            **{n: {
-                "total": result.engines[n].outcomes[q.id].total,
-                "ids": result.engines[n].outcomes[q.id].ids,
-                "hits_ms": [round(x, 3) for x in result.engines[n].hits_ms[q.id]],
-                "facets_ms": [round(x, 3) for x in result.engines[n].facets_ms[q.id]],
-            } for n in engines},
+            **{
+                n: {
+                    "total": result.engines[n].outcomes[q.id].total,
+                    "ids": result.engines[n].outcomes[q.id].ids,
+                    "hits_ms": [round(x, 3) for x in result.engines[n].hits_ms[q.id]],
+                    "facets_ms": [round(x, 3) for x in result.engines[n].facets_ms[q.id]],
+                }
+                for n in engines
+            },
         }
         for q in result.queries
     }

@@ -419,8 +419,7 @@ class LoadLoop:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._threads = [
-            threading.Thread(target=self._run, args=(i,), name=f"swi-{i}", daemon=True)
-            for i in range(threads)
+            threading.Thread(target=self._run, args=(i,), name=f"swi-{i}", daemon=True) for i in range(threads)
         ]
 
     def _one(self, client: Client, thread: int, index: int) -> Observation:
@@ -542,8 +541,7 @@ def _latency(obs: Sequence[Observation]) -> str:
     if not ms:
         return "no answers"
     return (
-        f"{len(ms)} answers, p50 {percentile(ms, 0.5):.0f} ms, p95 {percentile(ms, 0.95):.0f} ms, "
-        f"max {max(ms):.0f} ms"
+        f"{len(ms)} answers, p50 {percentile(ms, 0.5):.0f} ms, p95 {percentile(ms, 0.95):.0f} ms, max {max(ms):.0f} ms"
     )
 
 

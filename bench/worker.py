@@ -61,13 +61,18 @@ def main(stage: str, dest: Path, corpus: tuple[Path, ...], work: Path | None, jo
         started = time.perf_counter()
         docs = build_sqlite(work, dest) if stage == "sqlite" else build_tantivy(work, dest, jobs)
     seconds = time.perf_counter() - started
-    click.echo(json.dumps({
-        "docs": docs,
-        "seconds": seconds,
-        "maxrss_self_mb": _maxrss_mb(resource.RUSAGE_SELF),
-        "maxrss_children_mb": _maxrss_mb(resource.RUSAGE_CHILDREN),
-        **extra,
-    }, ensure_ascii=False))
+    click.echo(
+        json.dumps(
+            {
+                "docs": docs,
+                "seconds": seconds,
+                "maxrss_self_mb": _maxrss_mb(resource.RUSAGE_SELF),
+                "maxrss_children_mb": _maxrss_mb(resource.RUSAGE_CHILDREN),
+                **extra,
+            },
+            ensure_ascii=False,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -19,8 +19,11 @@ __all__ = [
     "WordTokenizer",
     "SyllableTokenizer",
     "FoldFilter",
+    "PairFilter",
+    "pair",
     "word_analyzer",
     "syllable_analyzer",
+    "syllable_pairs_analyzer",
     "folded_analyzer",
 ]
 
@@ -227,9 +230,7 @@ class WordTokenizer(_Stateless, Tokenizer):
         spans = segment(text) if tokenize else [(0, len(text))]
         table = kwargs.get("abbreviations") or {}
         expand = {k: words for k, (words, _) in table.items()}  # type: ignore[union-attr]
-        return _emit(
-            text, spans, "_", positions, chars, keeporiginal, removestops, start_pos, start_char, mode, expand
-        )
+        return _emit(text, spans, "_", positions, chars, keeporiginal, removestops, start_pos, start_char, mode, expand)
 
 
 class SyllableTokenizer(_Stateless, Tokenizer):
@@ -255,9 +256,7 @@ class SyllableTokenizer(_Stateless, Tokenizer):
             spans = [(0, len(text))]
         table = kwargs.get("abbreviations") or {}
         expand = {k: syllables for k, (_, syllables) in table.items()}  # type: ignore[union-attr]
-        return _emit(
-            text, spans, "", positions, chars, keeporiginal, removestops, start_pos, start_char, mode, expand
-        )
+        return _emit(text, spans, "", positions, chars, keeporiginal, removestops, start_pos, start_char, mode, expand)
 
 
 # Tokens repeat heavily (a few tens of thousands of distinct syllables), so memoise the fold.
@@ -273,6 +272,27 @@ class FoldFilter(_Stateless, Filter):
             yield t
 
 
+def pair(first: str, second: str) -> str:
+    """The term for two adjacent syllables ('khủng', 'bố' → 'khủng bố'); no syllable holds a space."""
+    return f"{first} {second}"
+
+
+class PairFilter(_Stateless, Filter):
+    """Each token preceded by the pair it forms with the one before: phrases match without positions."""
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        prev: str | None = None
+        for t in tokens:
+            text = t.text
+            if prev is not None:
+                # Whoosh reuses one Token object: yield the pair, then restore the syllable.
+                t.text = pair(prev, text)
+                yield t
+                t.text = text
+            yield t
+            prev = text
+
+
 def word_analyzer() -> object:
     """pyvi words, lowercased."""
     return WordTokenizer() | LowercaseFilter()
@@ -281,6 +301,11 @@ def word_analyzer() -> object:
 def syllable_analyzer() -> object:
     """Syllables, lowercased, diacritics kept."""
     return SyllableTokenizer() | LowercaseFilter()
+
+
+def syllable_pairs_analyzer() -> object:
+    """Syllables and adjacent pairs of syllables, lowercased, diacritics kept (the indexed form)."""
+    return SyllableTokenizer() | LowercaseFilter() | PairFilter()
 
 
 def folded_analyzer() -> object:

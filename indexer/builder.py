@@ -17,9 +17,10 @@ from whoosh import index as whoosh_index
 
 from . import analysis, store
 from .article import Article, Problem
+from .codec import ArrayCodec
 from .errors import IndexWriteError
 from .reader import Record, records, to_article
-from .schema import analyzed_document, make_schema
+from .schema import analyzed_document, make_schema, signature
 from .vocabulary import Vocabulary
 
 __all__ = ["BuildReport", "build", "prepare"]
@@ -44,6 +45,8 @@ class BuildReport:
     repaired: Counter[str] = field(default_factory=Counter)
     problems: list[Problem] = field(default_factory=list)
     generation: str = ""
+    # True when an index from an older schema was rebuilt rather than updated.
+    reformatted: bool = False
 
     @property
     def skipped_count(self) -> int:
@@ -67,6 +70,8 @@ class BuildReport:
             fixed = ", ".join(f"{k}: {v:,}" for k, v in self.repaired.most_common())
             parts.append(f"repaired {sum(self.repaired.values()):,} ({fixed})")
         parts.append(f"{self.total:,} in index")
+        if self.reformatted:
+            parts.append("rebuilt: the index had an older format")
         parts.append(f"{self.seconds:.1f} s")
         return "; ".join(parts)
 
@@ -102,9 +107,7 @@ def _batches(items: Iterator[Record | Problem], problems: list[Problem]) -> Iter
         yield batch
 
 
-def _prepared(
-    items: Iterator[Record | Problem], jobs: int, read_problems: list[Problem]
-) -> Iterator[Prepared]:
+def _prepared(items: Iterator[Record | Problem], jobs: int, read_problems: list[Problem]) -> Iterator[Prepared]:
     batches = _batches(items, read_problems)
     if jobs <= 1:
         for batch in batches:
@@ -180,21 +183,24 @@ def _write(
     on_problem: Callable[[Problem], None] | None,
 ) -> None:
     try:
+        if not fresh:
+            ix = whoosh_index.open_dir(str(work))
+            if signature(ix.schema) != signature(make_schema()):
+                # Built by an older version: its postings cannot be mixed with new ones.
+                report.reformatted = True
+                ix.close()
+                for path in work.iterdir():
+                    path.unlink()
+                fresh = True
         if fresh:
             ix = whoosh_index.create_in(str(work), make_schema())
-        else:
-            ix = whoosh_index.open_dir(str(work))
         with ix.reader() as reader:
-            existing = (
-                {term.decode("utf-8") for term in reader.lexicon("id")} if not fresh else set()
-            )
+            existing = {term.decode("utf-8") for term in reader.lexicon("id")} if not fresh else set()
         # Separate segment files, not one compound file: Whoosh reads a compound file's parts into
         # memory on every open (1.3 GB and 0.6 s per open on the full corpus), plain files it maps.
-        writer = ix.writer(limitmb=256, compound=False)
+        writer = ix.writer(limitmb=256, compound=False, codec=ArrayCodec())
     except OSError as err:
-        raise IndexWriteError(
-            f"cannot write the index in {work.parent}: {err.strerror or err}"
-        ) from None
+        raise IndexWriteError(f"cannot write the index in {work.parent}: {err.strerror or err}") from None
     seen: Counter[str] = Counter()
     read_problems: list[Problem] = []
     tick = _progress(None)
@@ -232,7 +238,7 @@ def _write(
     repeated = [i for i, n in seen.items() if n > 1]
     gone = sorted(existing - seen.keys()) if prune else []
     if repeated or gone:
-        writer = ix.writer(compound=False)
+        writer = ix.writer(compound=False, codec=ArrayCodec())
         with writer.searcher() as searcher:
             for ident in repeated:
                 docnums = sorted(searcher.document_numbers(id=ident))

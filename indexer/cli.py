@@ -29,9 +29,7 @@ def _day(value: str | None, param: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise BadRequest(
-            param, f"{param} must be an ISO date like 2021-05-31, not {value!r}"
-        ) from None
+        raise BadRequest(param, f"{param} must be an ISO date like 2021-05-31, not {value!r}") from None
 
 
 @click.group()
@@ -63,13 +61,9 @@ def main() -> None:
     help="Worker processes for segmentation [default: all cores].",
 )
 @click.option("--rebuild", is_flag=True, help="Build a fresh index and swap it in atomically.")
-@click.option(
-    "--prune", is_flag=True, help="Remove articles whose ids are no longer in the corpus."
-)
+@click.option("--prune", is_flag=True, help="Remove articles whose ids are no longer in the corpus.")
 @click.option("--quiet", "-q", is_flag=True, help="Do not list each skipped record.")
-def build(
-    corpus: tuple[str, ...], index: str, jobs: int | None, rebuild: bool, prune: bool, quiet: bool
-) -> None:
+def build(corpus: tuple[str, ...], index: str, jobs: int | None, rebuild: bool, prune: bool, quiet: bool) -> None:
     """Index articles; incremental unless --rebuild.
 
     Example: python -m indexer build --corpus corpus/ --corpus ../shared/corpus/dantri-unc.jsonl.gz
@@ -112,9 +106,7 @@ def stats(index: str, as_json: bool) -> None:
         click.echo(json.dumps(info, ensure_ascii=False, indent=2))
         return
     click.echo(f"{info['articles']:,} articles in {info['path']} ({info['size_mb']:.1f} MB)")
-    click.echo(
-        f"dates: {info['date_min'] or '-'} → {info['date_max'] or '-'}; undated {info['undated']:,}"
-    )
+    click.echo(f"dates: {info['date_min'] or '-'} → {info['date_max'] or '-'}; undated {info['undated']:,}")
     for key in ("sources", "categories", "date_sources"):
         rows = ", ".join(f"{k or '(none)'} {v:,}" for k, v in info[key].items())
         click.echo(f"{key.replace('_', ' ')}: {rows}")
@@ -124,9 +116,7 @@ def stats(index: str, as_json: bool) -> None:
 @click.argument("query", default="")
 @click.option("--index", default=DEFAULT_INDEX, show_default=True, type=click.Path())
 @click.option("--province", multiple=True, help="Province after July 2025 (34 units); repeatable.")
-@click.option(
-    "--province-old", multiple=True, help="Province before July 2025 (63 units); repeatable."
-)
+@click.option("--province-old", multiple=True, help="Province before July 2025 (63 units); repeatable.")
 @click.option("--source", multiple=True, help="Source, e.g. dantri.com.vn; repeatable.")
 @click.option("--category", multiple=True, help="Category; repeatable.")
 @click.option("--from", "date_from", help="First day, ISO (2021-01-31).")
@@ -134,9 +124,7 @@ def stats(index: str, as_json: bool) -> None:
 @click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance")
 @click.option("--page", type=int, default=1)
 @click.option("--per-page", type=int, default=10)
-@click.option(
-    "--json", "as_json", is_flag=True, help="Print the same JSON document as /api/search."
-)
+@click.option("--json", "as_json", is_flag=True, help="Print the same JSON document as /api/search.")
 def search(
     query: str,
     index: str,

@@ -127,15 +127,11 @@ _FUTURE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _VAO = re.compile(r"(?<![^\W\d_])vào\s+$", re.IGNORECASE)
-_FUTURE_AFTER = re.compile(
-    r"[^,.;:!?\n]{0,30}?(?<![^\W\d_])(?:sẽ|sắp|dự\s+kiến)(?![^\W\d_])", re.IGNORECASE
-)
+_FUTURE_AFTER = re.compile(r"[^,.;:!?\n]{0,30}?(?<![^\W\d_])(?:sẽ|sắp|dự\s+kiến)(?![^\W\d_])", re.IGNORECASE)
 # A sentence ends at ". " (not after "TP." or "Tp.") or at a line break.
 _SENTENCE_END = re.compile(r"(?<![A-ZĐ])(?<![A-ZĐ][a-zđ])[.!?…]+[\"”’)\]]*\s+|\n+")
 # What may come between a sentence's start and its dateline: "(Dân trí) - ", "TTO - ", "VOV.VN - ".
-_SOURCE_TAG = re.compile(
-    r"[\s\W]*(?:\([^()\n]{1,40}\)\s*[-–—:|>]*|[A-ZĐ][\w.]{1,14}\s*[-–—:|>]+)?\s*"
-)
+_SOURCE_TAG = re.compile(r"[\s\W]*(?:\([^()\n]{1,40}\)\s*[-–—:|>]*|[A-ZĐ][\w.]{1,14}\s*[-–—:|>]+)?\s*")
 # Years stated in the lead, which may complete a day/month of the same month: full dates and
 # "tháng 6/2021". A span of years ("giai đoạn 2022-2026"), a document number ("62/2011/QĐ-TTg"),
 # a map scale ("tỷ lệ 1/2000") or a licence plate ("37P2-2882") is not a date.

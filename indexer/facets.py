@@ -22,6 +22,7 @@ from whoosh.searching import Searcher
 from . import store
 from .errors import BadRequest
 from .gazetteer import Gazetteer
+from .postings import Postings
 from .vocabulary import Vocabulary
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ FACETS = ("province", "province_old", "source", "category", "date")
 _EPOCH = date(1970, 1, 1)
 _CACHE_LOCK = threading.Lock()
 _COLUMNS: dict[str, Columns] = {}
+_POSTINGS: dict[str, Postings] = {}
 
 
 @dataclass
@@ -58,9 +60,7 @@ class Columns:
         live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
         day = np.fromiter(reader.column_reader("day"), dtype=np.int32, count=size)
         # Months since 1970-01, -1 when undated: bincount-able and cheap to turn into "YYYY-MM".
-        month = np.where(
-            day >= 0, day.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64), -1
-        )
+        month = np.where(day >= 0, day.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64), -1)
         codes = {}
         values = {}
         for fieldname in ("source", "category"):
@@ -71,9 +71,7 @@ class Columns:
                 if not text:
                     continue
                 names.append(text)
-                code[np.fromiter(reader.postings(fieldname, term).all_ids(), dtype=np.int64)] = (
-                    len(names) - 1
-                )
+                code[np.fromiter(reader.postings(fieldname, term).all_ids(), dtype=np.int64)] = len(names) - 1
             codes[fieldname], values[fieldname] = code, names
         gaz = Gazetteer.load()
         bits = {}
@@ -126,7 +124,14 @@ class Snapshot:
                 for old in list(_COLUMNS)[:-1]:
                     del _COLUMNS[old]
                 _COLUMNS[key] = cols
+            post = _POSTINGS.get(key)
+            if post is None:
+                # Its own reader: it outlives this snapshot's searcher, for the generation's life.
+                post = Postings(ix.reader())
+                _POSTINGS.clear()
+                _POSTINGS[key] = post
         self.cols = cols
+        self.postings = post
         self.size = cols.live.size
         self.live = cols.live
         self.day = cols.day
@@ -186,9 +191,7 @@ class Snapshot:
             out[facet] = list(dict.fromkeys(chosen))
         return out
 
-    def filter_masks(
-        self, req: SearchRequest, chosen: dict[str, list[str]]
-    ) -> dict[str, np.ndarray | None]:
+    def filter_masks(self, req: SearchRequest, chosen: dict[str, list[str]]) -> dict[str, np.ndarray | None]:
         """One boolean mask per filtered facet (None where the facet is not filtered)."""
         cols = self.cols
         masks: dict[str, np.ndarray | None] = dict.fromkeys(FACETS)
@@ -208,9 +211,7 @@ class Snapshot:
         return masks
 
     @staticmethod
-    def combine(
-        matched: np.ndarray, masks: dict[str, np.ndarray | None], skip: str | None = None
-    ) -> np.ndarray:
+    def combine(matched: np.ndarray, masks: dict[str, np.ndarray | None], skip: str | None = None) -> np.ndarray:
         """matched AND every facet's mask (except skip's)."""
         sel = matched
         for facet, mask in masks.items():
@@ -261,9 +262,7 @@ class Snapshot:
                     y, m = divmod(base + i + 1970 * 12, 12)
                     out["date"]["months"].append({"value": f"{y:04d}-{m + 1:02d}", "count": c})
                     years[y] = years.get(y, 0) + c
-            out["date"]["years"] = [
-                {"value": f"{y:04d}", "count": c} for y, c in sorted(years.items())
-            ]
+            out["date"]["years"] = [{"value": f"{y:04d}", "count": c} for y, c in sorted(years.items())]
         return out
 
 

@@ -76,9 +76,7 @@ class Gazetteer:
     ) -> None:
         """Build from each era's units and the old-code → new-code merger mapping."""
         self._units = {era: sorted(units[era], key=lambda p: p.code) for era in ERAS}
-        self._by_code: dict[tuple[Era, str], Province] = {
-            (p.era, p.code): p for era in ERAS for p in self._units[era]
-        }
+        self._by_code: dict[tuple[Era, str], Province] = {(p.era, p.code): p for era in ERAS for p in self._units[era]}
         self._new_of = {old: self._by_code["new", new] for old, new in mapping.items()}
         self._old_of: dict[str, list[Province]] = {p.code: [] for p in self._units["new"]}
         for old_code, new in self._new_of.items():
@@ -197,8 +195,6 @@ def _province(row: dict[str, str], era: Era) -> Province:
 @functools.cache
 def _default() -> Gazetteer:
     """Read the package's CSV files once."""
-    units: dict[Era, list[Province]] = {
-        era: [_province(row, era) for row in _read_csv(_FILES[era])] for era in ERAS
-    }
+    units: dict[Era, list[Province]] = {era: [_province(row, era) for row in _read_csv(_FILES[era])] for era in ERAS}
     mapping = {row["old_code"]: row["new_code"] for row in _read_csv("merger_2025.csv")}
     return Gazetteer(units, mapping)

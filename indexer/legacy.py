@@ -97,9 +97,7 @@ _VNI_SINGLE: Final = _both_cases(_VNI_LETTERS)
 # Letters that take a following mark: the plain vowels, and ơ ư (single bytes) for their tone.
 _VNI_BASES: Final = "aeouyAEOUY" + "ôöÔÖ"
 _VNI_MARKS: Final = "".join(sorted(set(_VNI_TONES) | set(_VNI_CIRCUMFLEXES) | set(_VNI_BREVES)))
-_VNI_UNIT: Final = re.compile(
-    rf"[{_VNI_BASES}][{re.escape(_VNI_MARKS)}]{{1,2}}|[{''.join(_VNI_SINGLE)}]"
-)
+_VNI_UNIT: Final = re.compile(rf"[{_VNI_BASES}][{re.escape(_VNI_MARKS)}]{{1,2}}|[{''.join(_VNI_SINGLE)}]")
 
 
 def _vni_unit(match: re.Match[str]) -> str:
@@ -223,9 +221,7 @@ def _recapitalise(match: re.Match[str]) -> str:
 _WORD: Final = re.compile(r"(?:[^\W\d_]|[\u00a1-\u00ff])+")
 # A word with two capitals that record their case: without one, no word was typed in capitals
 # and the word-by-word pass can be skipped.
-_TWO_CAPITALS: Final = re.compile(
-    r"[A-Z\u00a1-\u00a7](?:[^\W\d_]|[\u00a1-\u00ff])*?[A-Z\u00a1-\u00a7]"
-)
+_TWO_CAPITALS: Final = re.compile(r"[A-Z\u00a1-\u00a7](?:[^\W\d_]|[\u00a1-\u00ff])*?[A-Z\u00a1-\u00a7]")
 
 
 def _convert_tcvn3(text: str) -> str:
@@ -290,9 +286,7 @@ _VNI_AMBIGUOUS: Final = frozenset(base + mark for base in "oO" for mark in "àá
 def _is_vni_strong(word: str) -> bool:
     """Whether a word holds a vowel followed by a VNI mark ('Vieät', 'Haø') or an 'ñ' (đ)."""
     return any(c in "ñÑ" for c in word) or any(
-        word[i] in _VNI_BASES
-        and word[i + 1] in _VNI_MARKS
-        and word[i : i + 2] not in _VNI_AMBIGUOUS
+        word[i] in _VNI_BASES and word[i + 1] in _VNI_MARKS and word[i : i + 2] not in _VNI_AMBIGUOUS
         for i in range(len(word) - 1)
     )
 

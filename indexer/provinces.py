@@ -114,13 +114,9 @@ _NAME_PARTS = set(
 _SURNAMES = _NAME_PARTS - {"Thái", "Văn", "Thị", "Hữu", "Đức", "Công", "Quốc", "Cường", "Bầu"}
 # "Hà Nam, Trung Quốc" is Henan; "tính từ Quảng Trị trở vào" draws a boundary, not a location.
 _AFTER_BLOCK = re.compile(r"\W{0,4}Trung Quốc|\s+trở\s+(?:ra|vào|lên|xuống)\b")
-_RESIDENCE = re.compile(
-    r"(?<!nội )\b(?:trú|ngụ|sống (?:tại|ở)|hộ khẩu)\b(?:[^.;()\n]|\.(?=\S))*$"
-)
+_RESIDENCE = re.compile(r"(?<!nội )\b(?:trú|ngụ|sống (?:tại|ở)|hộ khẩu)\b(?:[^.;()\n]|\.(?=\S))*$")
 # "(Tuệ Minh, 42 tuổi, Đà Nẵng)" signs a reader's letter with where the reader lives.
-_HOMETOWN = re.compile(
-    r"\b(?:quê|nguyên quán|sinh ra|đến từ)\b(?:[^.;()\n]|\.(?=\S))*$|\btuổi\s*,\s*$"
-)
+_HOMETOWN = re.compile(r"\b(?:quê|nguyên quán|sinh ra|đến từ)\b(?:[^.;()\n]|\.(?=\S))*$|\btuổi\s*,\s*$")
 # "Hà Tiên (tỉnh An Giang)", "Phú Quốc, tỉnh An Giang": a place then its post-merger province.
 _NEW_LOCATOR = re.compile(r"\s*[,(]\s*(?:tỉnh|TP\.?|thành phố)?\s*")
 _HOLDER = re.compile(r" (\w+) ")
@@ -150,9 +146,7 @@ _ORG = re.compile(
     r"|Hiệp hội|Quỹ|Báo|Nhà hát|Trường|Bia|Cảng vụ)" + _NAME_TAIL
 )
 # "P.Hoàng Liệt (Hà Nội)" is a ward, not a person: the surname must start a word.
-_PERSON_PAREN = re.compile(
-    r"(?<![\w.])(?:" + "|".join(sorted(_SURNAMES)) + r")(?: [A-ZĐ]\w*){1,3} \($"
-)
+_PERSON_PAREN = re.compile(r"(?<![\w.])(?:" + "|".join(sorted(_SURNAMES)) + r")(?: [A-ZĐ]\w*){1,3} \($")
 # Roads, railways and air routes name their ends: "đường sắt Lào Cai - Hà Nội - Hải Phòng".
 _ROAD = re.compile(r"(?:tốc|lộ|đường|tuyến|sắt|bay|hướng|chặng)\s+(?:TP\.?\s?)?$", re.IGNORECASE)
 _DASHES = {"-", "–", "—"}
@@ -311,9 +305,7 @@ class Tagger:
                 olds = tuple(sorted(set(known.olds) | set(olds)))
             self._surfaces[text] = _Surface(olds, weight, strong, needs_cue, caps, place, venue)
 
-    def _context(
-        self, text: str, start: int, end: int, surface: _Surface, sports: bool
-    ) -> float:
+    def _context(self, text: str, start: int, end: int, surface: _Surface, sports: bool) -> float:
         """Multiplier for one mention from the words around it; 0 rejects it."""
         if start and (text[start - 1].isalnum() or text[start - 1] == "_"):
             return 0.0
@@ -505,9 +497,7 @@ class Tagger:
                 current[i] = max(weight, prior)
             last = current
 
-    def _renamed(
-        self, text: str, place: _Mention, start: int, olds: tuple[int, ...]
-    ) -> tuple[int, ...]:
+    def _renamed(self, text: str, place: _Mention, start: int, olds: tuple[int, ...]) -> tuple[int, ...]:
         """The old units of a mention that follows a place as its post-merger province."""
         if len(olds) != 1 or len(place[2]) != 1:
             return olds
@@ -537,10 +527,7 @@ class Tagger:
     @staticmethod
     def _adjacent(text: str, first: _Mention, second: _Mention) -> bool:
         """True when only a separator stands between two mentions."""
-        return (
-            second[0] - first[1] <= LOCATOR_GAP
-            and text[first[1] : second[0]].strip(" ,;()–-") in _JOINERS
-        )
+        return second[0] - first[1] <= LOCATOR_GAP and text[first[1] : second[0]].strip(" ,;()–-") in _JOINERS
 
     def _evidence(self, title: str, sapo: str, body: str) -> dict[int, _Evidence]:
         """Evidence for every old unit mentioned acceptably, keyed by old-unit index."""
@@ -603,8 +590,7 @@ class Tagger:
         chosen = [
             i
             for i, score in total.items()
-            if score >= THRESHOLD
-            and (evidence[i].title >= THRESHOLD or score >= RELATIVE * best)
+            if score >= THRESHOLD and (evidence[i].title >= THRESHOLD or score >= RELATIVE * best)
         ]
         old = sorted({self._olds[i].name for i in chosen}, key=_order)
         new = sorted({self._new_names[i] for i in chosen}, key=_order)

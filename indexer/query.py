@@ -1,23 +1,39 @@
-"""From what a user typed to a Whoosh query: words, phrases, -exclusions, OR, field prefixes.
+"""From what a user typed to a query plan: words, phrases, -exclusions, OR, field prefixes.
 
 Bare words are segmented as a run by the same pyvi analyzer as documents. Each resulting word
-("unit") matches if it matches as a pyvi word, as a run of syllables, or (only when typed without
-diacritics, or when the search is relaxed) as folded syllables; the three carry decreasing weight.
+("unit") matches if it matches as a pyvi word, as a run of syllables (a chain of indexed syllable
+pairs), or (only when typed without diacritics, or when the search is relaxed) as any spelling of
+its folded syllables; the three carry decreasing weight. A plan runs on numpy arrays
+(matching.py) or, as the same Whoosh query (to_whoosh), on Whoosh's own matchers.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from whoosh import query as Q
 
-from .analysis import folded_analyzer, syllable_analyzer, word_analyzer
+from .analysis import folded_analyzer, pair, syllable_analyzer, word_analyzer
 from .schema import TEXT_FIELDS
 from .text import has_diacritics, normalize
 from .vocabulary import Vocabulary
 
-__all__ = ["Unit", "Clause", "ParsedQuery", "parse", "to_whoosh", "FIELDS"]
+__all__ = [
+    "Unit",
+    "Clause",
+    "ParsedQuery",
+    "Term",
+    "Node",
+    "Plan",
+    "parse",
+    "plan",
+    "unit_plan",
+    "sequence",
+    "to_whoosh",
+    "FIELDS",
+]
 
 # Field prefixes a user may type; author is searched only when asked for.
 FIELDS = {"title": ("title",), "sapo": ("sapo",), "body": ("body",), "author": ("author",)}
@@ -27,9 +43,7 @@ FIELD_WEIGHTS = {"title": 3.0, "sapo": 1.5, "body": 1.0, "author": 1.0}
 MAX_QUERY_CHARS = 500
 MAX_UNITS = 32
 
-_TOKEN = re.compile(
-    r'(?P<neg>-)?(?:(?P<field>[A-Za-z]+):)?(?:"(?P<phrase>[^"]*)"|(?P<word>[^\s"]+))|"'
-)
+_TOKEN = re.compile(r'(?P<neg>-)?(?:(?P<field>[A-Za-z]+):)?(?:"(?P<phrase>[^"]*)"|(?P<word>[^\s"]+))|"')
 
 _word = word_analyzer()
 _syllable = syllable_analyzer()
@@ -146,13 +160,7 @@ def parse(text: str, vocabulary: Vocabulary | None = None) -> ParsedQuery:
         if not clause.units:
             return
         prev = result.clauses[-1] if result.clauses else None
-        if (
-            pending_or
-            and prev
-            and not prev.negated
-            and not clause.negated
-            and prev.fields == clause.fields
-        ):
+        if pending_or and prev and not prev.negated and not clause.negated and prev.fields == clause.fields:
             prev.units.extend(clause.units)
         else:
             result.clauses.append(clause)
@@ -206,53 +214,115 @@ def parse(text: str, vocabulary: Vocabulary | None = None) -> ParsedQuery:
     return result
 
 
-def _seq(fieldname: str, words: tuple[str, ...], boost: float) -> Q.Query:
-    if len(words) == 1:
-        return Q.Term(fieldname, words[0], boost=boost)
-    return Q.Phrase(fieldname, list(words), boost=boost)
+# --- plans ---------------------------------------------------------------------------------------
 
 
-def unit_query(unit: Unit, fields: tuple[str, ...], folded: bool) -> Q.Query:
-    """Any field, any allowed variant, of one unit."""
-    alts: list[Q.Query] = []
+@dataclass(frozen=True)
+class Term:
+    """One indexed term, or several spellings of it counted as one (folded matching)."""
+
+    field: str
+    texts: tuple[str, ...]
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class Node:
+    """An operator over sub-plans.
+
+    all: every child, scores summed; any: at least one, scores summed; seq: every child, mean
+    score (the syllable pairs of one phrase); maybe: the first child, plus the second's score
+    where it also matches; not: the first child without the second's documents.
+    """
+
+    op: str
+    children: tuple[Plan, ...]
+    boost: float = 1.0
+
+
+Plan = Term | Node
+Spell = Callable[[str], list[str]]
+
+
+def sequence(fieldname: str, syllables: tuple[str, ...], boost: float, spell: Spell | None = None) -> Plan:
+    """Syllables in order: one syllable is a term, more are a chain of adjacent pairs."""
+
+    def spellings(text: str) -> tuple[str, ...]:
+        return tuple(spell(text)) if spell else (text,)
+
+    if len(syllables) == 1:
+        return Term(fieldname, spellings(syllables[0]), boost)
+    pairs = []
+    for a, b in zip(syllables, syllables[1:], strict=False):
+        if spell:
+            pairs.append(Term(fieldname, tuple(pair(x, y) for x in spell(a) for y in spell(b))))
+        else:
+            pairs.append(Term(fieldname, (pair(a, b),)))
+    return Node("seq", tuple(pairs), boost)
+
+
+def unit_plan(unit: Unit, fields: tuple[str, ...], spell: Spell | None) -> Plan:
+    """Any field, any allowed variant, of one unit; spell (folded syllable → spellings) enables folded matching."""
+    alts: list[Plan] = []
     fold_boost = FOLDED_WEIGHT if not unit.accented else FOLDED_WEIGHT_RELAXED
     for f in fields:
         w = FIELD_WEIGHTS[f]
         if f == "author":
-            alts.append(_seq("author", unit.syllables, w * SYLLABLE_WEIGHT))
+            alts.append(sequence("author", unit.syllables, w * SYLLABLE_WEIGHT))
             continue
         if not unit.phrase:
-            alts.append(Q.Term(f, unit.word, boost=w * WORD_WEIGHT))
-        alts.append(_seq(f + "_syl", unit.syllables, w * SYLLABLE_WEIGHT))
-        if folded or not unit.accented:
-            alts.append(_seq(f + "_fold", unit.folded, w * fold_boost))
-    return Q.Or(alts)
+            alts.append(Term(f, (unit.word,), w * WORD_WEIGHT))
+        alts.append(sequence(f + "_syl", unit.syllables, w * SYLLABLE_WEIGHT))
+        if spell is not None:
+            alts.append(sequence(f + "_syl", unit.folded, w * fold_boost, spell))
+    return Node("any", tuple(alts))
 
 
-def to_whoosh(parsed: ParsedQuery, any_word: bool = False, folded: bool = False) -> Q.Query:
-    """The Whoosh query: all clauses required (or any, when relaxed), exclusions removed."""
-    positives = []
+def plan(parsed: ParsedQuery, vocabulary: Vocabulary | None, any_word: bool = False, folded: bool = False) -> Plan:
+    """What to match and how to score it: all clauses required (or any, when relaxed), exclusions removed.
+
+    Syllables typed without diacritics, or all syllables when folded, also match every spelling
+    the vocabulary knows for them.
+    """
+    spell = vocabulary.spellings if vocabulary is not None else None
+
+    def speller(unit: Unit) -> Spell | None:
+        return spell if (folded or not unit.accented) else None
+
+    positives: list[Plan] = []
     for clause in parsed.positive:
-        alts = [unit_query(u, clause.fields, folded) for u in clause.units]
-        positives.append(alts[0] if len(alts) == 1 else Q.Or(alts))
+        alts = [unit_plan(u, clause.fields, speller(u)) for u in clause.units]
+        positives.append(alts[0] if len(alts) == 1 else Node("any", tuple(alts)))
     if not positives:
-        core: Q.Query = Q.Every()
-    elif len(positives) == 1:
-        core = positives[0]
-    else:
-        core = Q.Or(positives) if any_word else Q.And(positives)
+        return Node("all", ())
+    core: Plan = positives[0] if len(positives) == 1 else Node("any" if any_word else "all", tuple(positives))
     # Reward documents whose title holds the typed words in order (known-item searches).
     units = parsed.units()
-    if len(units) > 1 and positives:
+    if len(units) > 1:
         syls = tuple(s for u in units for s in u.syllables)
-        folds = tuple(s for u in units for s in u.folded)
-        bonus: list[Q.Query] = [_seq("title_syl", syls, 2.0 * FIELD_WEIGHTS["title"])]
-        if not parsed.accented or folded:
-            bonus.append(_seq("title_fold", folds, 2.0 * FIELD_WEIGHTS["title"]))
-        core = Q.AndMaybe(core, Q.Or(bonus))
-    negatives = [
-        unit_query(u, c.fields, False) for c in parsed.clauses if c.negated for u in c.units
-    ]
+        bonus: list[Plan] = [sequence("title_syl", syls, 2.0 * FIELD_WEIGHTS["title"])]
+        if spell and (not parsed.accented or folded):
+            folds = tuple(s for u in units for s in u.folded)
+            bonus.append(sequence("title_syl", folds, 2.0 * FIELD_WEIGHTS["title"], spell))
+        core = Node("maybe", (core, Node("any", tuple(bonus))))
+    negatives = [unit_plan(u, c.fields, None) for c in parsed.clauses if c.negated for u in c.units]
     if negatives:
-        core = Q.AndNot(core, Q.Or(negatives))
+        core = Node("not", (core, Node("any", tuple(negatives))))
     return core
+
+
+def to_whoosh(node: Plan) -> Q.Query:
+    """The same plan as a Whoosh query: the same documents match (scores differ)."""
+    if isinstance(node, Term):
+        if len(node.texts) == 1:
+            return Q.Term(node.field, node.texts[0], boost=node.boost)
+        terms = [Q.Term(node.field, t) for t in node.texts]
+        return Q.Or(terms, boost=node.boost) if terms else Q.NullQuery
+    kids = [to_whoosh(c) for c in node.children]
+    if node.op in ("all", "seq"):
+        return Q.And(kids, boost=node.boost) if kids else Q.Every()
+    if node.op == "any":
+        return Q.Or(kids, boost=node.boost)
+    if node.op == "maybe":
+        return Q.AndMaybe(kids[0], kids[1])
+    return Q.AndNot(kids[0], kids[1])

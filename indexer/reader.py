@@ -59,15 +59,11 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[Path, Pa
         yield from _walk(root, root, visited)
 
 
-def _walk(
-    folder: Path, root: Path, visited: set[tuple[int, int]]
-) -> Iterator[tuple[Path, Path] | Problem]:
+def _walk(folder: Path, root: Path, visited: set[tuple[int, int]]) -> Iterator[tuple[Path, Path] | Problem]:
     try:
         st = folder.stat()
     except OSError as err:
-        yield Problem(
-            str(folder), None, f"cannot read directory: {err.strerror}", "unreadable file"
-        )
+        yield Problem(str(folder), None, f"cannot read directory: {err.strerror}", "unreadable file")
         return
     key = (st.st_dev, st.st_ino)
     if key in visited:
@@ -77,9 +73,7 @@ def _walk(
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError as err:
-        yield Problem(
-            str(folder), None, f"cannot read directory: {err.strerror}", "unreadable file"
-        )
+        yield Problem(str(folder), None, f"cannot read directory: {err.strerror}", "unreadable file")
         return
     for entry in entries:
         path = Path(entry.path)
@@ -133,9 +127,7 @@ def _jsonl_records(path: Path) -> Iterator[Record | Problem]:
             try:
                 data = json.loads(line)
             except json.JSONDecodeError as err:
-                yield Problem(
-                    shown, lineno, f"invalid JSON: {err.msg} at column {err.colno}", "invalid JSON"
-                )
+                yield Problem(shown, lineno, f"invalid JSON: {err.msg} at column {err.colno}", "invalid JSON")
                 continue
             if not isinstance(data, dict):
                 kind = type(data).__name__
@@ -253,9 +245,7 @@ def to_article(record: Record) -> tuple[Article | None, list[Problem]]:
             dates.parse_seen(seen)
     except dates.BadDate as err:
         return bad(f"unparseable date: {err}", "bad date")
-    resolved, date_source = dates.resolve_date(
-        published, seen, texts["title"], texts["sapo"], texts["body"]
-    )
+    resolved, date_source = dates.resolve_date(published, seen, texts["title"], texts["sapo"], texts["body"])
     article = Article(
         id=ident,
         title=texts["title"],

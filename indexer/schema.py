@@ -1,4 +1,4 @@
-"""The Whoosh schema: each text field indexed as words, syllables and folded syllables."""
+"""The Whoosh schema: each text field indexed as pyvi words and as syllables with their pairs."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from .analysis import abbreviations, folded_analyzer, syllable_analyzer, word_analyzer
+from .analysis import abbreviations, syllable_pairs_analyzer, word_analyzer
 from .article import Article
 
 __all__ = [
@@ -17,14 +17,17 @@ __all__ = [
     "Analyzed",
     "VietText",
     "make_schema",
+    "signature",
     "document",
     "analyzed_document",
     "article_from_stored",
 ]
 
 TEXT_FIELDS = ("title", "sapo", "body")
-# Suffix of each analysed variant; the bare name holds pyvi words and the stored text.
-VARIANTS = ("", "_syl", "_fold")
+# Suffix of each analysed variant; the bare name holds pyvi words and the stored text, "_syl" its
+# syllables and adjacent syllable pairs. Text typed without diacritics matches syllables through
+# the vocabulary's variants ("bac" → bắc, bác, bạc...), so no folded copy is indexed.
+VARIANTS = ("", "_syl")
 
 
 class Analyzed(tuple):  # type: ignore[type-arg]
@@ -48,7 +51,7 @@ def make_schema() -> Schema:
         "url": STORED(),
         "source": ID(stored=True, sortable=True),
         "category": ID(stored=True, sortable=True),
-        "author": VietText(analyzer=syllable_analyzer(), stored=True),
+        "author": VietText(analyzer=syllable_pairs_analyzer(), stored=True, phrase=False),
         "published": STORED(),
         "seen": STORED(),
         "date": DATETIME(stored=True, sortable=True),
@@ -60,13 +63,24 @@ def make_schema() -> Schema:
         "origin": STORED(),
     }
     for name in TEXT_FIELDS:
-        # Words are matched as terms only (phrases go through syllables): no positions needed.
+        # No positions anywhere: phrases are matched as chains of syllable pairs, which keeps the
+        # postings small and lets whole posting lists be read as arrays (codec.ArrayCodec).
         # Field weights are applied at query time (query.FIELD_WEIGHTS): index-time boosts would
         # make Whoosh store a float weight with every posting.
         fields[name] = VietText(analyzer=word_analyzer(), stored=True, phrase=False)
-        fields[name + "_syl"] = VietText(analyzer=syllable_analyzer(), phrase=True)
-        fields[name + "_fold"] = VietText(analyzer=folded_analyzer(), phrase=True)
+        fields[name + "_syl"] = VietText(analyzer=syllable_pairs_analyzer(), phrase=False)
     return Schema(**fields)
+
+
+def signature(schema: Schema) -> list[tuple[str, ...]]:
+    """What an index's layout depends on: each field's kind, postings format and analyzer parts."""
+    out = []
+    for name in sorted(schema.names()):
+        f = schema[name]
+        analyzer = getattr(f, "analyzer", None)
+        parts = [type(p).__name__ for p in getattr(analyzer, "items", [analyzer] if analyzer else [])]
+        out.append((name, type(f).__name__, type(getattr(f, "format", None)).__name__, *parts))
+    return out
 
 
 _EPOCH = date(1970, 1, 1)

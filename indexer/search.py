@@ -8,11 +8,11 @@ from datetime import date
 from typing import Any
 
 import numpy as np
-from whoosh import query as Q
 
 from .errors import ArticleNotFound, BadRequest
 from .facets import Snapshot
-from .query import ParsedQuery, parse, to_whoosh
+from .matching import Matches, run
+from .query import Node, ParsedQuery, Term, parse, plan
 from .schema import article_from_stored
 from .snippet import Needle, mark_all, snippet
 from .suggest import suggest
@@ -105,33 +105,11 @@ def _validate(req: SearchRequest) -> None:
         raise BadRequest("from", f"from ({req.date_from}) is after to ({req.date_to})")
 
 
-@dataclass
-class _Matches:
-    """Documents matching a query: a mask over document numbers, and BM25F scores when asked."""
-
-    mask: np.ndarray
-    scores: np.ndarray | None
-
-
-def _match(snap: Snapshot, q: Q.Query, scored: bool) -> _Matches:
-    """One pass over the query's matchers: every match for the exact total, with its score."""
-    mask = np.zeros(snap.size, dtype=bool)
-    scores = np.zeros(snap.size, dtype=np.float32) if scored else None
-    for sub, offset in snap.searcher.leaf_searchers():
-        matcher = q.matcher(sub, sub.context() if scored else sub.boolean_context())
-        if scores is None:
-            ids = np.fromiter(matcher.all_ids(), dtype=np.int64)
-        else:
-            found: list[int] = []
-            values: list[float] = []
-            while matcher.is_active():
-                found.append(matcher.id())
-                values.append(matcher.score())
-                matcher.next()
-            ids = np.asarray(found, dtype=np.int64)
-            scores[ids + offset] = values
-        mask[ids + offset] = True
-    return _Matches(mask & snap.live, scores)
+def _match(snap: Snapshot, parsed: ParsedQuery, any_word: bool = False, folded: bool = False) -> Matches:
+    """Every live match of the query, with its BM25F score."""
+    found = run(snap.postings, plan(parsed, snap.vocabulary, any_word=any_word, folded=folded))
+    found.mask &= snap.live
+    return found
 
 
 def _needles(parsed: ParsedQuery, folded: bool) -> list[Needle]:
@@ -143,9 +121,7 @@ def _needles(parsed: ParsedQuery, folded: bool) -> list[Needle]:
     return out
 
 
-def _hit(
-    snap: Snapshot, docnum: int, needles: list[Needle], score: float | None, snippets: bool
-) -> Hit:
+def _hit(snap: Snapshot, docnum: int, needles: list[Needle], score: float | None, snippets: bool) -> Hit:
     art = article_from_stored(snap.searcher.stored_fields(docnum))
     title = art.title or _lead(art.sapo or art.body)
     text = " ".join(p for p in (art.sapo, art.body) if p) or art.title
@@ -207,31 +183,29 @@ def search(snap: Snapshot, req: SearchRequest) -> SearchResult:
     scored = sort == "relevance"
     folded = False
     if browse:
-        found = _Matches(snap.live, None)
+        found = Matches(snap.live, np.zeros(snap.size, dtype=np.float32))
     else:
-        found = _match(snap, to_whoosh(parsed), scored)
+        found = _match(snap, parsed)
     sel = snap.combine(found.mask, masks)
     if not browse and parsed.positive and not sel.any():
         # Nothing with every word as typed: first forgive diacritics, then ask for any word.
         if parsed.accented:
-            found, folded = _match(snap, to_whoosh(parsed, folded=True), scored), True
+            found, folded = _match(snap, parsed, folded=True), True
             sel = snap.combine(found.mask, masks)
             relaxed = "diacritics" if sel.any() else None
         if not sel.any() and sum(len(c.units) for c in parsed.positive) > 1:
-            found, folded = _match(snap, to_whoosh(parsed, any_word=True, folded=True), scored), True
+            found, folded = _match(snap, parsed, any_word=True, folded=True), True
             sel = snap.combine(found.mask, masks)
             relaxed = "any_word" if sel.any() else None
     total = int(np.count_nonzero(sel))
     limit = req.page * req.per_page
     ranked: list[tuple[int, float | None]]
-    if found.scores is not None:
+    if scored:
         ranked = list(_ranked(found.scores, sel, limit))
     else:
         ranked = list(_by_date(snap, sel, limit, newest=sort == "newest"))
     needles = _needles(parsed, folded)
-    hits = [
-        _hit(snap, d, needles, s, req.snippets) for d, s in ranked[limit - req.per_page : limit]
-    ]
+    hits = [_hit(snap, d, needles, s, req.snippets) for d, s in ranked[limit - req.per_page : limit]]
     facets = snap.facet_counts(found.mask, masks, chosen) if req.facets else {}
     return SearchResult(
         query=req.q,
@@ -277,9 +251,9 @@ def similar(snap: Snapshot, article_id: str, limit: int = 5) -> list[Hit]:
     terms = snap.searcher.key_terms_from_text("body", text[:20_000], numterms=12)
     if not terms:
         return []
-    q = Q.Or(
-        [Q.Term("body", t, boost=w) for t, w in terms]
-        + [Q.Term("title", t, boost=w) for t, w in terms]
-    )
-    results = snap.searcher.search(q, limit=limit + 1, mask={docnum}, terms=False)
-    return [_hit(snap, h.docnum, [], h.score, True) for h in results][:limit]
+    wanted = Node("any", tuple(Term(f, (t,), w) for t, w in terms for f in ("body", "title")))
+    found = run(snap.postings, wanted)
+    found.mask &= snap.live
+    found.mask[docnum] = False
+    ranked = _ranked(found.scores, found.mask, limit)
+    return [_hit(snap, d, [], s, True) for d, s in ranked]

@@ -32,9 +32,7 @@ def index_stats(index: str | os.PathLike[str]) -> dict[str, Any]:
         date_sources: Counter[str] = Counter()
         for term in reader.lexicon("date_source"):
             text = term.decode("utf-8")
-            date_sources[text] = sum(
-                1 for d in reader.postings("date_source", term).all_ids() if live[d]
-            )
+            date_sources[text] = sum(1 for d in reader.postings("date_source", term).all_ids() if live[d])
         first = np.datetime64(int(days.min()), "D").item().isoformat() if days.size else None
         last = np.datetime64(int(days.max()), "D").item().isoformat() if days.size else None
         return {

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import TYPE_CHECKING
 
-from whoosh import query as Q
+import numpy as np
 
-from .query import ParsedQuery
+from .matching import run
+from .query import Node, ParsedQuery, Term, sequence
 from .text import fold
 from .vocabulary import MIN_DF, Vocabulary
 
@@ -16,6 +18,9 @@ if TYPE_CHECKING:
 
 __all__ = ["suggest"]
 
+# Articles read to learn how a word is written (capitals), and what ends a sentence before it.
+_SAMPLE = 20
+_SENTENCE_END = re.compile(r"[.!?:]\s*$")
 
 
 def _restore_accents(vocab: Vocabulary, folded: list[str]) -> list[list[str]]:
@@ -37,35 +42,31 @@ def _restore_accents(vocab: Vocabulary, folded: list[str]) -> list[list[str]]:
 
 
 def _surface(snap: Snapshot, words: list[list[str]]) -> str:
-    """The words as articles write them, capitals included ('bắc ninh' → 'Bắc Ninh')."""
+    """The words as articles usually write them, capitals included ('bắc ninh' → 'Bắc Ninh')."""
     out = []
     for syllables in words:
-        q = Q.Or(
-            [
-                Q.Phrase(f, syllables) if len(syllables) > 1 else Q.Term(f, syllables[0])
-                for f in ("title_syl", "sapo_syl")
-            ]
-        )
-        pattern = re.compile(
-            r"\b" + r"\s+".join(re.escape(s) for s in syllables) + r"\b", re.IGNORECASE
-        )
-        found = " ".join(syllables)
-        for hit in snap.searcher.search(q, limit=3, terms=False):
-            m = pattern.search(hit.get("title", "") or "") or pattern.search(
-                hit.get("sapo", "") or ""
-            )
-            if m:
-                found = " ".join(m.group(0).split())
-                break
-        out.append(found)
+        wanted = Node("any", tuple(sequence(f, tuple(syllables), 1.0) for f in ("title_syl", "sapo_syl")))
+        docs = np.flatnonzero(run(snap.postings, wanted).mask & snap.live)[:_SAMPLE]
+        pattern = re.compile(r"\b" + r"\s+".join(re.escape(s) for s in syllables) + r"\b", re.IGNORECASE)
+        forms: Counter[str] = Counter()
+        for docnum in docs.tolist():
+            hit = snap.searcher.stored_fields(docnum)
+            for text in (hit.get("title") or "", hit.get("sapo") or ""):
+                for m in pattern.finditer(text):
+                    # A sentence's first word is capitalised whatever it is: it says nothing.
+                    if m.start() and not _SENTENCE_END.search(text, 0, m.start()):
+                        forms[" ".join(m.group(0).split())] += 1
+        out.append(forms.most_common(1)[0][0] if forms else " ".join(syllables))
     return " ".join(out)
 
 
 def _count(snap: Snapshot, syllables: list[str]) -> int:
     """Articles holding every syllable, in any text field."""
     fields = ("title_syl", "sapo_syl", "body_syl")
-    q = Q.And([Q.Or([Q.Term(f, s) for f in fields]) for s in syllables])
-    return sum(1 for _ in q.matcher(snap.searcher).all_ids()) if syllables else 0
+    if not syllables:
+        return 0
+    wanted = Node("all", tuple(Node("any", tuple(Term(f, (s,)) for f in fields)) for s in syllables))
+    return int(np.count_nonzero(run(snap.postings, wanted).mask & snap.live))
 
 
 def _respell(snap: Snapshot, vocab: Vocabulary, syllables: list[str]) -> list[str]:
@@ -80,10 +81,7 @@ def _respell(snap: Snapshot, vocab: Vocabulary, syllables: list[str]) -> list[st
             out.append(best[0])
             continue
         if df == 0 and len(syl) > 1:
-            near = [
-                (reader.doc_frequency("body_syl", t), t)
-                for t in reader.terms_within("body_syl", syl, 1)
-            ]
+            near = [(reader.doc_frequency("body_syl", t), t) for t in reader.terms_within("body_syl", syl, 1)]
             near = [n for n in near if n[0] >= MIN_DF]
             if near:
                 out.append(max(near)[1])

@@ -43,9 +43,7 @@ _ONSETS = (
 )
 # Invisible or exotic spacing that real feeds carry; newlines and tabs are kept as structure.
 _ODD_SPACE = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
-_INVISIBLE = re.compile(
-    r"[\u00ad\u200b-\u200d\u2060\ufeff\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]"
-)
+_INVISIBLE = re.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]")
 
 
 def _split_tone(ch: str) -> tuple[str, str]:

@@ -11,7 +11,7 @@ import json
 import os
 import threading
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,20 +28,31 @@ _CACHE: dict[str, Vocabulary] = {}
 
 @dataclass
 class Vocabulary:
-    """Folded form → (most frequent accented form, its document frequency), for words and syllables."""
+    """Folded form → (most frequent accented form, its document frequency), for words and syllables.
+
+    variants lists every spelling of each folded syllable, rare ones included: text typed without
+    diacritics matches any of them.
+    """
 
     words: dict[str, tuple[str, int]]
     syllables: dict[str, tuple[str, int]]
+    variants: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, reader: Any) -> Vocabulary:
         """Read the lexicons of the word and syllable fields of an index reader."""
         tables = []
+        variants: dict[str, set[str]] = {}
         for fields in (("title", "sapo", "body"), ("title_syl", "sapo_syl", "body_syl")):
             freq: Counter[str] = Counter()
             for fieldname in fields:
                 for term, info in reader.iter_field(fieldname):
+                    if b" " in term:
+                        continue  # a pair of syllables
                     freq[term.decode("utf-8")] += info.doc_frequency()
+            if fields[0] == "title_syl":
+                for text in freq:
+                    variants.setdefault(fold(text), set()).add(text)
             best: dict[str, tuple[str, int]] = {}
             for text, df in freq.items():
                 if df < MIN_DF:
@@ -50,13 +61,17 @@ class Vocabulary:
                 if df > best.get(key, ("", 0))[1]:
                     best[key] = (text, df)
             tables.append(best)
-        return cls(tables[0], tables[1])
+        return cls(tables[0], tables[1], {k: sorted(v) for k, v in variants.items()})
 
     def save(self, folder: Path) -> None:
         """Write into a generation folder (replacing, never rewriting, any linked older copy)."""
         tmp = folder / (FILENAME + ".tmp")
         with gzip.open(tmp, "wt", encoding="utf-8", compresslevel=6) as fh:
-            json.dump({"words": self.words, "syllables": self.syllables}, fh, ensure_ascii=False)
+            json.dump(
+                {"words": self.words, "syllables": self.syllables, "variants": self.variants},
+                fh,
+                ensure_ascii=False,
+            )
         os.replace(tmp, folder / FILENAME)
 
     @classmethod
@@ -70,6 +85,7 @@ class Vocabulary:
         return cls(
             {k: (v[0], v[1]) for k, v in data["words"].items()},
             {k: (v[0], v[1]) for k, v in data["syllables"].items()},
+            data.get("variants", {}),
         )
 
     @classmethod
@@ -83,6 +99,10 @@ class Vocabulary:
                 _CACHE.clear()
                 _CACHE[key] = vocab
             return vocab
+
+    def spellings(self, folded: str) -> list[str]:
+        """Every indexed spelling of a folded syllable ('bac' → bác, bắc, bạc, bậc...)."""
+        return self.variants.get(folded, [])
 
     def is_word(self, folded: tuple[str, ...]) -> bool:
         """True when these folded syllables spell a known multi-syllable word."""

@@ -1,0 +1,182 @@
+"""A Whoosh codec whose posting blocks are packed arrays, readable whole into numpy.
+
+Whoosh's own W3 blocks pickle a tuple of Python ints and 9-byte floats per posting, which makes
+postings large and slow to decode. Blocks without per-posting values (every field here: no
+positions are indexed) are written instead as delta-coded document numbers in the narrowest
+unsigned type plus term counts as small integers, zlib-compressed. Blocks with values (term
+vectors, positions) keep Whoosh's encoding, so any Whoosh matcher still reads every block.
+"""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from array import array
+from pickle import dumps
+from typing import Any
+
+import numpy as np
+from whoosh.codec.whoosh3 import (
+    WHOOSH3_HEADER_MAGIC,
+    W3Codec,
+    W3LeafMatcher,
+    W3PostingsWriter,
+)
+from whoosh.system import emptybytes
+from whoosh.util.numeric import length_to_byte
+
+__all__ = ["ArrayCodec", "ArrayLeafMatcher", "ARRAYS"]
+
+# Marker in a block's info tuple, where W3 keeps its compression level: this block is packed arrays.
+ARRAYS = -1
+_HEAD = struct.Struct("<BBI")
+_WIDTHS = {1: np.uint8, 2: np.uint16, 4: np.uint32}
+# Weight codes: 0 = every weight is 1, 1/2 = integral counts as uint8/uint16, 4 = float32.
+_WEIGHTS = {1: np.uint8, 2: np.uint16, 4: np.float32}
+
+
+def _width(top: int) -> int:
+    return 1 if top < 1 << 8 else 2 if top < 1 << 16 else 4
+
+
+def pack(ids: np.ndarray, weights: np.ndarray) -> bytes:
+    """One block's document numbers (ascending) and weights as bytes (before compression)."""
+    deltas = np.diff(ids)
+    idw = _width(int(deltas.max())) if deltas.size else 1
+    if np.all(weights == 1.0):
+        wcode, wbytes = 0, emptybytes
+    elif np.all(weights == np.round(weights)) and weights.min() >= 0 and weights.max() < 1 << 16:
+        wcode = _width(int(weights.max()))
+        wbytes = weights.astype(_WEIGHTS[wcode]).tobytes()
+    else:
+        wcode, wbytes = 4, weights.astype(np.float32).tobytes()
+    return _HEAD.pack(idw, wcode, int(ids[0])) + deltas.astype(_WIDTHS[idw]).tobytes() + wbytes
+
+
+def unpack(data: bytes, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """The inverse of pack(): (int64 document numbers, float32 weights)."""
+    idw, wcode, first = _HEAD.unpack_from(data)
+    at = _HEAD.size
+    ids = np.empty(count, dtype=np.int64)
+    ids[0] = first
+    if count > 1:
+        deltas = np.frombuffer(data, dtype=_WIDTHS[idw], count=count - 1, offset=at)
+        np.cumsum(deltas, out=ids[1:])
+        ids[1:] += first
+        at += (count - 1) * idw
+    if wcode == 0:
+        weights = np.ones(count, dtype=np.float32)
+    else:
+        weights = np.frombuffer(data, dtype=_WEIGHTS[wcode], count=count, offset=at).astype(np.float32)
+    return ids, weights
+
+
+class ArrayPostingsWriter(W3PostingsWriter):
+    """W3's postings writer; value-less blocks are written as packed arrays."""
+
+    def _write_block(self, last: bool = False) -> None:
+        if self._byteids or self._values:
+            super()._write_block(last)
+            return
+        if not self._blockcount:
+            self._postfile.write(WHOOSH3_HEADER_MAGIC)
+        self._terminfo.add_block(self)
+        ids = np.frombuffer(self._ids, dtype=np.uint32) if isinstance(self._ids, array) else np.asarray(self._ids)
+        weights = np.frombuffer(self._weights, dtype=np.float32)
+        databytes = zlib.compress(pack(ids, weights), self._compression or 1)
+        info = dumps(
+            (
+                len(ids),
+                int(ids[-1]),
+                self._maxweight,
+                ARRAYS,
+                length_to_byte(self._minlength),
+                length_to_byte(self._maxlength),
+            ),
+            2,
+        )
+        length = len(info) + len(databytes)
+        self._postfile.write_int(-length if last else length)
+        self._postfile.write(info)
+        self._postfile.write(databytes)
+        self._blockcount += 1
+        self._new_block()
+
+
+class ArrayLeafMatcher(W3LeafMatcher):
+    """W3's matcher, reading packed-array blocks too, and whole posting lists into numpy."""
+
+    def _read_data(self) -> None:
+        if self._compression != ARRAYS:
+            super()._read_data()
+            return
+        raw = self._postfile.get(self._dataoffset, self._nextoffset - self._dataoffset)
+        self._data = unpack(zlib.decompress(raw), self._blocklength)
+
+    def _read_ids(self) -> None:
+        if self._compression != ARRAYS:
+            super()._read_ids()
+            return
+        if self._data is None:
+            self._read_data()
+        self._ids = self._data[0].tolist()
+
+    def _read_weights(self) -> None:
+        if self._compression != ARRAYS:
+            super()._read_weights()
+            return
+        if self._data is None:
+            self._read_data()
+        self._weights = self._data[1].tolist()
+
+    def _read_values(self) -> None:
+        if self._compression != ARRAYS:
+            super()._read_values()
+            return
+        self._values = (None,) * self._blocklength
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every (document number, weight) of the posting list, from the start."""
+        self.reset()
+        ids: list[np.ndarray] = []
+        weights: list[np.ndarray] = []
+        while not self._atend:
+            if self._compression == ARRAYS:
+                if self._data is None:
+                    self._read_data()
+                block_ids, block_weights = self._data
+            else:
+                self._read_ids()
+                self._read_weights()
+                block_ids = np.asarray(self._ids, dtype=np.int64)
+                block_weights = np.asarray(self._weights, dtype=np.float32)
+            ids.append(block_ids)
+            weights.append(block_weights)
+            self._next_block()
+        if not ids:
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
+        return np.concatenate(ids), np.concatenate(weights)
+
+
+class ArrayCodec(W3Codec):
+    """W3Codec with packed-array posting blocks (importable: Whoosh pickles it into each segment)."""
+
+    def __init__(self, blocklimit: int = 256, compression: int = 1, inlinelimit: int = 1) -> None:
+        super().__init__(blocklimit=blocklimit, compression=compression, inlinelimit=inlinelimit)
+
+    def postings_writer(self, dbfile: Any, byteids: bool = False) -> ArrayPostingsWriter:
+        """Writes the blocks of one posting list."""
+        return ArrayPostingsWriter(
+            dbfile,
+            blocklimit=self._blocklimit,
+            byteids=byteids,
+            compression=self._compression,
+            inlinelimit=self._inlinelimit,
+        )
+
+    def postings_reader(self, dbfile: Any, terminfo: Any, format_: Any, term: Any = None, scorer: Any = None) -> Any:
+        """A matcher over one posting list."""
+        if terminfo.is_inlined():
+            return super().postings_reader(dbfile, terminfo, format_, term=term, scorer=scorer)
+        offset, length = terminfo.extent()
+        return ArrayLeafMatcher(dbfile, offset, length, format_, term=term, scorer=scorer)

@@ -1,0 +1,84 @@
+"""Running a query plan on numpy arrays: every matching document and its BM25F score.
+
+Each term's whole posting list is read as arrays (postings.py), so And/Or/Not are vector
+operations over document numbers instead of Whoosh's matcher loops in Python.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .postings import Postings
+from .query import Node, Plan, Term
+
+__all__ = ["Matches", "run", "term_arrays"]
+
+
+@dataclass
+class Matches:
+    """A mask over document numbers, and scores (zero wherever the mask is False)."""
+
+    mask: np.ndarray
+    scores: np.ndarray
+
+
+def term_arrays(post: Postings, term: Term) -> tuple[np.ndarray, np.ndarray]:
+    """The term's documents and counts; several spellings count as one term."""
+    parts = [post.term(term.field, text) for text in term.texts]
+    parts = [p for p in parts if p[0].size]
+    if not parts:
+        return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32)
+    if len(parts) == 1:
+        return parts[0]
+    # A document may hold several spellings: sum their counts per document.
+    dense = np.bincount(
+        np.concatenate([p[0] for p in parts]),
+        weights=np.concatenate([p[1] for p in parts]),
+        minlength=post.size,
+    )
+    ids = np.flatnonzero(dense)
+    return ids.astype(np.int32), dense[ids].astype(np.float32)
+
+
+def run(post: Postings, node: Plan) -> Matches:
+    """Documents matching the plan, with their scores."""
+    if isinstance(node, Term):
+        mask = np.zeros(post.size, dtype=bool)
+        scores = np.zeros(post.size, dtype=np.float32)
+        ids, counts = term_arrays(post, node)
+        mask[ids] = True
+        scores[ids] = node.boost * post.bm25(node.field, ids, counts)
+        return Matches(mask, scores)
+    return _combine(post, node)
+
+
+def _combine(post: Postings, node: Node) -> Matches:
+    if not node.children:
+        # An empty conjunction matches everything (browsing), an empty disjunction nothing.
+        return Matches(np.full(post.size, node.op == "all"), np.zeros(post.size, dtype=np.float32))
+    parts = [run(post, child) for child in node.children]
+    first = parts[0]
+    mask, scores = first.mask.copy(), first.scores.copy()
+    if node.op in ("all", "seq"):
+        for part in parts[1:]:
+            mask &= part.mask
+            scores += part.scores
+        if node.op == "seq":
+            scores /= len(parts)
+        scores *= mask
+    elif node.op == "any":
+        for part in parts[1:]:
+            mask |= part.mask
+            scores += part.scores
+    elif node.op == "maybe":
+        scores += parts[1].scores * mask
+    elif node.op == "not":
+        mask &= ~parts[1].mask
+        scores *= mask
+    else:
+        raise ValueError(f"unknown plan operator {node.op!r}")
+    if node.boost != 1.0:
+        scores *= node.boost
+    return Matches(mask, scores)

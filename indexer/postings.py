@@ -1,0 +1,115 @@
+"""One generation's posting lists and field lengths as numpy arrays, over all its segments.
+
+A generation never changes once published, so decoded lists stay valid for its whole life; the
+most recently used ones are kept, within a memory budget, for the next queries.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import OrderedDict
+from typing import Any
+
+import numpy as np
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.reading import TermNotFound
+from whoosh.util.numeric import byte_to_length
+
+from .codec import ArrayLeafMatcher
+
+__all__ = ["Postings", "CACHE_BYTES"]
+
+# Decoded posting lists kept per process; the full corpus's most common syllable takes about 2 MB.
+CACHE_BYTES = 256 * 1024 * 1024
+# BM25 parameters, as Whoosh's BM25F defaults.
+B, K1 = 0.75, 1.2
+_LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
+_EMPTY = (np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32))
+
+
+def _read(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
+    """A whole posting list: packed blocks in bulk, any other matcher posting by posting."""
+    if isinstance(matcher, ArrayLeafMatcher):
+        return matcher.arrays()
+    ids: list[int] = []
+    weights: list[float] = []
+    while matcher.is_active():
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        matcher.next()
+    return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float32)
+
+
+class Postings:
+    """Term lookups as (document numbers, term counts), and BM25 scoring over them."""
+
+    def __init__(self, reader: Any) -> None:
+        self._leaves = [(leaf, offset) for leaf, offset in reader.leaf_readers()]
+        self.size = reader.doc_count_all()
+        self._field_length = {name: reader.field_length(name) for name in reader.schema.names()}
+        self._lengths: dict[str, np.ndarray] = {}
+        self._cache: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._cached_bytes = 0
+        self._lock = threading.Lock()
+
+    def term(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Ascending int32 document numbers holding the term, and its count in each."""
+        key = (fieldname, text)
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+                return hit
+        raw = text.encode("utf-8")
+        ids: list[np.ndarray] = []
+        counts: list[np.ndarray] = []
+        for leaf, offset in self._leaves:
+            try:
+                matcher = leaf.postings(fieldname, raw)
+            except TermNotFound:
+                continue
+            got, weights = _read(matcher)
+            ids.append((got + offset).astype(np.int32))
+            counts.append(weights)
+        found = (np.concatenate(ids), np.concatenate(counts)) if ids else _EMPTY
+        self._remember(key, found)
+        return found
+
+    def _remember(self, key: tuple[str, str], found: tuple[np.ndarray, np.ndarray]) -> None:
+        cost = found[0].nbytes + found[1].nbytes + 100
+        with self._lock:
+            if key in self._cache:
+                return
+            self._cache[key] = found
+            self._cached_bytes += cost
+            while self._cached_bytes > CACHE_BYTES and len(self._cache) > 1:
+                _, (a, b) = self._cache.popitem(last=False)
+                self._cached_bytes -= a.nbytes + b.nbytes + 100
+
+    def lengths(self, fieldname: str) -> np.ndarray:
+        """Each document's length in the field (tokens, as Whoosh stores it: one byte, approximate)."""
+        got = self._lengths.get(fieldname)
+        if got is None:
+            got = np.zeros(self.size, dtype=np.float32)
+            for leaf, offset in self._leaves:
+                perdoc = leaf._perdoc  # Whoosh keeps field lengths in a per-document column
+                name = _lenfield(fieldname)
+                if not perdoc.has_column(name):
+                    continue
+                column = perdoc.column_reader(name, LENGTHS_COLUMN)
+                count = leaf.doc_count_all()
+                codes = np.fromiter(column, dtype=np.uint8, count=count)
+                got[offset : offset + count] = _LENGTH_OF_BYTE[codes]
+            with self._lock:
+                self._lengths[fieldname] = got
+        return got
+
+    def bm25(self, fieldname: str, ids: np.ndarray, counts: np.ndarray) -> np.ndarray:
+        """BM25 of one term (or one set of spellings counted as a term) in each listed document."""
+        if not ids.size:
+            return np.empty(0, dtype=np.float32)
+        idf = math.log(self.size / (ids.size + 1)) + 1.0
+        average = (self._field_length.get(fieldname, 0) / self.size) or 1.0
+        norm = K1 * ((1.0 - B) + B * self.lengths(fieldname)[ids] / average)
+        return (idf * counts * (K1 + 1.0) / (counts + norm)).astype(np.float32)
