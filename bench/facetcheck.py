@@ -51,7 +51,7 @@ def brute_force(snap: Snapshot, req: SearchRequest, meta: list[dict[str, Any] | 
     parsed = parse(req.q, snap.vocabulary)
     matched: set[int] | None = None
     if parsed.clauses:
-        matched = {hit.docnum for hit in snap.searcher.search(to_whoosh(plan(parsed, snap.vocabulary)), limit=None)}
+        matched = {hit.docnum for hit in snap.searcher.search(to_whoosh(plan(parsed, snap.spell)), limit=None)}
     chosen = snap.resolve(req)
     docs = [d for n, d in enumerate(meta) if d is not None and (matched is None or n in matched)]
 

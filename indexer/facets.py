@@ -159,6 +159,11 @@ class Snapshot:
         """The generation's vocabulary (diacritic restoration, grouping of unaccented syllables)."""
         return Vocabulary.of(Path(self.generation), self.searcher.reader())
 
+    def spell(self, fieldname: str, folded: tuple[str, ...], joiner: str) -> tuple[str, ...]:
+        """Terms of a field spelling these folded syllables ('body', ('bac', 'ninh'), '_' → bắc_ninh)."""
+        vocab = self.vocabulary
+        return self.postings.spellings(fieldname, [vocab.spellings(s) for s in folded], joiner)
+
     @property
     def doc_count(self) -> int:
         """Live articles."""

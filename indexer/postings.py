@@ -76,6 +76,37 @@ class Postings:
         self._remember(key, found)
         return found
 
+    def spellings(self, fieldname: str, options: list[list[str]], joiner: str) -> tuple[str, ...]:
+        """The field's terms made of one option per position, joined ([[bắc, bác], [ninh]] → bắc_ninh).
+
+        Prefixes no term starts with are dropped at each step, so four syllables with ten spellings
+        each cost tens of lookups, not ten thousand.
+        """
+        found = [""]
+        for i, choices in enumerate(options):
+            grown = [head + c for head in found for c in choices]
+            if i == len(options) - 1:
+                return tuple(g for g in grown if self._has(fieldname, g))
+            found = [g + joiner for g in grown if self._has_prefix(fieldname, g + joiner)]
+            if not found:
+                break
+        return ()
+
+    def _has(self, fieldname: str, text: str) -> bool:
+        raw = text.encode("utf-8")
+        return any((fieldname, raw) in leaf for leaf, _ in self._leaves)
+
+    def _has_prefix(self, fieldname: str, prefix: str) -> bool:
+        raw = prefix.encode("utf-8")
+        for leaf, _ in self._leaves:
+            if fieldname not in leaf.schema:
+                continue
+            for name, text in leaf.terms_from(fieldname, raw):
+                if name == fieldname and text.startswith(raw):
+                    return True
+                break
+        return False
+
     def _remember(self, key: tuple[str, str], found: tuple[np.ndarray, np.ndarray]) -> None:
         cost = found[0].nbytes + found[1].nbytes + 100
         with self._lock:

@@ -10,13 +10,13 @@ its folded syllables; the three carry decreasing weight. A plan runs on numpy ar
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from whoosh import query as Q
 
 from .analysis import folded_analyzer, pair, syllable_analyzer, word_analyzer
-from .schema import TEXT_FIELDS
+from .schema import PAIRED, TEXT_FIELDS
 from .text import has_diacritics, normalize
 from .vocabulary import Vocabulary
 
@@ -27,6 +27,7 @@ __all__ = [
     "Term",
     "Node",
     "Plan",
+    "Speller",
     "parse",
     "plan",
     "unit_plan",
@@ -241,52 +242,68 @@ class Node:
 
 
 Plan = Term | Node
-Spell = Callable[[str], list[str]]
 
 
-def sequence(fieldname: str, syllables: tuple[str, ...], boost: float, spell: Spell | None = None) -> Plan:
+class Speller(Protocol):
+    """The index's spellings of folded syllables, as terms of a field."""
+
+    def __call__(self, fieldname: str, folded: tuple[str, ...], joiner: str) -> tuple[str, ...]: ...
+
+
+def sequence(fieldname: str, syllables: tuple[str, ...], boost: float, spell: Speller | None = None) -> Plan:
     """Syllables in order: one syllable is a term, more are a chain of adjacent pairs."""
-
-    def spellings(text: str) -> tuple[str, ...]:
-        return tuple(spell(text)) if spell else (text,)
-
     if len(syllables) == 1:
-        return Term(fieldname, spellings(syllables[0]), boost)
+        texts = spell(fieldname, syllables, "") if spell else syllables
+        return Term(fieldname, texts, boost)
     pairs = []
     for a, b in zip(syllables, syllables[1:], strict=False):
-        if spell:
-            pairs.append(Term(fieldname, tuple(pair(x, y) for x in spell(a) for y in spell(b))))
-        else:
-            pairs.append(Term(fieldname, (pair(a, b),)))
+        texts = spell(fieldname, (a, b), " ") if spell else (pair(a, b),)
+        pairs.append(Term(fieldname, texts))
     return Node("seq", tuple(pairs), boost)
 
 
-def unit_plan(unit: Unit, fields: tuple[str, ...], spell: Spell | None) -> Plan:
-    """Any field, any allowed variant, of one unit; spell (folded syllable → spellings) enables folded matching."""
+def unit_plan(unit: Unit, fields: tuple[str, ...], spell: Speller | None) -> Plan:
+    """Any field, any allowed variant, of one unit; spell enables matching the folded syllables."""
     alts: list[Plan] = []
     fold_boost = FOLDED_WEIGHT if not unit.accented else FOLDED_WEIGHT_RELAXED
     for f in fields:
         w = FIELD_WEIGHTS[f]
+        paired = f in PAIRED
         if f == "author":
             alts.append(sequence("author", unit.syllables, w * SYLLABLE_WEIGHT))
+            if spell is not None:
+                alts.append(sequence("author", unit.folded, w * fold_boost, spell))
             continue
         if not unit.phrase:
             alts.append(Term(f, (unit.word,), w * WORD_WEIGHT))
-        alts.append(sequence(f + "_syl", unit.syllables, w * SYLLABLE_WEIGHT))
-        if spell is not None:
+        if paired or len(unit.syllables) == 1:
+            alts.append(sequence(f + "_syl", unit.syllables, w * SYLLABLE_WEIGHT))
+        elif unit.phrase:
+            # Bodies have no pairs: there a quoted phrase matches as all of its pyvi words.
+            words = tuple(Term(f, (word,)) for word in _phrase_words(unit))
+            alts.append(Node("seq", words, w * SYLLABLE_WEIGHT))
+        if spell is None:
+            continue
+        if paired or len(unit.folded) == 1:
             alts.append(sequence(f + "_syl", unit.folded, w * fold_boost, spell))
+        if len(unit.folded) > 1:
+            alts.append(Term(f, spell(f, unit.folded, "_"), w * fold_boost))
     return Node("any", tuple(alts))
 
 
-def plan(parsed: ParsedQuery, vocabulary: Vocabulary | None, any_word: bool = False, folded: bool = False) -> Plan:
+def _phrase_words(unit: Unit) -> list[str]:
+    """The pyvi words of a phrase's text."""
+    return [t.text for t in _word(" ".join(unit.syllables))]
+
+
+def plan(parsed: ParsedQuery, spell: Speller | None, any_word: bool = False, folded: bool = False) -> Plan:
     """What to match and how to score it: all clauses required (or any, when relaxed), exclusions removed.
 
     Syllables typed without diacritics, or all syllables when folded, also match every spelling
-    the vocabulary knows for them.
+    of them the index holds (spell).
     """
-    spell = vocabulary.spellings if vocabulary is not None else None
 
-    def speller(unit: Unit) -> Spell | None:
+    def speller(unit: Unit) -> Speller | None:
         return spell if (folded or not unit.accented) else None
 
     positives: list[Plan] = []

@@ -8,12 +8,13 @@ from typing import Any
 
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from .analysis import abbreviations, syllable_pairs_analyzer, word_analyzer
+from .analysis import abbreviations, syllable_analyzer, syllable_pairs_analyzer, word_analyzer
 from .article import Article
 
 __all__ = [
     "TEXT_FIELDS",
     "VARIANTS",
+    "PAIRED",
     "Analyzed",
     "VietText",
     "make_schema",
@@ -25,9 +26,13 @@ __all__ = [
 
 TEXT_FIELDS = ("title", "sapo", "body")
 # Suffix of each analysed variant; the bare name holds pyvi words and the stored text, "_syl" its
-# syllables and adjacent syllable pairs. Text typed without diacritics matches syllables through
-# the vocabulary's variants ("bac" → bắc, bác, bạc...), so no folded copy is indexed.
+# syllables (and, in the short fields, adjacent syllable pairs). Text typed without diacritics
+# matches through the spellings the index holds ("bac" → bắc, bác, bạc...), so no folded copy is
+# indexed.
 VARIANTS = ("", "_syl")
+# Fields whose syllable pairs are indexed: pairs of body text would triple the term dictionary
+# (most of them occur once), so in bodies a multi-syllable word matches as a pyvi word.
+PAIRED = ("title", "sapo", "author")
 
 
 class Analyzed(tuple):  # type: ignore[type-arg]
@@ -68,7 +73,8 @@ def make_schema() -> Schema:
         # Field weights are applied at query time (query.FIELD_WEIGHTS): index-time boosts would
         # make Whoosh store a float weight with every posting.
         fields[name] = VietText(analyzer=word_analyzer(), stored=True, phrase=False)
-        fields[name + "_syl"] = VietText(analyzer=syllable_pairs_analyzer(), phrase=False)
+        syllables = syllable_pairs_analyzer() if name in PAIRED else syllable_analyzer()
+        fields[name + "_syl"] = VietText(analyzer=syllables, phrase=False)
     return Schema(**fields)
 
 

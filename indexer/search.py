@@ -107,7 +107,7 @@ def _validate(req: SearchRequest) -> None:
 
 def _match(snap: Snapshot, parsed: ParsedQuery, any_word: bool = False, folded: bool = False) -> Matches:
     """Every live match of the query, with its BM25F score."""
-    found = run(snap.postings, plan(parsed, snap.vocabulary, any_word=any_word, folded=folded))
+    found = run(snap.postings, plan(parsed, snap.spell, any_word=any_word, folded=folded))
     found.mask &= snap.live
     return found
 
