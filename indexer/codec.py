@@ -22,13 +22,19 @@ from whoosh.codec.whoosh3 import (
     W3LeafMatcher,
     W3PostingsWriter,
 )
+from whoosh.formats import Frequency
+from whoosh.matching import ListMatcher
 from whoosh.system import emptybytes
 from whoosh.util.numeric import length_to_byte
 
 __all__ = ["ArrayCodec", "ArrayLeafMatcher", "ARRAYS"]
 
-# Marker in a block's info tuple, where W3 keeps its compression level: this block is packed arrays.
-ARRAYS = -1
+# Markers in a block's info tuple, where W3 keeps its compression level: this block is packed
+# arrays, zlib-compressed or (when too small to gain from it) raw.
+ARRAYS, ARRAYS_RAW = -1, -2
+_PACKED = (ARRAYS, ARRAYS_RAW)
+# Raw packed blocks below this size are not compressed: zlib's own header would outweigh the gain.
+_MIN_COMPRESS = 48
 _HEAD = struct.Struct("<BBI")
 _WIDTHS = {1: np.uint8, 2: np.uint16, 4: np.uint32}
 # Weight codes: 0 = every weight is 1, 1/2 = integral counts as uint8/uint16, 4 = float32.
@@ -71,11 +77,39 @@ def unpack(data: bytes, count: int) -> tuple[np.ndarray, np.ndarray]:
     return ids, weights
 
 
+def _counts_bytes(weights: Any) -> bytes:
+    """The values Whoosh's Frequency format gives each posting: its count as a big-endian uint32."""
+    return np.asarray(weights, dtype=np.float64).astype(">u4").tobytes()
+
+
+def _implied_values(format_: Any, weights: Any) -> tuple[bytes | None, ...] | None:
+    """The values a block can rebuild from its weights (None when it cannot)."""
+    size = format_.fixed_value_size()
+    if size == 0:
+        return (None,) * len(weights)
+    if isinstance(format_, Frequency) and size == 4:
+        raw = _counts_bytes(weights)
+        return tuple(raw[i : i + 4] for i in range(0, len(raw), 4))
+    return None
+
+
 class ArrayPostingsWriter(W3PostingsWriter):
-    """W3's postings writer; value-less blocks are written as packed arrays."""
+    """W3's postings writer; blocks whose values follow from their weights become packed arrays."""
+
+    def _redundant_values(self) -> bool:
+        """True when the block has no values, or only term counts equal to its weights."""
+        if not self._values:
+            return True
+        fmt = self._format
+        return (
+            isinstance(fmt, Frequency)
+            and fmt.fixed_value_size() == 4
+            and len(self._values) == len(self._weights)
+            and emptybytes.join(self._values) == _counts_bytes(self._weights)
+        )
 
     def _write_block(self, last: bool = False) -> None:
-        if self._byteids or self._values:
+        if self._byteids or not self._redundant_values():
             super()._write_block(last)
             return
         if not self._blockcount:
@@ -83,13 +117,16 @@ class ArrayPostingsWriter(W3PostingsWriter):
         self._terminfo.add_block(self)
         ids = np.frombuffer(self._ids, dtype=np.uint32) if isinstance(self._ids, array) else np.asarray(self._ids)
         weights = np.frombuffer(self._weights, dtype=np.float32)
-        databytes = zlib.compress(pack(ids, weights), self._compression or 1)
+        databytes = pack(ids, weights)
+        marker = ARRAYS_RAW
+        if len(databytes) >= _MIN_COMPRESS:
+            databytes, marker = zlib.compress(databytes, self._compression or 1), ARRAYS
         info = dumps(
             (
                 len(ids),
                 int(ids[-1]),
                 self._maxweight,
-                ARRAYS,
+                marker,
                 length_to_byte(self._minlength),
                 length_to_byte(self._maxlength),
             ),
@@ -102,19 +139,34 @@ class ArrayPostingsWriter(W3PostingsWriter):
         self._blockcount += 1
         self._new_block()
 
+    def finish_postings(self) -> Any:
+        """Short lists go into the term's own entry: a separate block would cost ~90 bytes each."""
+        terminfo = self._terminfo
+        if self._byteids or self.written() or len(self) >= self._inlinelimit or not self._redundant_values():
+            return super().finish_postings()
+        terminfo.add_block(self)
+        # W3's own inlining calls a method its TermInfo lacks; small ints pickle shorter than floats,
+        # and the values are left out: ArrayCodec.postings_reader rebuilds them from the weights.
+        weights = tuple(int(w) if w.is_integer() else w for w in self._weights)
+        terminfo.set_inlined(tuple(self._ids), weights, ())
+        self._terminfo = None
+        return terminfo
+
 
 class ArrayLeafMatcher(W3LeafMatcher):
     """W3's matcher, reading packed-array blocks too, and whole posting lists into numpy."""
 
     def _read_data(self) -> None:
-        if self._compression != ARRAYS:
+        if self._compression not in _PACKED:
             super()._read_data()
             return
         raw = self._postfile.get(self._dataoffset, self._nextoffset - self._dataoffset)
-        self._data = unpack(zlib.decompress(raw), self._blocklength)
+        if self._compression == ARRAYS:
+            raw = zlib.decompress(raw)
+        self._data = unpack(raw, self._blocklength)
 
     def _read_ids(self) -> None:
-        if self._compression != ARRAYS:
+        if self._compression not in _PACKED:
             super()._read_ids()
             return
         if self._data is None:
@@ -122,7 +174,7 @@ class ArrayLeafMatcher(W3LeafMatcher):
         self._ids = self._data[0].tolist()
 
     def _read_weights(self) -> None:
-        if self._compression != ARRAYS:
+        if self._compression not in _PACKED:
             super()._read_weights()
             return
         if self._data is None:
@@ -130,10 +182,12 @@ class ArrayLeafMatcher(W3LeafMatcher):
         self._weights = self._data[1].tolist()
 
     def _read_values(self) -> None:
-        if self._compression != ARRAYS:
+        if self._compression not in _PACKED:
             super()._read_values()
             return
-        self._values = (None,) * self._blocklength
+        if self._data is None:
+            self._read_data()
+        self._values = _implied_values(self.format, self._data[1])
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray]:
         """Every (document number, weight) of the posting list, from the start."""
@@ -141,7 +195,7 @@ class ArrayLeafMatcher(W3LeafMatcher):
         ids: list[np.ndarray] = []
         weights: list[np.ndarray] = []
         while not self._atend:
-            if self._compression == ARRAYS:
+            if self._compression in _PACKED:
                 if self._data is None:
                     self._read_data()
                 block_ids, block_weights = self._data
@@ -161,7 +215,11 @@ class ArrayLeafMatcher(W3LeafMatcher):
 class ArrayCodec(W3Codec):
     """W3Codec with packed-array posting blocks (importable: Whoosh pickles it into each segment)."""
 
-    def __init__(self, blocklimit: int = 256, compression: int = 1, inlinelimit: int = 1) -> None:
+    # Per-block length bounds only serve Whoosh's own top-k pruning, which searches here do not
+    # use; looking up every posting's document length took a tenth of the build's writer time.
+    length_stats = False
+
+    def __init__(self, blocklimit: int = 256, compression: int = 1, inlinelimit: int = 8) -> None:
         super().__init__(blocklimit=blocklimit, compression=compression, inlinelimit=inlinelimit)
 
     def postings_writer(self, dbfile: Any, byteids: bool = False) -> ArrayPostingsWriter:
@@ -177,6 +235,9 @@ class ArrayCodec(W3Codec):
     def postings_reader(self, dbfile: Any, terminfo: Any, format_: Any, term: Any = None, scorer: Any = None) -> Any:
         """A matcher over one posting list."""
         if terminfo.is_inlined():
-            return super().postings_reader(dbfile, terminfo, format_, term=term, scorer=scorer)
+            ids, weights, values = terminfo.inlined_postings()
+            if not values and ids:
+                values = _implied_values(format_, weights)
+            return ListMatcher(ids, weights, values, format_, scorer=scorer, term=term, terminfo=terminfo)
         offset, length = terminfo.extent()
         return ArrayLeafMatcher(dbfile, offset, length, format_, term=term, scorer=scorer)

@@ -261,6 +261,9 @@ def convert(text: str, encoding: str) -> str:
 # already Unicode (or a mixture).
 _VIET_ONLY: Final = re.compile("[ĂăĐđĨĩŨũƠơƯư\u1ea0-\u1ef9]")
 _HIGH: Final = re.compile(r"[\u00a1-\u00ff]")
+# Words with any non-ASCII letter, and words with a letter only Unicode Vietnamese has.
+_NON_ASCII_WORD: Final = re.compile(r"(?:[^\W\d_]|[\u00a1-\u00ff])*[^\x00-\x7f](?:[^\W\d_]|[\u00a1-\u00ff])*")
+_VIET_WORD: Final = re.compile(r"(?:[^\W\d_]|[\u00a1-\u00ff])*[ĂăĐđĨĩŨũƠơƯư\u1ea0-\u1ef9](?:[^\W\d_]|[\u00a1-\u00ff])*")
 # A Latin-1 character Unicode Vietnamese never uses: the leftover of a failed conversion.
 _LATIN1_VIET: Final = "àáâãèéêìíòóôõùúýÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ"
 _HIGH_LEFT: Final = re.compile(f"[^\\x00-\\xa0{_LATIN1_VIET}\\u0100-\\U0010ffff]")
@@ -354,6 +357,11 @@ def detect(text: str) -> Encoding | None:
     reads equally well both ways.
     """
     if not _HIGH.search(text, 0, _DETECT_CHARS):
+        return None
+    # The word-by-word pass below is costly; most texts are plainly Unicode Vietnamese, which
+    # it would reject anyway (its Unicode words are at most the non-ASCII ones).
+    head = text[:_DETECT_CHARS]
+    if len(_VIET_WORD.findall(head)) >= _MAX_UNICODE_SHARE * len(_NON_ASCII_WORD.findall(head)):
         return None
     candidates, unicode_words = _words(text)
     total = len(candidates)
