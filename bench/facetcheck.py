@@ -98,7 +98,8 @@ REQUESTS = [
     SearchRequest(q="giá vàng", source=("VnExpress",)),
     SearchRequest(q="covid", category=("Tổng hợp",)),
     SearchRequest(q="tai nạn", province=("Hồ Chí Minh",), date_from=date(2025, 7, 1)),
-    SearchRequest(q='"sinh viên"', province_old=("Thừa Thiên Huế",)),
+    # Not a quoted phrase: Whoosh, without positions, cannot check one (its plan is a superset).
+    SearchRequest(q="sinh viên", province_old=("Thừa Thiên Huế",)),
 ]
 
 

@@ -27,7 +27,7 @@ from whoosh.matching import ListMatcher
 from whoosh.system import emptybytes
 from whoosh.util.numeric import length_to_byte
 
-__all__ = ["ArrayCodec", "ArrayLeafMatcher", "ARRAYS"]
+__all__ = ["ArrayCodec", "ArrayLeafMatcher", "ARRAYS", "ARRAYS_RAW", "pack", "unpack"]
 
 # Markers in a block's info tuple, where W3 keeps its compression level: this block is packed
 # arrays, zlib-compressed or (when too small to gain from it) raw.
@@ -142,13 +142,14 @@ class ArrayPostingsWriter(W3PostingsWriter):
     def finish_postings(self) -> Any:
         """Short lists go into the term's own entry: a separate block would cost ~90 bytes each."""
         terminfo = self._terminfo
-        if self._byteids or self.written() or len(self) >= self._inlinelimit or not self._redundant_values():
+        if self._byteids or self.written() or len(self) >= self._inlinelimit:
             return super().finish_postings()
         terminfo.add_block(self)
         # W3's own inlining calls a method its TermInfo lacks; small ints pickle shorter than floats,
-        # and the values are left out: ArrayCodec.postings_reader rebuilds them from the weights.
+        # and values implied by the weights are left out (ArrayCodec.postings_reader rebuilds them).
         weights = tuple(int(w) if w.is_integer() else w for w in self._weights)
-        terminfo.set_inlined(tuple(self._ids), weights, ())
+        values = () if self._redundant_values() else tuple(self._values)
+        terminfo.set_inlined(tuple(self._ids), weights, values)
         self._terminfo = None
         return terminfo
 
@@ -229,7 +230,8 @@ class ArrayCodec(W3Codec):
             blocklimit=self._blocklimit,
             byteids=byteids,
             compression=self._compression,
-            inlinelimit=self._inlinelimit,
+            # Term vectors (byteids) go through W3's inlining, which is broken: never inline them.
+            inlinelimit=1 if byteids else self._inlinelimit,
         )
 
     def postings_reader(self, dbfile: Any, terminfo: Any, format_: Any, term: Any = None, scorer: Any = None) -> Any:

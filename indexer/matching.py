@@ -12,6 +12,7 @@ import numpy as np
 
 from .postings import Postings
 from .query import Node, Plan, Term
+from .text import phrase_pattern
 
 __all__ = ["Matches", "run", "term_arrays"]
 
@@ -61,12 +62,14 @@ def _combine(post: Postings, node: Node) -> Matches:
     parts = [run(post, child) for child in node.children]
     first = parts[0]
     mask, scores = first.mask.copy(), first.scores.copy()
-    if node.op in ("all", "seq"):
+    if node.op in ("all", "seq", "phrase"):
         for part in parts[1:]:
             mask &= part.mask
             scores += part.scores
-        if node.op == "seq":
+        if node.op != "all":
             scores /= len(parts)
+        if node.op == "phrase":
+            _verify(post, node, mask)
         scores *= mask
     elif node.op == "any":
         for part in parts[1:]:
@@ -82,3 +85,11 @@ def _combine(post: Postings, node: Node) -> Matches:
     if node.boost != 1.0:
         scores *= node.boost
     return Matches(mask, scores)
+
+
+def _verify(post: Postings, node: Node, mask: np.ndarray) -> None:
+    """Clear the candidates whose stored text does not hold the phrase."""
+    pattern = phrase_pattern(node.phrase, folded=node.folded)
+    for docnum in np.flatnonzero(mask).tolist():
+        if not pattern.search(post.text(docnum, node.text_field).lower()):
+            mask[docnum] = False

@@ -17,6 +17,7 @@ from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 from .codec import ArrayLeafMatcher
+from .schema import stored_text
 
 __all__ = ["Postings", "CACHE_BYTES"]
 
@@ -45,6 +46,7 @@ class Postings:
     """Term lookups as (document numbers, term counts), and BM25 scoring over them."""
 
     def __init__(self, reader: Any) -> None:
+        self._reader = reader
         self._leaves = [(leaf, offset) for leaf, offset in reader.leaf_readers()]
         self.size = reader.doc_count_all()
         self._field_length = {name: reader.field_length(name) for name in reader.schema.names()}
@@ -75,6 +77,10 @@ class Postings:
         found = (np.concatenate(ids), np.concatenate(counts)) if ids else _EMPTY
         self._remember(key, found)
         return found
+
+    def text(self, docnum: int, fieldname: str) -> str:
+        """A document's stored text field."""
+        return stored_text(self._reader.stored_fields(docnum).get(fieldname) or "")
 
     def spellings(self, fieldname: str, options: list[list[str]], joiner: str) -> tuple[str, ...]:
         """The field's terms made of one option per position, joined ([[bắc, bác], [ninh]] → bắc_ninh).

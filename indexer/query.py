@@ -232,13 +232,18 @@ class Node:
     """An operator over sub-plans.
 
     all: every child, scores summed; any: at least one, scores summed; seq: every child, mean
-    score (the syllable pairs of one phrase); maybe: the first child, plus the second's score
-    where it also matches; not: the first child without the second's documents.
+    score (the syllable pairs of one phrase); phrase: as seq, then only documents whose stored
+    text_field holds the phrase's syllables in a row (folded: in any spelling); maybe: the first
+    child, plus the second's score where it also matches; not: the first child without the
+    second's documents.
     """
 
     op: str
     children: tuple[Plan, ...]
     boost: float = 1.0
+    phrase: tuple[str, ...] = ()
+    folded: bool = False
+    text_field: str = ""
 
 
 Plan = Term | Node
@@ -279,21 +284,19 @@ def unit_plan(unit: Unit, fields: tuple[str, ...], spell: Speller | None) -> Pla
         if paired or len(unit.syllables) == 1:
             alts.append(sequence(f + "_syl", unit.syllables, w * SYLLABLE_WEIGHT))
         elif unit.phrase:
-            # Bodies have no pairs: there a quoted phrase matches as all of its pyvi words.
-            words = tuple(Term(f, (word,)) for word in _phrase_words(unit))
-            alts.append(Node("seq", words, w * SYLLABLE_WEIGHT))
+            # Bodies have no pairs: articles with every syllable are read to find the phrase.
+            syllables = tuple(Term(f + "_syl", (s,)) for s in unit.syllables)
+            alts.append(Node("phrase", syllables, w * SYLLABLE_WEIGHT, unit.syllables, text_field=f))
         if spell is None:
             continue
         if paired or len(unit.folded) == 1:
             alts.append(sequence(f + "_syl", unit.folded, w * fold_boost, spell))
-        if len(unit.folded) > 1:
+        elif unit.phrase:
+            spelled = tuple(Term(f + "_syl", spell(f + "_syl", (s,), "")) for s in unit.folded)
+            alts.append(Node("phrase", spelled, w * fold_boost, unit.folded, folded=True, text_field=f))
+        else:
             alts.append(Term(f, spell(f, unit.folded, "_"), w * fold_boost))
     return Node("any", tuple(alts))
-
-
-def _phrase_words(unit: Unit) -> list[str]:
-    """The pyvi words of a phrase's text."""
-    return [t.text for t in _word(" ".join(unit.syllables))]
 
 
 def plan(parsed: ParsedQuery, spell: Speller | None, any_word: bool = False, folded: bool = False) -> Plan:
@@ -336,7 +339,8 @@ def to_whoosh(node: Plan) -> Q.Query:
         terms = [Q.Term(node.field, t) for t in node.texts]
         return Q.Or(terms, boost=node.boost) if terms else Q.NullQuery
     kids = [to_whoosh(c) for c in node.children]
-    if node.op in ("all", "seq"):
+    if node.op in ("all", "seq", "phrase"):
+        # Whoosh has no positions to check a phrase with here: it gets every syllable, a superset.
         return Q.And(kids, boost=node.boost) if kids else Q.Every()
     if node.op == "any":
         return Q.Or(kids, boost=node.boost)

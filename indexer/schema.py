@@ -22,6 +22,7 @@ __all__ = [
     "document",
     "analyzed_document",
     "article_from_stored",
+    "stored_text",
 ]
 
 TEXT_FIELDS = ("title", "sapo", "body")
@@ -143,7 +144,7 @@ def analyzed_document(article: Article) -> dict[str, Any]:
     return doc
 
 
-def _text(value: str | bytes) -> str:
+def stored_text(value: str | bytes) -> str:
     """A stored text field, compressed or not."""
     return zlib.decompress(value).decode("utf-8") if isinstance(value, bytes) else value
 
@@ -155,7 +156,7 @@ def article_from_stored(stored: dict[str, Any]) -> Article:
         id=stored["id"],
         title=stored.get("title", ""),
         sapo=stored.get("sapo", ""),
-        body=_text(stored.get("body", "")),
+        body=stored_text(stored.get("body", "")),
         url=stored.get("url"),
         source=stored.get("source") or None,
         category=stored.get("category") or None,

@@ -51,32 +51,21 @@ def test_nfc_and_nfd_give_the_same_tokens() -> None:
 
 def test_both_tone_styles_give_the_same_tokens() -> None:
     for make in (word_analyzer, syllable_analyzer, folded_analyzer):
-        assert texts(make(), "Thuỷ điện Hoà Bình xả lũ, ma tuý") == texts(
-            make(), "Thủy điện Hòa Bình xả lũ, ma túy"
-        )
+        assert texts(make(), "Thuỷ điện Hoà Bình xả lũ, ma tuý") == texts(make(), "Thủy điện Hòa Bình xả lũ, ma túy")
 
 
 def test_offsets_map_back_to_the_text() -> None:
-    text = normalize(
-        "Ngày 7/6, đoàn kiểm tra công tác PCKB tại TP.HCM và tỉnh Bắc Ninh (2.500.000 đồng)."
-    )
+    text = normalize("Ngày 7/6, đoàn kiểm tra công tác PCKB tại TP.HCM và tỉnh Bắc Ninh (2.500.000 đồng).")
     for make in (word_analyzer, syllable_analyzer):
-        toks = [
-            (t.text, t.startchar, t.endchar, t.pos)
-            for t in make()(text, positions=True, chars=True)
-        ]
+        toks = [(t.text, t.startchar, t.endchar, t.pos) for t in make()(text, positions=True, chars=True)]
         assert [p for *_, p in toks] == list(range(len(toks)))
         for word, start, end, _ in toks:
             assert text[start:end].lower().replace(" ", "_") == word
-    assert ("2.500.000", text.index("2.500.000")) in [
-        (t.text, t.startchar) for t in word_analyzer()(text, chars=True)
-    ]
+    assert ("2.500.000", text.index("2.500.000")) in [(t.text, t.startchar) for t in word_analyzer()(text, chars=True)]
 
 
 def test_start_char_and_pos_offsets_are_applied() -> None:
-    toks = list(
-        word_analyzer()("khủng bố", positions=True, chars=True, start_pos=10, start_char=100)
-    )
+    toks = list(word_analyzer()("khủng bố", positions=True, chars=True, start_pos=10, start_char=100))
     assert (toks[0].pos, toks[0].startchar, toks[0].endchar) == (10, 100, 108)
 
 

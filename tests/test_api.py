@@ -60,9 +60,7 @@ _TYPES: dict[str, type | tuple[type, ...]] = {
 }
 
 
-def conforms(
-    value: Any, schema: dict[str, Any], components: dict[str, Any], path: str = "$"
-) -> list[str]:
+def conforms(value: Any, schema: dict[str, Any], components: dict[str, Any], path: str = "$") -> list[str]:
     """Every way value breaks schema (empty when it conforms)."""
     if "$ref" in schema:
         return conforms(value, components[schema["$ref"].rsplit("/", 1)[1]], components, path)
@@ -252,9 +250,7 @@ BAD_PARAMETERS = [
 
 
 @pytest.mark.parametrize(("query", "param"), BAD_PARAMETERS)
-def test_bad_parameters_are_400_naming_the_parameter(
-    client: FlaskClient, query: str, param: str
-) -> None:
+def test_bad_parameters_are_400_naming_the_parameter(client: FlaskClient, query: str, param: str) -> None:
     body = search(client, query, status=400)
     assert body["error"]["param"] == param
     assert body["error"]["code"] == "bad_parameter"
@@ -320,15 +316,11 @@ def test_impossible_ids_are_404_without_touching_the_index(
 
     monkeypatch.setattr("webapp.api.get_article", refuse)
     monkeypatch.setattr("webapp.api.similar", refuse)
-    assert (
-        get_json(client, f"/api/articles/{article_id}", status=404)["error"]["code"] == "not_found"
-    )
+    assert get_json(client, f"/api/articles/{article_id}", status=404)["error"]["code"] == "not_found"
     assert get_json(client, f"/api/articles/{article_id}/similar", status=404)["error"]
 
 
-@pytest.mark.parametrize(
-    "url", ["/api/articles/../../etc/passwd", "/api/articles/a%2Fb", "/api/articles/"]
-)
+@pytest.mark.parametrize("url", ["/api/articles/../../etc/passwd", "/api/articles/a%2Fb", "/api/articles/"])
 def test_ids_with_slashes_do_not_route(client: FlaskClient, url: str) -> None:
     assert client.get(url).status_code == 404
 
@@ -349,9 +341,7 @@ def test_similar_limit_is_checked(client: FlaskClient, limit: str) -> None:
 
 
 def test_similar_of_unknown_article_is_404(client: FlaskClient) -> None:
-    assert (
-        get_json(client, "/api/articles/nope/similar", status=404)["error"]["code"] == "not_found"
-    )
+    assert get_json(client, "/api/articles/nope/similar", status=404)["error"]["code"] == "not_found"
 
 
 # --- health, methods, headers ---------------------------------------------------------------------
@@ -368,18 +358,13 @@ def test_healthz_reports_the_index(client: FlaskClient) -> None:
 @pytest.fixture()
 def no_index_client(tmp_path: Path) -> FlaskClient:
     """A client of an app whose index directory is empty."""
-    return create_app(
-        {"TESTING": True, "INDEX": str(tmp_path / "missing"), "MAP": None}
-    ).test_client()
+    return create_app({"TESTING": True, "INDEX": str(tmp_path / "missing"), "MAP": None}).test_client()
 
 
 def test_missing_index_is_503_everywhere(no_index_client: FlaskClient) -> None:
     health = get_json(no_index_client, "/healthz", status=503)
     assert health["status"] == "unavailable"
-    assert (
-        get_json(no_index_client, "/api/search?q=x", status=503)["error"]["code"]
-        == "index_unavailable"
-    )
+    assert get_json(no_index_client, "/api/search?q=x", status=503)["error"]["code"] == "index_unavailable"
     page = no_index_client.get("/")
     assert page.status_code == 503
     assert "Chỉ mục" in page.get_data(as_text=True)
@@ -449,9 +434,7 @@ def test_json_export(client: FlaskClient) -> None:
     assert all(h["snippet"] == "" for h in body["hits"])
 
 
-def test_exports_page_through_all_results(
-    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_exports_page_through_all_results(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("webapp.export.MAX_PER_PAGE", 7)
     body = json.loads(client.get("/export.json").get_data(as_text=True))
     ids = [h["id"] for h in body["hits"]]
@@ -460,9 +443,7 @@ def test_exports_page_through_all_results(
     assert [r["id"] for r in rows] == ids
 
 
-def test_exports_stop_at_the_result_cap(
-    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_exports_stop_at_the_result_cap(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("webapp.export.MAX_PER_PAGE", 5)
     monkeypatch.setattr("webapp.export.MAX_RESULTS", 12)
     body = json.loads(client.get("/export.json").get_data(as_text=True))

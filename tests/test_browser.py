@@ -34,8 +34,7 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(
         not CHROMIUM.exists(),
-        reason="/usr/bin/chromium is missing "
-        "(apt-get install chromium); browser tests never download a browser",
+        reason="/usr/bin/chromium is missing (apt-get install chromium); browser tests never download a browser",
     ),
 ]
 
@@ -54,9 +53,7 @@ def browser() -> Iterator[Browser]:
     """Debian's chromium, headless."""
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
 
@@ -234,9 +231,7 @@ def test_export_csv_download(page: Page, live_server: str, tmp_path: Path) -> No
 
 
 def test_phone_layout_collapses_the_filters(browser: Browser, live_server: str) -> None:
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
-    )
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     phone = context.new_page()
     try:
         phone.goto(live_server + "/?q=l%E1%BB%85+h%E1%BB%99i")

@@ -59,9 +59,7 @@ def test_build_stats_search_roundtrip(tmp_path: Path) -> None:
 def test_skipped_records_give_exit_status_3(tmp_path: Path) -> None:
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "1", "title": "Một"}\n{broken\n', encoding="utf-8")
-    code, out, err = run(
-        "build", "--corpus", str(bad), "--index", str(tmp_path / "ix"), "--jobs", "1"
-    )
+    code, out, err = run("build", "--corpus", str(bad), "--index", str(tmp_path / "ix"), "--jobs", "1")
     assert code == 3
     assert f"warning: {bad}:2: skipped: invalid JSON" in err
     assert "skipped 1 (invalid JSON: 1)" in out

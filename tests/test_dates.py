@@ -111,9 +111,7 @@ def test_seen_fallback() -> None:
         ("Giá vàng hôm nay 5/3 tăng nhẹ", "", "", "2018-03-05", D(2018, 3, 5)),
     ],
 )
-def test_day_month_datelines(
-    title: str, sapo: str, body: str, seen: str, expected: dt.date
-) -> None:
+def test_day_month_datelines(title: str, sapo: str, body: str, seen: str, expected: dt.date) -> None:
     """A dateline word and a day/month in the opening sentence; the year comes from seen."""
     assert resolve_date(None, seen, title, sapo, body) == (expected, "text")
 
@@ -298,9 +296,7 @@ def test_measure_on_corpora(capsys: pytest.CaptureFixture[str]) -> None:
                 assert date is not None
                 lags.append(((seen - date).days, seen == BACKLOG_DAY))
         total = sum(shares.values())
-        report.append(
-            f"{name}: " + ", ".join(f"{src} {shares[src] / total:.1%}" for src in SOURCES)
-        )
+        report.append(f"{name}: " + ", ".join(f"{src} {shares[src] / total:.1%}" for src in SOURCES))
         if name == "vietnews-60k":
             # No published and no seen: only a dateline with a resolvable year gives a date.
             assert set(shares) <= {"text", "none"}

@@ -19,8 +19,13 @@ from indexer.search import SearchRequest, search
 
 def corpus(path: Path, version: str, n: int = 400) -> Path:
     rows = [
-        {"id": f"a{i}", "title": f"Bản tin {version} số {i} về thủy điện", "body": "Nội dung bài báo. " * 20,
-         "source": version, "published": "2024-01-02"}
+        {
+            "id": f"a{i}",
+            "title": f"Bản tin {version} số {i} về thủy điện",
+            "body": "Nội dung bài báo. " * 20,
+            "source": version,
+            "published": "2024-01-02",
+        }
         for i in range(n)
     ]
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
@@ -37,8 +42,9 @@ def versions(index: Path) -> set[str]:
 
 
 def kill_during(args: list[str], delay: float) -> int | None:
-    proc = subprocess.Popen([sys.executable, "-m", "indexer", "build", *args],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "indexer", "build", *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     time.sleep(delay)
     proc.send_signal(signal.SIGKILL)
     return proc.wait()

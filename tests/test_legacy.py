@@ -185,9 +185,7 @@ def test_tcvn3_table_matches_iconv() -> None:
         pytest.skip("no iconv program to compare the TCVN3 table with")
     codes = sorted(set(_VN3_PLAIN.values()) | {c for row in _VN3_GRID.values() for c in row})
     raw = bytes(codes)
-    result = subprocess.run(
-        [iconv, "-f", "TCVN5712-1", "-t", "UTF-8"], input=raw, capture_output=True, check=False
-    )
+    result = subprocess.run([iconv, "-f", "TCVN5712-1", "-t", "UTF-8"], input=raw, capture_output=True, check=False)
     if result.returncode != 0:
         pytest.skip(f"iconv has no TCVN5712-1: {result.stderr.decode(errors='replace').strip()}")
     expected = unicodedata.normalize("NFC", result.stdout.decode("utf-8"))
@@ -289,12 +287,7 @@ def test_corpus_titles_round_trip() -> None:
         picked = 0
         for article in _articles(name, 400, 37):
             title = article["title"]
-            if (
-                title
-                and len(title.split()) >= 6
-                and _encodable(title, to_tcvn3)
-                and _encodable(title, to_vni)
-            ):
+            if title and len(title.split()) >= 6 and _encodable(title, to_tcvn3) and _encodable(title, to_vni):
                 titles.append(title)
                 picked += 1
                 if picked == 5:

@@ -51,9 +51,7 @@ def _seed_parts(text: str) -> tuple[str, str, str]:
 
 
 # A long body that names no province, for "passing mention" tests.
-FILLER = " ".join(
-    ["Các đại biểu thảo luận về kế hoạch phát triển kinh tế, xã hội trong năm tới."] * 40
-)
+FILLER = " ".join(["Các đại biểu thảo luận về kế hoạch phát triển kinh tế, xã hội trong năm tới."] * 40)
 
 
 def test_seed_article() -> None:

@@ -99,13 +99,9 @@ BAD_LINES = [
 
 
 @pytest.mark.parametrize(("text", "kind"), BAD_LINES)
-def test_each_bad_record_is_reported_and_the_rest_kept(
-    tmp_path: Path, text: str, kind: str
-) -> None:
+def test_each_bad_record_is_reported_and_the_rest_kept(tmp_path: Path, text: str, kind: str) -> None:
     path = tmp_path / "c.jsonl"
-    path.write_text(
-        line(id="good1") + "\n" + text + "\n" + line(id="good2") + "\n", encoding="utf-8"
-    )
+    path.write_text(line(id="good1") + "\n" + text + "\n" + line(id="good2") + "\n", encoding="utf-8")
     articles, problems = read_all(path)
     assert [a.id for a in articles] == ["good1", "good2"]
     (problem,) = problems
@@ -115,12 +111,7 @@ def test_each_bad_record_is_reported_and_the_rest_kept(
 
 def test_invalid_utf8_bytes(tmp_path: Path) -> None:
     path = tmp_path / "c.jsonl"
-    path.write_bytes(
-        line(id="g1").encode()
-        + b'\n{"id": "b", "title": "\xff\xfe"}\n'
-        + line(id="g2").encode()
-        + b"\n"
-    )
+    path.write_bytes(line(id="g1").encode() + b'\n{"id": "b", "title": "\xff\xfe"}\n' + line(id="g2").encode() + b"\n")
     articles, problems = read_all(path)
     assert [a.id for a in articles] == ["g1", "g2"]
     assert [(p.line, p.kind) for p in problems] == [(2, "invalid UTF-8")]
@@ -137,9 +128,7 @@ def test_gz_that_is_not_gzip(tmp_path: Path) -> None:
 
 def test_truncated_gzip_keeps_the_lines_before(tmp_path: Path) -> None:
     path = tmp_path / "cut.jsonl.gz"
-    data = gzip.compress(
-        "".join(line(id=f"n{i}", body="chữ " * 200) + "\n" for i in range(50)).encode()
-    )
+    data = gzip.compress("".join(line(id=f"n{i}", body="chữ " * 200) + "\n" for i in range(50)).encode())
     path.write_bytes(data[: len(data) // 2])
     articles, problems = read_all(path)
     assert 0 < len(articles) < 50
@@ -186,9 +175,7 @@ def test_huge_body_is_truncated_and_reported(tmp_path: Path) -> None:
 
 
 def test_title_less_and_body_less_articles_are_kept() -> None:
-    art, problems = to_article(
-        Record({"id": "t", "title": None, "body": "Chỉ có thân bài."}, "f", 1)
-    )
+    art, problems = to_article(Record({"id": "t", "title": None, "body": "Chỉ có thân bài."}, "f", 1))
     assert art is not None and art.title == "" and problems == []
     art, problems = to_article(Record({"id": "b", "title": "Chỉ có tiêu đề", "body": ""}, "f", 2))
     assert art is not None and art.body == "" and problems == []

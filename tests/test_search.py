@@ -78,9 +78,7 @@ def test_phrase_exclusion_or_and_fields(snapshot: Snapshot) -> None:
     assert "s-bongda" in ids(snapshot, "Hà Nội")
 
 
-@pytest.mark.parametrize(
-    "q", ['"thủy điện', "OR", "thủy OR", ":", "title:", "*", "a*", "((((", "-", '""', "-" * 50]
-)
+@pytest.mark.parametrize("q", ['"thủy điện', "OR", "thủy OR", ":", "title:", "*", "a*", "((((", "-", '""', "-" * 50])
 def test_malformed_queries_never_fail(snapshot: Snapshot, q: str) -> None:
     res = search(snapshot, SearchRequest(q=q))
     assert res.total >= 0
@@ -131,9 +129,7 @@ def test_exact_total(snapshot: Snapshot) -> None:
 
 
 def test_date_filter_and_empty_filter_total(snapshot: Snapshot) -> None:
-    res = search(
-        snapshot, SearchRequest(q="", date_from=date(2024, 6, 1), date_to=date(2024, 6, 30))
-    )
+    res = search(snapshot, SearchRequest(q="", date_from=date(2024, 6, 1), date_to=date(2024, 6, 30)))
     assert {h.id for h in res.hits} == {"s-mua-rain", "s-mua-buy"}
     # A filter matching nothing must give 0, not the unfiltered total (a Whoosh pitfall).
     none = search(snapshot, SearchRequest(q="thủy điện", date_from=date(2030, 1, 1)))

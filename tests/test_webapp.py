@@ -75,11 +75,7 @@ class Node:
             for name, want in attrs.items():
                 name = name.rstrip("_").replace("_", "-")
                 have = node.attrs.get(name)
-                if (
-                    have is None
-                    or (name == "class" and want not in have.split())
-                    or (name != "class" and have != want)
-                ):
+                if have is None or (name == "class" and want not in have.split()) or (name != "class" and have != want):
                     ok = False
             if ok:
                 found.append(node)
@@ -307,9 +303,7 @@ def test_facet_sidebar_is_a_get_form_of_checkboxes(client: FlaskClient) -> None:
     assert {b.attrs["name"] for b in boxes} == {"province", "source", "category"}
 
 
-def test_long_facet_lists_fold_under_show_more(
-    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_long_facet_lists_fold_under_show_more(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(views_module, "SHOWN_VALUES", 2)
     doc = page(client, "/?era=old&province_old=H%E1%BA%ADu+Giang")
     facet = doc.one("fieldset", id="facet-province_old")
@@ -410,9 +404,7 @@ def test_map_colours_provinces_by_count_and_links_them(client: FlaskClient) -> N
     assert "m0" in classes["Lào Cai"].split()
     assert f"m{BUCKETS}" in classes["Đà Nẵng"].split()  # the most articles
     for p in paths:
-        assert re.fullmatch(r"(M-?\d+ -?\d+(l[-\d ]+z|h\d+v\d+h-\d+z))+", p.attrs["d"]), p.attrs[
-            "d"
-        ]
+        assert re.fullmatch(r"(M-?\d+ -?\d+(l[-\d ]+z|h\d+v\d+h-\d+z))+", p.attrs["d"]), p.attrs["d"]
 
 
 @needs_maps
@@ -434,9 +426,7 @@ def test_no_map_configured_means_no_map(web_index: Path) -> None:
 def test_unreadable_map_disables_the_map_only(web_index: Path, tmp_path: Path) -> None:
     broken = tmp_path / "broken.geojson"
     broken.write_text("{not json", encoding="utf-8")
-    app = create_app(
-        {"TESTING": True, "INDEX": str(web_index), "MAP": str(broken), "MAP_OLD": None}
-    )
+    app = create_app({"TESTING": True, "INDEX": str(web_index), "MAP": str(broken), "MAP_OLD": None})
     doc = page(app.test_client(), "/")
     assert not doc.find_all("svg", class_="vnmap")
 
@@ -521,9 +511,7 @@ def test_article_page_shows_everything(client: FlaskClient) -> None:
     assert "noopener" in original.attrs["rel"] and "noreferrer" in original.attrs["rel"]
     similar = doc.one("ol", class_="similar").find_all("article")
     assert 0 < len(similar) <= 5
-    assert all(
-        a.attrs["href"].startswith("/article/") for s in similar for a in s.find_all("a")[:1]
-    )
+    assert all(a.attrs["href"].startswith("/article/") for s in similar for a in s.find_all("a")[:1])
 
 
 def test_article_highlights_the_query(client: FlaskClient) -> None:
@@ -571,9 +559,7 @@ def test_hostile_article_text_is_escaped(client: FlaskClient) -> None:
     assert not [a for a in doc.find_all("a") if a.attrs.get("href", "").startswith("javascript:")]
 
 
-@pytest.mark.parametrize(
-    "q", ["<script>alert(1)</script>", '"><svg onload=alert(1)>', "{{7*7}}", "{% raw %}"]
-)
+@pytest.mark.parametrize("q", ["<script>alert(1)</script>", '"><svg onload=alert(1)>', "{{7*7}}", "{% raw %}"])
 def test_hostile_queries_are_escaped(client: FlaskClient, q: str) -> None:
     response = client.get("/", query_string={"q": q})
     assert response.status_code == 200
@@ -613,9 +599,7 @@ def test_pages_have_no_inline_script_or_style(client: FlaskClient) -> None:
                 assert node.attrs[resource].startswith("/static/"), f"external resource {node}"
 
 
-@pytest.mark.parametrize(
-    "url", ["/", "/article/t01", "/nope", "/?sort=up", "/static/style.css", "/export.csv"]
-)
+@pytest.mark.parametrize("url", ["/", "/article/t01", "/nope", "/?sort=up", "/static/style.css", "/export.csv"])
 def test_security_headers_on_pages(client: FlaskClient, url: str) -> None:
     headers = client.get(url).headers
     csp = headers["Content-Security-Policy"]
@@ -720,10 +704,7 @@ def test_parse_state_reads_and_writes_canonical_urls() -> None:
         ("era", "old"),
         ("page", "3"),
     ]
-    assert (
-        state.query_string(view=False)
-        == "q=xe+bu%C3%BDt&province=H%C3%A0+N%E1%BB%99i&from=2024-01-01&sort=newest"
-    )
+    assert state.query_string(view=False) == "q=xe+bu%C3%BDt&province=H%C3%A0+N%E1%BB%99i&from=2024-01-01&sort=newest"
     toggled = state.toggled("province", "Hà Nội").toggled("source", "x")
     assert (toggled.province, toggled.source, toggled.page) == ((), ("x",), 1)
     request = state.request(facets=False, per_page=100, page=1)
@@ -790,9 +771,7 @@ def test_create_app_reads_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_p
 
 
 @needs_maps
-def test_old_map_is_found_beside_the_new_one(
-    monkeypatch: pytest.MonkeyPatch, web_index: Path
-) -> None:
+def test_old_map_is_found_beside_the_new_one(monkeypatch: pytest.MonkeyPatch, web_index: Path) -> None:
     monkeypatch.setenv("VNNEWS_INDEX", str(web_index))
     monkeypatch.setenv("VNNEWS_MAP", str(MAP_34))
     monkeypatch.delenv("VNNEWS_MAP_OLD", raising=False)

@@ -1,0 +1,113 @@
+"""ArrayCodec: packed posting blocks read back the same by Whoosh's matchers and as numpy arrays."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from whoosh import index as whoosh_index
+from whoosh.fields import ID, TEXT, Schema
+
+from indexer.codec import ARRAYS, ARRAYS_RAW, ArrayCodec, ArrayLeafMatcher, pack, unpack
+from indexer.postings import Postings
+
+
+@given(
+    st.lists(st.integers(0, 2**32 - 2), min_size=1, max_size=300, unique=True),
+    st.sampled_from(["ones", "small", "large", "float"]),
+)
+@settings(max_examples=200, deadline=None)
+def test_pack_round_trips(raw_ids: list[int], kind: str) -> None:
+    ids = np.array(sorted(raw_ids), dtype=np.uint32)
+    rng = np.random.default_rng(len(raw_ids))
+    weights = {
+        "ones": np.ones(ids.size),
+        "small": rng.integers(1, 200, ids.size).astype(float),
+        "large": rng.integers(1, 60_000, ids.size).astype(float),
+        "float": rng.random(ids.size) * 7,
+    }[kind].astype(np.float32)
+    got_ids, got_weights = unpack(pack(ids, weights), ids.size)
+    assert got_ids.tolist() == ids.tolist()
+    assert np.array_equal(got_weights, weights)
+
+
+def _index(tmp_path: Path, docs: list[dict[str, str]], blocklimit: int) -> whoosh_index.FileIndex:
+    schema = Schema(id=ID(stored=True), text=TEXT(phrase=False), pos=TEXT(phrase=True), tags=ID)
+    ix = whoosh_index.create_in(str(tmp_path), schema)
+    writer = ix.writer(codec=ArrayCodec(blocklimit=blocklimit, inlinelimit=3))
+    for doc in docs:
+        writer.add_document(**doc)
+    writer.commit()
+    return ix
+
+
+def test_every_term_reads_the_same_both_ways(tmp_path: Path) -> None:
+    rng = np.random.default_rng(7)
+    words = ["alpha", "beta", "gamma", "delta", "rare"]
+    docs = []
+    for n in range(700):
+        picked = [w for w in words[:4] if rng.random() < 0.5] * int(rng.integers(1, 4))
+        if n == 5:
+            picked.append("rare")
+        text = " ".join(picked) or "empty"
+        docs.append({"id": str(n), "text": text, "pos": text, "tags": "odd" if n % 2 else "even"})
+    ix = _index(tmp_path, docs, blocklimit=32)
+    packed = 0
+    with ix.reader() as reader:
+        for fieldname in ("text", "pos", "tags"):
+            for term in reader.lexicon(fieldname):
+                m = reader.postings(fieldname, term)
+                expected = []
+                while m.is_active():
+                    expected.append((m.id(), m.weight(), m.value()))
+                    m.next()
+                # Whoosh's own view: counts match the text, values decode as the format says.
+                word = term.decode()
+                for docnum, weight, value in expected:
+                    if fieldname == "tags":
+                        assert (weight, docs[docnum]["tags"]) == (1.0, word)
+                        continue
+                    count = docs[docnum]["text"].split().count(word)
+                    assert weight == count
+                    if fieldname == "text":
+                        assert reader.schema["text"].format.decode_frequency(value) == count
+                fresh = reader.postings(fieldname, term)
+                if isinstance(fresh, ArrayLeafMatcher):
+                    ids, weights = fresh.arrays()
+                    assert ids.tolist() == [e[0] for e in expected]
+                    assert weights.tolist() == [e[1] for e in expected]
+                    fresh.reset()
+                    # Counts (text) and presence (tags) are packed; positions keep W3 blocks.
+                    assert (fresh._compression in (ARRAYS, ARRAYS_RAW)) == (fieldname != "pos")
+                    packed += fieldname != "pos"
+    assert packed == 7  # text: alpha..delta and "empty" ("rare" is inlined); tags: odd, even
+
+
+def test_positions_keep_whoosh_blocks_and_phrases_work(tmp_path: Path) -> None:
+    from whoosh import query as Q
+
+    docs = [{"id": str(n), "text": "x", "pos": "xa xb xc" if n % 2 else "xb xa xc", "tags": "t"} for n in range(100)]
+    ix = _index(tmp_path, docs, blocklimit=16)
+    with ix.searcher() as s:
+        assert len(s.search(Q.Phrase("pos", ["xa", "xb"]), limit=None)) == 50
+
+
+def test_postings_concatenate_segments_and_keep_short_lists_inline(tmp_path: Path) -> None:
+    schema = Schema(id=ID(stored=True), text=TEXT(phrase=False))
+    ix = whoosh_index.create_in(str(tmp_path), schema)
+    for start in (0, 40):
+        writer = ix.writer(codec=ArrayCodec(blocklimit=8))
+        for n in range(start, start + 40):
+            writer.add_document(id=str(n), text="common" + (" odd" if n % 2 else "") + (" once" if n == 41 else ""))
+        writer.commit(merge=False)
+    with ix.reader() as reader:
+        assert len(reader.leaf_readers()) == 2
+        post = Postings(reader)
+        ids, counts = post.term("text", "common")
+        assert ids.tolist() == list(range(80))
+        assert post.term("text", "odd")[0].tolist() == list(range(1, 80, 2))
+        assert post.term("text", "once")[0].tolist() == [41]
+        assert post.term("text", "missing")[0].size == 0
+        assert post.spellings("text", [["comm", "common"]], "") == ("common",)
