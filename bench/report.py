@@ -94,7 +94,7 @@ def notes(result: BenchResult) -> str:
         f"{cpu['segment']:.1f} s, provinces {cpu['provinces']:.1f} s, normalise "
         f"{cpu['normalise']:.1f} s",
         "build s: from the corpus files to a searchable index. vnnews: its own build (reading, "
-        "normalising, tagging, three analyses per field, writing). sqlite, tantivy: the shared "
+        "normalising, tagging, two analyses per field, writing). sqlite, tantivy: the shared "
         f"pyvi-only pass ({pyvi.seconds:.1f} s) + indexing its tokens (sqlite "
         f"{own['sqlite'].seconds:.2f} s, tantivy {own['tantivy'].seconds:.2f} s). "
         "docs/s = articles / build s.",
