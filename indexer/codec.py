@@ -22,17 +22,31 @@ from whoosh.codec.whoosh3 import (
     W3LeafMatcher,
     W3PostingsWriter,
 )
-from whoosh.formats import Frequency
+from whoosh.formats import Frequency, Positions
 from whoosh.matching import ListMatcher
 from whoosh.system import emptybytes
 from whoosh.util.numeric import length_to_byte
 
-__all__ = ["ArrayCodec", "ArrayLeafMatcher", "ARRAYS", "ARRAYS_RAW", "pack", "unpack"]
+__all__ = [
+    "ArrayCodec",
+    "ArrayLeafMatcher",
+    "PackedPositions",
+    "ARRAYS",
+    "ARRAYS_RAW",
+    "POSITIONS",
+    "POSITIONS_RAW",
+    "pack",
+    "unpack",
+    "pack_positions",
+    "unpack_positions",
+]
 
 # Markers in a block's info tuple, where W3 keeps its compression level: this block is packed
-# arrays, zlib-compressed or (when too small to gain from it) raw.
-ARRAYS, ARRAYS_RAW = -1, -2
-_PACKED = (ARRAYS, ARRAYS_RAW)
+# arrays (with positions or not), zlib-compressed or (when too small to gain from it) raw.
+ARRAYS, ARRAYS_RAW, POSITIONS, POSITIONS_RAW = -1, -2, -3, -4
+_PACKED = (ARRAYS, ARRAYS_RAW, POSITIONS, POSITIONS_RAW)
+_COMPRESSED = (ARRAYS, POSITIONS)
+_WITH_POSITIONS = (POSITIONS, POSITIONS_RAW)
 # Raw packed blocks below this size are not compressed: zlib's own header would outweigh the gain.
 _MIN_COMPRESS = 48
 _HEAD = struct.Struct("<BBI")
@@ -61,6 +75,11 @@ def pack(ids: np.ndarray, weights: np.ndarray) -> bytes:
 
 def unpack(data: bytes, count: int) -> tuple[np.ndarray, np.ndarray]:
     """The inverse of pack(): (int64 document numbers, float32 weights)."""
+    ids, weights, _ = _unpack(data, count)
+    return ids, weights
+
+
+def _unpack(data: bytes, count: int) -> tuple[np.ndarray, np.ndarray, int]:
     idw, wcode, first = _HEAD.unpack_from(data)
     at = _HEAD.size
     ids = np.empty(count, dtype=np.int64)
@@ -74,7 +93,62 @@ def unpack(data: bytes, count: int) -> tuple[np.ndarray, np.ndarray]:
         weights = np.ones(count, dtype=np.float32)
     else:
         weights = np.frombuffer(data, dtype=_WEIGHTS[wcode], count=count, offset=at).astype(np.float32)
-    return ids, weights
+        at += count * np.dtype(_WEIGHTS[wcode]).itemsize
+    return ids, weights, at
+
+
+class PackedPositions(Positions):
+    """Whoosh's Positions, each posting's value being its positions as little-endian uint32s.
+
+    Unlike Whoosh's pickled deltas, such values join and split as arrays: the codec packs a
+    block's positions with numpy and reads a whole list's positions back in one go.
+    """
+
+    def encode(self, poslist: list[int]) -> bytes:
+        """Positions (ascending) as bytes."""
+        return np.asarray(poslist, dtype="<u4").tobytes()
+
+    def decode_positions(self, valuestring: bytes) -> list[int]:
+        """The positions of one posting."""
+        return np.frombuffer(valuestring, dtype="<u4").tolist()
+
+    def decode_frequency(self, valuestring: bytes) -> int:
+        """How many times the term occurs."""
+        return len(valuestring) // 4
+
+    def combine(self, vs: list[bytes]) -> bytes:
+        """The union of several postings' positions."""
+        return self.encode(sorted({p for v in vs for p in self.decode_positions(v)}))
+
+
+_POS_HEAD = struct.Struct("<BBI")
+
+
+def pack_positions(values: list[bytes]) -> bytes:
+    """A block's PackedPositions values: per-posting counts, then deltas restarting at each posting."""
+    counts = np.fromiter((len(v) >> 2 for v in values), dtype=np.int64, count=len(values))
+    flat = np.frombuffer(emptybytes.join(values), dtype="<u4").astype(np.int64)
+    deltas = np.diff(flat, prepend=0)
+    starts = (np.cumsum(counts) - counts)[counts > 0]
+    deltas[starts] = flat[starts]
+    cw = _width(int(counts.max()))
+    dw = _width(int(deltas.max())) if deltas.size else 1
+    return (
+        _POS_HEAD.pack(cw, dw, flat.size) + counts.astype(_WIDTHS[cw]).tobytes() + deltas.astype(_WIDTHS[dw]).tobytes()
+    )
+
+
+def unpack_positions(data: bytes, count: int, offset: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """The inverse of pack_positions(): (per-posting counts, all positions in posting order)."""
+    cw, dw, total = _POS_HEAD.unpack_from(data, offset)
+    at = offset + _POS_HEAD.size
+    counts = np.frombuffer(data, dtype=_WIDTHS[cw], count=count, offset=at).astype(np.int64)
+    deltas = np.frombuffer(data, dtype=_WIDTHS[dw], count=total, offset=at + count * cw).astype(np.int64)
+    running = np.cumsum(deltas)
+    starts = (np.cumsum(counts) - counts)[counts > 0]
+    # Each posting's deltas restart from zero: subtract what the running sum held before it.
+    before = running[starts] - deltas[starts]
+    return counts, running - np.repeat(before, counts[counts > 0])
 
 
 def _counts_bytes(weights: Any) -> bytes:
@@ -109,7 +183,8 @@ class ArrayPostingsWriter(W3PostingsWriter):
         )
 
     def _write_block(self, last: bool = False) -> None:
-        if self._byteids or not self._redundant_values():
+        positional = isinstance(self._format, PackedPositions) and bool(self._values)
+        if self._byteids or not (positional or self._redundant_values()):
             super()._write_block(last)
             return
         if not self._blockcount:
@@ -118,9 +193,12 @@ class ArrayPostingsWriter(W3PostingsWriter):
         ids = np.frombuffer(self._ids, dtype=np.uint32) if isinstance(self._ids, array) else np.asarray(self._ids)
         weights = np.frombuffer(self._weights, dtype=np.float32)
         databytes = pack(ids, weights)
-        marker = ARRAYS_RAW
+        if positional:
+            databytes += pack_positions(self._values)
+        marker = POSITIONS_RAW if positional else ARRAYS_RAW
         if len(databytes) >= _MIN_COMPRESS:
-            databytes, marker = zlib.compress(databytes, self._compression or 1), ARRAYS
+            databytes = zlib.compress(databytes, self._compression or 1)
+            marker = POSITIONS if positional else ARRAYS
         info = dumps(
             (
                 len(ids),
@@ -162,9 +240,13 @@ class ArrayLeafMatcher(W3LeafMatcher):
             super()._read_data()
             return
         raw = self._postfile.get(self._dataoffset, self._nextoffset - self._dataoffset)
-        if self._compression == ARRAYS:
+        if self._compression in _COMPRESSED:
             raw = zlib.decompress(raw)
-        self._data = unpack(raw, self._blocklength)
+        ids, weights, at = _unpack(raw, self._blocklength)
+        if self._compression in _WITH_POSITIONS:
+            self._data = (ids, weights, *unpack_positions(raw, self._blocklength, at))
+        else:
+            self._data = (ids, weights, None, None)
 
     def _read_ids(self) -> None:
         if self._compression not in _PACKED:
@@ -188,7 +270,13 @@ class ArrayLeafMatcher(W3LeafMatcher):
             return
         if self._data is None:
             self._read_data()
-        self._values = _implied_values(self.format, self._data[1])
+        _, weights, counts, positions = self._data
+        if counts is None:
+            self._values = _implied_values(self.format, weights)
+            return
+        raw = positions.astype("<u4").tobytes()
+        ends = np.cumsum(counts) * 4
+        self._values = tuple(raw[a:b] for a, b in zip((ends - counts * 4).tolist(), ends.tolist(), strict=True))
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray]:
         """Every (document number, weight) of the posting list, from the start."""
@@ -199,7 +287,7 @@ class ArrayLeafMatcher(W3LeafMatcher):
             if self._compression in _PACKED:
                 if self._data is None:
                     self._read_data()
-                block_ids, block_weights = self._data
+                block_ids, block_weights = self._data[:2]
             else:
                 self._read_ids()
                 self._read_weights()
@@ -211,6 +299,33 @@ class ArrayLeafMatcher(W3LeafMatcher):
         if not ids:
             return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
         return np.concatenate(ids), np.concatenate(weights)
+
+    def positions(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(document numbers, count of positions in each, all positions in order), from the start."""
+        self.reset()
+        ids: list[np.ndarray] = []
+        counts: list[np.ndarray] = []
+        positions: list[np.ndarray] = []
+        while not self._atend:
+            if self._compression in _WITH_POSITIONS:
+                if self._data is None:
+                    self._read_data()
+                block_ids, _, block_counts, block_positions = self._data
+            else:
+                self._read_ids()
+                self._read_values()
+                decoded = [self.format.decode_positions(v) for v in self._values]
+                block_ids = np.asarray(self._ids, dtype=np.int64)
+                block_counts = np.array([len(d) for d in decoded], dtype=np.int64)
+                block_positions = np.array([p for d in decoded for p in d], dtype=np.int64)
+            ids.append(block_ids)
+            counts.append(block_counts)
+            positions.append(block_positions)
+            self._next_block()
+        if not ids:
+            empty = np.empty(0, dtype=np.int64)
+            return empty, empty, empty
+        return np.concatenate(ids), np.concatenate(counts), np.concatenate(positions)
 
 
 class ArrayCodec(W3Codec):

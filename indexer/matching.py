@@ -12,7 +12,6 @@ import numpy as np
 
 from .postings import Postings
 from .query import Node, Plan, Term
-from .text import phrase_pattern
 
 __all__ = ["Matches", "run", "term_arrays"]
 
@@ -88,8 +87,20 @@ def _combine(post: Postings, node: Node) -> Matches:
 
 
 def _verify(post: Postings, node: Node, mask: np.ndarray) -> None:
-    """Clear the candidates whose stored text does not hold the phrase."""
-    pattern = phrase_pattern(node.phrase, folded=node.folded)
-    for docnum in np.flatnonzero(mask).tolist():
-        if not pattern.search(post.text(docnum, node.text_field).lower()):
-            mask[docnum] = False
+    """Keep the candidates where the children's terms occur at consecutive positions."""
+    run_starts: np.ndarray | None = None
+    for shift, child in enumerate(node.children):
+        assert isinstance(child, Term), "a phrase holds terms"
+        keys = []
+        for text in child.texts:
+            docs, places = post.positions(child.field, text)
+            keep = mask[docs] & (places >= shift)
+            # One sortable key per occurrence: document, then the position its run would start at.
+            keys.append((docs[keep].astype(np.int64) << 32) | (places[keep] - shift))
+        found = np.unique(np.concatenate(keys)) if keys else np.empty(0, dtype=np.int64)
+        run_starts = found if run_starts is None else np.intersect1d(run_starts, found, assume_unique=True)
+        if not run_starts.size:
+            break
+    mask[:] = False
+    if run_starts is not None:
+        mask[np.unique(run_starts >> 32)] = True

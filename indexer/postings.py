@@ -17,7 +17,6 @@ from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 from .codec import ArrayLeafMatcher
-from .schema import stored_text
 
 __all__ = ["Postings", "CACHE_BYTES"]
 
@@ -42,11 +41,24 @@ def _read(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float32)
 
 
+def _read_positions(matcher: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A short (inlined) list's positions, posting by posting."""
+    ids: list[int] = []
+    counts: list[int] = []
+    where: list[int] = []
+    while matcher.is_active():
+        found = matcher.value_as("positions")
+        ids.append(matcher.id())
+        counts.append(len(found))
+        where.extend(found)
+        matcher.next()
+    return (np.asarray(ids, dtype=np.int64), np.asarray(counts, dtype=np.int64), np.asarray(where, dtype=np.int64))
+
+
 class Postings:
     """Term lookups as (document numbers, term counts), and BM25 scoring over them."""
 
     def __init__(self, reader: Any) -> None:
-        self._reader = reader
         self._leaves = [(leaf, offset) for leaf, offset in reader.leaf_readers()]
         self.size = reader.doc_count_all()
         self._field_length = {name: reader.field_length(name) for name in reader.schema.names()}
@@ -78,9 +90,31 @@ class Postings:
         self._remember(key, found)
         return found
 
-    def text(self, docnum: int, fieldname: str) -> str:
-        """A document's stored text field."""
-        return stored_text(self._reader.stored_fields(docnum).get(fieldname) or "")
+    def positions(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Every occurrence of the term in a positional field, as (document number, position) pairs."""
+        key = (fieldname, text + "\0positions")
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+                return hit
+        raw = text.encode("utf-8")
+        docs: list[np.ndarray] = []
+        places: list[np.ndarray] = []
+        for leaf, offset in self._leaves:
+            try:
+                matcher = leaf.postings(fieldname, raw)
+            except TermNotFound:
+                continue
+            if isinstance(matcher, ArrayLeafMatcher):
+                ids, counts, where = matcher.positions()
+            else:
+                ids, counts, where = _read_positions(matcher)
+            docs.append(np.repeat(ids + offset, counts))
+            places.append(where)
+        found = (np.concatenate(docs), np.concatenate(places)) if docs else (_EMPTY[0], _EMPTY[0])
+        self._remember(key, found)
+        return found
 
     def spellings(self, fieldname: str, options: list[list[str]], joiner: str) -> tuple[str, ...]:
         """The field's terms made of one option per position, joined ([[bắc, bác], [ninh]] → bắc_ninh).

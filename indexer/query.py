@@ -232,18 +232,14 @@ class Node:
     """An operator over sub-plans.
 
     all: every child, scores summed; any: at least one, scores summed; seq: every child, mean
-    score (the syllable pairs of one phrase); phrase: as seq, then only documents whose stored
-    text_field holds the phrase's syllables in a row (folded: in any spelling); maybe: the first
-    child, plus the second's score where it also matches; not: the first child without the
-    second's documents.
+    score (the syllable pairs of one phrase); phrase: as seq, where the children (terms of one
+    positional field) occur at consecutive positions; maybe: the first child, plus the second's
+    score where it also matches; not: the first child without the second's documents.
     """
 
     op: str
     children: tuple[Plan, ...]
     boost: float = 1.0
-    phrase: tuple[str, ...] = ()
-    folded: bool = False
-    text_field: str = ""
 
 
 Plan = Term | Node
@@ -284,16 +280,16 @@ def unit_plan(unit: Unit, fields: tuple[str, ...], spell: Speller | None) -> Pla
         if paired or len(unit.syllables) == 1:
             alts.append(sequence(f + "_syl", unit.syllables, w * SYLLABLE_WEIGHT))
         elif unit.phrase:
-            # Bodies have no pairs: articles with every syllable are read to find the phrase.
+            # Bodies have no pairs: a quoted phrase is checked on the syllables' positions.
             syllables = tuple(Term(f + "_syl", (s,)) for s in unit.syllables)
-            alts.append(Node("phrase", syllables, w * SYLLABLE_WEIGHT, unit.syllables, text_field=f))
+            alts.append(Node("phrase", syllables, w * SYLLABLE_WEIGHT))
         if spell is None:
             continue
         if paired or len(unit.folded) == 1:
             alts.append(sequence(f + "_syl", unit.folded, w * fold_boost, spell))
         elif unit.phrase:
             spelled = tuple(Term(f + "_syl", spell(f + "_syl", (s,), "")) for s in unit.folded)
-            alts.append(Node("phrase", spelled, w * fold_boost, unit.folded, folded=True, text_field=f))
+            alts.append(Node("phrase", spelled, w * fold_boost))
         else:
             alts.append(Term(f, spell(f, unit.folded, "_"), w * fold_boost))
     return Node("any", tuple(alts))
@@ -339,8 +335,9 @@ def to_whoosh(node: Plan) -> Q.Query:
         terms = [Q.Term(node.field, t) for t in node.texts]
         return Q.Or(terms, boost=node.boost) if terms else Q.NullQuery
     kids = [to_whoosh(c) for c in node.children]
-    if node.op in ("all", "seq", "phrase"):
-        # Whoosh has no positions to check a phrase with here: it gets every syllable, a superset.
+    if node.op == "phrase":
+        return Q.Sequence(kids, boost=node.boost)
+    if node.op in ("all", "seq"):
         return Q.And(kids, boost=node.boost) if kids else Q.Every()
     if node.op == "any":
         return Q.Or(kids, boost=node.boost)

@@ -10,6 +10,7 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from .analysis import abbreviations, syllable_analyzer, syllable_pairs_analyzer, word_analyzer
 from .article import Article
+from .codec import PackedPositions
 
 __all__ = [
     "TEXT_FIELDS",
@@ -32,7 +33,8 @@ TEXT_FIELDS = ("title", "sapo", "body")
 # indexed.
 VARIANTS = ("", "_syl")
 # Fields whose syllable pairs are indexed: pairs of body text would triple the term dictionary
-# (most of them occur once), so in bodies a multi-syllable word matches as a pyvi word.
+# (most of them occur once), so in bodies a multi-syllable word matches as a pyvi word, and a
+# quoted phrase through the syllables' positions.
 PAIRED = ("title", "sapo", "author")
 
 
@@ -74,8 +76,12 @@ def make_schema() -> Schema:
         # Field weights are applied at query time (query.FIELD_WEIGHTS): index-time boosts would
         # make Whoosh store a float weight with every posting.
         fields[name] = VietText(analyzer=word_analyzer(), stored=True, phrase=False)
-        syllables = syllable_pairs_analyzer() if name in PAIRED else syllable_analyzer()
-        fields[name + "_syl"] = VietText(analyzer=syllables, phrase=False)
+        if name in PAIRED:
+            fields[name + "_syl"] = VietText(analyzer=syllable_pairs_analyzer(), phrase=False)
+        else:
+            # Body syllables keep their positions, read only to check quoted phrases.
+            fields[name + "_syl"] = VietText(analyzer=syllable_analyzer(), phrase=True)
+            fields[name + "_syl"].format = PackedPositions()
     return Schema(**fields)
 
 

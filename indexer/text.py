@@ -155,32 +155,3 @@ def fold(text: str) -> str:
 def has_diacritics(text: str) -> bool:
     """True when any letter carries a Vietnamese diacritic or is đ."""
     return fold(text) != text.lower()
-
-
-@functools.cache
-def _spellings_of_letter() -> dict[str, str]:
-    """Each folded letter → every lowercase letter that folds to it ('d' → 'dđ')."""
-    out: dict[str, str] = {}
-    for code in [*range(0x61, 0x7B), *range(0xC0, 0x250), *range(0x1EA0, 0x1F00)]:
-        ch = chr(code)
-        if ch.lower() != ch:
-            continue
-        base = fold(ch)
-        if len(base) == 1 and base.isascii() and base.isalpha():
-            out[base] = out.get(base, "") + ch
-    return out
-
-
-def phrase_pattern(syllables: tuple[str, ...], folded: bool = False) -> re.Pattern[str]:
-    """A regex finding the syllables in order in lowercased text, anything but letters between.
-
-    With folded, each letter also matches its accented forms ('bac' finds 'bắc', 'bác'...).
-    """
-    letters = _spellings_of_letter()
-
-    def one(syllable: str) -> str:
-        if not folded:
-            return re.escape(syllable)
-        return "".join(f"[{letters[c]}]" if c in letters else re.escape(c) for c in syllable)
-
-    return re.compile(r"(?<!\w)" + r"[\W_]+".join(one(s) for s in syllables) + r"(?!\w)")

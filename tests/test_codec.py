@@ -10,7 +10,19 @@ from hypothesis import strategies as st
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, TEXT, Schema
 
-from indexer.codec import ARRAYS, ARRAYS_RAW, ArrayCodec, ArrayLeafMatcher, pack, unpack
+from indexer.codec import (
+    ARRAYS,
+    ARRAYS_RAW,
+    POSITIONS,
+    POSITIONS_RAW,
+    ArrayCodec,
+    ArrayLeafMatcher,
+    PackedPositions,
+    pack,
+    pack_positions,
+    unpack,
+    unpack_positions,
+)
 from indexer.postings import Postings
 
 
@@ -33,8 +45,20 @@ def test_pack_round_trips(raw_ids: list[int], kind: str) -> None:
     assert np.array_equal(got_weights, weights)
 
 
+@given(st.lists(st.lists(st.integers(0, 2**31), min_size=1, max_size=40, unique=True), min_size=1, max_size=50))
+@settings(max_examples=200, deadline=None)
+def test_positions_pack_round_trips(postings: list[list[int]]) -> None:
+    values = [PackedPositions().encode(sorted(p)) for p in postings]
+    counts, flat = unpack_positions(pack_positions(values), len(values))
+    assert counts.tolist() == [len(p) for p in postings]
+    assert flat.tolist() == [x for p in postings for x in sorted(p)]
+
+
 def _index(tmp_path: Path, docs: list[dict[str, str]], blocklimit: int) -> whoosh_index.FileIndex:
-    schema = Schema(id=ID(stored=True), text=TEXT(phrase=False), pos=TEXT(phrase=True), tags=ID)
+    schema = Schema(
+        id=ID(stored=True), text=TEXT(phrase=False), pos=TEXT(phrase=True), tags=ID, packed=TEXT(phrase=True)
+    )
+    schema["packed"].format = PackedPositions()
     ix = whoosh_index.create_in(str(tmp_path), schema)
     writer = ix.writer(codec=ArrayCodec(blocklimit=blocklimit, inlinelimit=3))
     for doc in docs:
@@ -52,11 +76,11 @@ def test_every_term_reads_the_same_both_ways(tmp_path: Path) -> None:
         if n == 5:
             picked.append("rare")
         text = " ".join(picked) or "empty"
-        docs.append({"id": str(n), "text": text, "pos": text, "tags": "odd" if n % 2 else "even"})
+        docs.append({"id": str(n), "text": text, "pos": text, "tags": "odd" if n % 2 else "even", "packed": text})
     ix = _index(tmp_path, docs, blocklimit=32)
     packed = 0
     with ix.reader() as reader:
-        for fieldname in ("text", "pos", "tags"):
+        for fieldname in ("text", "pos", "tags", "packed"):
             for term in reader.lexicon(fieldname):
                 m = reader.postings(fieldname, term)
                 expected = []
@@ -71,18 +95,29 @@ def test_every_term_reads_the_same_both_ways(tmp_path: Path) -> None:
                         continue
                     count = docs[docnum]["text"].split().count(word)
                     assert weight == count
-                    if fieldname == "text":
-                        assert reader.schema["text"].format.decode_frequency(value) == count
+                    if fieldname in ("text", "packed"):
+                        assert reader.schema[fieldname].format.decode_frequency(value) == count
+                    if fieldname == "packed":
+                        where = reader.schema[fieldname].format.decode_positions(value)
+                        assert [docs[docnum]["text"].split()[i] for i in where] == [word] * count
                 fresh = reader.postings(fieldname, term)
                 if isinstance(fresh, ArrayLeafMatcher):
                     ids, weights = fresh.arrays()
                     assert ids.tolist() == [e[0] for e in expected]
                     assert weights.tolist() == [e[1] for e in expected]
                     fresh.reset()
-                    # Counts (text) and presence (tags) are packed; positions keep W3 blocks.
-                    assert (fresh._compression in (ARRAYS, ARRAYS_RAW)) == (fieldname != "pos")
+                    # Counts (text) and presence (tags) are packed, so are PackedPositions; Whoosh's
+                    # own positions keep W3 blocks.
+                    kind = {"pos": (), "packed": (POSITIONS, POSITIONS_RAW)}.get(fieldname, (ARRAYS, ARRAYS_RAW))
+                    assert fresh._compression in kind or (fieldname == "pos" and fresh._compression > 0)
                     packed += fieldname != "pos"
-    assert packed == 7  # text: alpha..delta and "empty" ("rare" is inlined); tags: odd, even
+                    if fieldname == "packed":
+                        got_ids, counts, flat = reader.postings(fieldname, term).positions()
+                        assert got_ids.tolist() == [e[0] for e in expected]
+                        decode = reader.schema[fieldname].format.decode_positions
+                        assert flat.tolist() == [p for e in expected for p in decode(e[2])]
+                        assert counts.tolist() == [len(decode(e[2])) for e in expected]
+    assert packed == 12  # text, packed: alpha..delta and "empty" ("rare" is inlined); tags: odd, even
 
 
 def test_positions_keep_whoosh_blocks_and_phrases_work(tmp_path: Path) -> None:

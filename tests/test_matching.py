@@ -27,6 +27,11 @@ QUERIES = [
     "body:mưa",
     "ma tuy",
     "Bắc",
+    '"thủy điện"',
+    '"mùa mưa"',
+    '"khung bo"',
+    'thủy điện "xả lũ"',
+    '"phòng chống khủng bố"',
 ]
 
 
