@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -42,7 +43,9 @@ def _read(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _read_positions(matcher: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """A short (inlined) list's positions, posting by posting."""
+    """A whole list's (documents, positions per document, positions): packed in bulk, else one by one."""
+    if isinstance(matcher, ArrayLeafMatcher):
+        return matcher.positions()
     ids: list[int] = []
     counts: list[int] = []
     where: list[int] = []
@@ -69,52 +72,45 @@ class Postings:
 
     def term(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Ascending int32 document numbers holding the term, and its count in each."""
-        key = (fieldname, text)
-        with self._lock:
-            hit = self._cache.get(key)
-            if hit is not None:
-                self._cache.move_to_end(key)
-                return hit
-        raw = text.encode("utf-8")
-        ids: list[np.ndarray] = []
-        counts: list[np.ndarray] = []
-        for leaf, offset in self._leaves:
-            try:
-                matcher = leaf.postings(fieldname, raw)
-            except TermNotFound:
-                continue
-            got, weights = _read(matcher)
-            ids.append((got + offset).astype(np.int32))
-            counts.append(weights)
-        found = (np.concatenate(ids), np.concatenate(counts)) if ids else _EMPTY
-        self._remember(key, found)
-        return found
+        return self._cached((fieldname, text), lambda: self._gather(fieldname, text, positions=False))
 
     def positions(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Every occurrence of the term in a positional field, as (document number, position) pairs."""
-        key = (fieldname, text + "\0positions")
+        return self._cached((fieldname, text + "\0"), lambda: self._gather(fieldname, text, positions=True))
+
+    def _cached(
+        self, key: tuple[str, str], compute: Callable[[], tuple[np.ndarray, np.ndarray]]
+    ) -> tuple[np.ndarray, np.ndarray]:
         with self._lock:
             hit = self._cache.get(key)
             if hit is not None:
                 self._cache.move_to_end(key)
                 return hit
+        found = compute()
+        self._remember(key, found)
+        return found
+
+    def _gather(self, fieldname: str, text: str, positions: bool) -> tuple[np.ndarray, np.ndarray]:
+        """One term's arrays from every segment, document numbers made global."""
         raw = text.encode("utf-8")
-        docs: list[np.ndarray] = []
-        places: list[np.ndarray] = []
+        firsts: list[np.ndarray] = []
+        seconds: list[np.ndarray] = []
         for leaf, offset in self._leaves:
             try:
                 matcher = leaf.postings(fieldname, raw)
             except TermNotFound:
                 continue
-            if isinstance(matcher, ArrayLeafMatcher):
-                ids, counts, where = matcher.positions()
-            else:
+            if positions:
                 ids, counts, where = _read_positions(matcher)
-            docs.append(np.repeat(ids + offset, counts))
-            places.append(where)
-        found = (np.concatenate(docs), np.concatenate(places)) if docs else (_EMPTY[0], _EMPTY[0])
-        self._remember(key, found)
-        return found
+                firsts.append(np.repeat(ids + offset, counts))
+                seconds.append(where)
+            else:
+                ids, weights = _read(matcher)
+                firsts.append((ids + offset).astype(np.int32))
+                seconds.append(weights)
+        if not firsts:
+            return (_EMPTY[0].astype(np.int64), _EMPTY[0].astype(np.int64)) if positions else _EMPTY
+        return np.concatenate(firsts), np.concatenate(seconds)
 
     def spellings(self, fieldname: str, options: list[list[str]], joiner: str) -> tuple[str, ...]:
         """The field's terms made of one option per position, joined ([[bắc, bác], [ninh]] → bắc_ninh).
