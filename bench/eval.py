@@ -22,7 +22,7 @@ from indexer.builder import build
 from indexer.errors import IndexNotFound
 from indexer.facets import Snapshot
 from indexer.search import SearchRequest, search
-from indexer.store import current_dir
+from indexer.store import current_dir, open_generation
 from indexer.text import fold, normalize
 
 SEED = 20261128
@@ -69,8 +69,8 @@ def main(shared: Path, index: Path, sample: int, show_misses: int, forms: tuple[
     if not corpus.is_dir():
         raise click.ClickException(f"{corpus} is absent: the evaluation needs the shared corpora")
     try:
-        current_dir(index)
-    except IndexNotFound:
+        open_generation(current_dir(index))
+    except IndexNotFound:  # absent, or in an older layout (IndexOutdated): build() rebuilds it
         click.echo(f"building {index} from {corpus} (this takes a while) ...", err=True)
         report = build([corpus], index)
         click.echo(report.summary(), err=True)

@@ -21,6 +21,10 @@ class IndexNotFound(VnnewsError):
     """No usable index at the given location."""
 
 
+class IndexOutdated(IndexNotFound):
+    """An index written by an older version, in a layout this one cannot search."""
+
+
 class IndexBusy(VnnewsError):
     """Another build holds the index's lock."""
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import functools
 import os
 import re
 import shutil
@@ -22,7 +23,8 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.index import FileIndex
 
-from .errors import IndexBusy, IndexNotFound, IndexWriteError
+from .errors import IndexBusy, IndexNotFound, IndexOutdated, IndexWriteError
+from .schema import make_schema, signature
 
 __all__ = [
     "current_dir",
@@ -64,7 +66,18 @@ def open_generation(path: Path) -> FileIndex:
     """Open one generation folder for reading."""
     if not whoosh_index.exists_in(str(path)):
         raise IndexNotFound(f"{path} holds no Whoosh index")
-    return whoosh_index.open_dir(str(path), readonly=True)
+    ix = whoosh_index.open_dir(str(path), readonly=True)
+    if signature(ix.schema) != _current_signature():
+        raise IndexOutdated(
+            f"{path} was built by an older version of vnnews-search; rebuild it "
+            "(make rebuild, or python -m indexer build --rebuild)"
+        )
+    return ix
+
+
+@functools.cache
+def _current_signature() -> list[tuple[str, ...]]:
+    return signature(make_schema())
 
 
 @contextmanager

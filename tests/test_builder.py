@@ -235,3 +235,28 @@ def test_read_only_index_folder_as_root_too(tmp_path: Path, monkeypatch: pytest.
     with pytest.raises(IndexWriteError, match="Read-only file system; the previous index is untouched"):
         build([corpus], index, jobs=1, rebuild=True)
     assert titles(index) == {"1": "Một"}
+
+
+def test_index_of_an_older_layout_is_refused_then_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from whoosh.fields import TEXT
+
+    from indexer import builder
+    from indexer.errors import IndexOutdated
+    from indexer.schema import make_schema
+
+    def older_schema():  # type: ignore[no-untyped-def]
+        schema = make_schema()
+        schema.add("title_fold", TEXT(phrase=True))  # a field earlier versions had
+        return schema
+
+    corpus = write_jsonl(tmp_path / "a.jsonl", [art("1", "Một"), art("2", "Hai")])
+    with monkeypatch.context() as m:
+        m.setattr(builder, "make_schema", older_schema)
+        build([corpus], tmp_path / "ix", jobs=1)
+    with pytest.raises(IndexOutdated, match="older version"):
+        Snapshot.open(tmp_path / "ix")
+    report = build([corpus], tmp_path / "ix", jobs=1)
+    assert report.reformatted and (report.added, report.total) == (2, 2)
+    assert "older format" in report.summary()
+    with Snapshot.open(tmp_path / "ix") as snap:
+        assert snap.doc_count == 2
