@@ -32,6 +32,7 @@ __all__ = [
     "plan",
     "unit_plan",
     "sequence",
+    "syllable_run",
     "to_whoosh",
     "FIELDS",
 ]
@@ -263,13 +264,20 @@ def sequence(fieldname: str, syllables: tuple[str, ...], boost: float, spell: Sp
     return Node("seq", tuple(pairs), boost)
 
 
+def syllable_run(fieldname: str, syllables: tuple[str, ...], boost: float, spell: Speller | None = None) -> Plan:
+    """Syllables in a row in a text field: by its pairs where they are indexed, else by positions."""
+    syl = fieldname + "_syl"
+    if fieldname in PAIRED or len(syllables) == 1:
+        return sequence(syl, syllables, boost, spell)
+    return Node("phrase", tuple(Term(syl, spell(syl, (s,), "") if spell else (s,)) for s in syllables), boost)
+
+
 def unit_plan(unit: Unit, fields: tuple[str, ...], spell: Speller | None) -> Plan:
     """Any field, any allowed variant, of one unit; spell enables matching the folded syllables."""
     alts: list[Plan] = []
     fold_boost = FOLDED_WEIGHT if not unit.accented else FOLDED_WEIGHT_RELAXED
     for f in fields:
         w = FIELD_WEIGHTS[f]
-        paired = f in PAIRED
         if f == "author":
             alts.append(sequence("author", unit.syllables, w * SYLLABLE_WEIGHT))
             if spell is not None:
@@ -277,19 +285,15 @@ def unit_plan(unit: Unit, fields: tuple[str, ...], spell: Speller | None) -> Pla
             continue
         if not unit.phrase:
             alts.append(Term(f, (unit.word,), w * WORD_WEIGHT))
-        if paired or len(unit.syllables) == 1:
-            alts.append(sequence(f + "_syl", unit.syllables, w * SYLLABLE_WEIGHT))
-        elif unit.phrase:
-            # Bodies have no pairs: a quoted phrase is checked on the syllables' positions.
-            syllables = tuple(Term(f + "_syl", (s,)) for s in unit.syllables)
-            alts.append(Node("phrase", syllables, w * SYLLABLE_WEIGHT))
+        # Where pairs are not indexed, a word of several syllables matches as a pyvi word only
+        # (positions are read for quoted phrases alone: common syllables have millions of them).
+        by_syllables = f in PAIRED or len(unit.syllables) == 1 or unit.phrase
+        if by_syllables:
+            alts.append(syllable_run(f, unit.syllables, w * SYLLABLE_WEIGHT))
         if spell is None:
             continue
-        if paired or len(unit.folded) == 1:
-            alts.append(sequence(f + "_syl", unit.folded, w * fold_boost, spell))
-        elif unit.phrase:
-            spelled = tuple(Term(f + "_syl", spell(f + "_syl", (s,), "")) for s in unit.folded)
-            alts.append(Node("phrase", spelled, w * fold_boost))
+        if by_syllables:
+            alts.append(syllable_run(f, unit.folded, w * fold_boost, spell))
         else:
             alts.append(Term(f, spell(f, unit.folded, "_"), w * fold_boost))
     return Node("any", tuple(alts))
@@ -316,10 +320,10 @@ def plan(parsed: ParsedQuery, spell: Speller | None, any_word: bool = False, fol
     units = parsed.units()
     if len(units) > 1:
         syls = tuple(s for u in units for s in u.syllables)
-        bonus: list[Plan] = [sequence("title_syl", syls, 2.0 * FIELD_WEIGHTS["title"])]
+        bonus: list[Plan] = [syllable_run("title", syls, 2.0 * FIELD_WEIGHTS["title"])]
         if spell and (not parsed.accented or folded):
             folds = tuple(s for u in units for s in u.folded)
-            bonus.append(sequence("title_syl", folds, 2.0 * FIELD_WEIGHTS["title"], spell))
+            bonus.append(syllable_run("title", folds, 2.0 * FIELD_WEIGHTS["title"], spell))
         core = Node("maybe", (core, Node("any", tuple(bonus))))
     negatives = [unit_plan(u, c.fields, None) for c in parsed.clauses if c.negated for u in c.units]
     if negatives:

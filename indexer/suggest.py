@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .matching import run
-from .query import Node, ParsedQuery, Term, sequence
+from .query import Node, ParsedQuery, Term, syllable_run
 from .text import fold
 from .vocabulary import MIN_DF, Vocabulary
 
@@ -45,7 +45,7 @@ def _surface(snap: Snapshot, words: list[list[str]]) -> str:
     """The words as articles usually write them, capitals included ('bắc ninh' → 'Bắc Ninh')."""
     out = []
     for syllables in words:
-        wanted = Node("any", tuple(sequence(f, tuple(syllables), 1.0) for f in ("title_syl", "sapo_syl")))
+        wanted = Node("any", tuple(syllable_run(f, tuple(syllables), 1.0) for f in ("title", "sapo")))
         docs = np.flatnonzero(run(snap.postings, wanted).mask & snap.live)[:_SAMPLE]
         pattern = re.compile(r"\b" + r"\s+".join(re.escape(s) for s in syllables) + r"\b", re.IGNORECASE)
         forms: Counter[str] = Counter()
