@@ -22,10 +22,14 @@ from .errors import IndexWriteError
 from .reader import Record, records, to_article
 from .schema import analyzed_document, make_schema, signature
 from .vocabulary import Vocabulary
+from .writer import BulkWriter
 
 __all__ = ["BuildReport", "build", "prepare"]
 
 _BATCH = 64
+# Postings per segment: the writer holds a segment's postings in memory (about 40 bytes each while
+# sorting them), so a big corpus becomes a few segments.
+SEGMENT_POSTINGS = 16_000_000
 # An article (or None when skipped), its problems, and its analyzed writer arguments.
 Prepared = tuple[Article | None, list[Problem], dict[str, object]]
 
@@ -198,7 +202,7 @@ def _write(
             existing = {term.decode("utf-8") for term in reader.lexicon("id")} if not fresh else set()
         # Separate segment files, not one compound file: Whoosh reads a compound file's parts into
         # memory on every open (1.3 GB and 0.6 s per open on the full corpus), plain files it maps.
-        writer = ix.writer(limitmb=256, compound=False, codec=ArrayCodec())
+        writer = BulkWriter(ix, compound=False)
     except OSError as err:
         raise IndexWriteError(f"cannot write the index in {work.parent}: {err.strerror or err}") from None
     seen: Counter[str] = Counter()
@@ -227,9 +231,14 @@ def _write(
                 writer.update_document(**doc)
             else:
                 writer.add_document(**doc)
+            if writer.pool.postings >= SEGMENT_POSTINGS:
+                # Bound the writer's memory: this segment is done, the next starts empty.
+                writer.commit(merge=False)
+                writer = BulkWriter(ix, compound=False)
         for p in read_problems:
             note(p)
-        writer.commit()
+        # No merging: Whoosh merges segments one posting at a time (rebuild to compact an index).
+        writer.commit(merge=False)
     except BaseException:
         writer.cancel()
         raise

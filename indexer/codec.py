@@ -29,6 +29,7 @@ from whoosh.util.numeric import length_to_byte
 
 __all__ = [
     "ArrayCodec",
+    "ArrayPostingsWriter",
     "ArrayLeafMatcher",
     "PackedPositions",
     "ARRAYS",
@@ -127,7 +128,12 @@ _POS_HEAD = struct.Struct("<BBI")
 def pack_positions(values: list[bytes]) -> bytes:
     """A block's PackedPositions values: per-posting counts, then deltas restarting at each posting."""
     counts = np.fromiter((len(v) >> 2 for v in values), dtype=np.int64, count=len(values))
-    flat = np.frombuffer(emptybytes.join(values), dtype="<u4").astype(np.int64)
+    return _pack_position_arrays(counts, np.frombuffer(emptybytes.join(values), dtype="<u4"))
+
+
+def _pack_position_arrays(counts: np.ndarray, positions: np.ndarray) -> bytes:
+    counts = counts.astype(np.int64)
+    flat = positions.astype(np.int64)
     deltas = np.diff(flat, prepend=0)
     starts = (np.cumsum(counts) - counts)[counts > 0]
     deltas[starts] = flat[starts]
@@ -182,8 +188,47 @@ class ArrayPostingsWriter(W3PostingsWriter):
             and emptybytes.join(self._values) == _counts_bytes(self._weights)
         )
 
+    # Counts and positions of the block being written by add_arrays (values are not built then).
+    _bulk_positions: tuple[np.ndarray, np.ndarray] | None = None
+
+    def add_arrays(
+        self,
+        ids: np.ndarray,
+        weights: np.ndarray,
+        counts: np.ndarray | None = None,
+        positions: np.ndarray | None = None,
+    ) -> None:
+        """A whole posting list (document numbers ascending), written block by block."""
+        if len(ids) < self._inlinelimit:
+            ends = np.cumsum(counts) if counts is not None else None
+            for i in range(len(ids)):
+                if ends is not None and positions is not None and counts is not None:
+                    value = positions[int(ends[i] - counts[i]) : int(ends[i])].astype("<u4").tobytes()
+                elif isinstance(self._format, Frequency):
+                    value = _counts_bytes(weights[i : i + 1])
+                else:
+                    value = emptybytes
+                self.add_posting(int(ids[i]), float(weights[i]), value)
+            return
+        step = self._blocklimit
+        ends = np.cumsum(counts) if counts is not None else None
+        for lo in range(0, len(ids), step):
+            hi = min(lo + step, len(ids))
+            self._ids = array("I", ids[lo:hi].astype(np.uint32).tobytes())
+            self._weights = array("f", weights[lo:hi].astype(np.float32).tobytes())
+            self._maxweight = float(weights[lo:hi].max())
+            if ends is not None and counts is not None and positions is not None:
+                first = int(ends[lo] - counts[lo])
+                self._bulk_positions = (counts[lo:hi], positions[first : int(ends[hi - 1])])
+            try:
+                self._write_block(last=hi == len(ids))
+            finally:
+                self._bulk_positions = None
+
     def _write_block(self, last: bool = False) -> None:
-        positional = isinstance(self._format, PackedPositions) and bool(self._values)
+        positional = isinstance(self._format, PackedPositions) and (
+            bool(self._values) or self._bulk_positions is not None
+        )
         if self._byteids or not (positional or self._redundant_values()):
             super()._write_block(last)
             return
@@ -193,7 +238,9 @@ class ArrayPostingsWriter(W3PostingsWriter):
         ids = np.frombuffer(self._ids, dtype=np.uint32) if isinstance(self._ids, array) else np.asarray(self._ids)
         weights = np.frombuffer(self._weights, dtype=np.float32)
         databytes = pack(ids, weights)
-        if positional:
+        if self._bulk_positions is not None:
+            databytes += _pack_position_arrays(*self._bulk_positions)
+        elif positional:
             databytes += pack_positions(self._values)
         marker = POSITIONS_RAW if positional else ARRAYS_RAW
         if len(databytes) >= _MIN_COMPRESS:

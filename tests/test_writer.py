@@ -1,0 +1,72 @@
+"""BulkWriter writes the same segment contents as Whoosh's own SegmentWriter."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from whoosh import index as whoosh_index
+
+from indexer.article import Article
+from indexer.builder import prepare
+from indexer.codec import ArrayCodec
+from indexer.reader import Record
+from indexer.schema import make_schema
+from indexer.writer import BulkWriter
+
+DATA = Path(__file__).parent / "data"
+
+
+def _docs() -> list[dict[str, object]]:
+    out = []
+    for n, line in enumerate((DATA / "articles.jsonl").read_text(encoding="utf-8").splitlines()):
+        article, _, doc = prepare(Record(json.loads(line), "articles.jsonl", n + 1))
+        assert isinstance(article, Article)
+        out.append(doc)
+    return out
+
+
+def _everything(path: Path) -> dict[str, object]:
+    ix = whoosh_index.open_dir(str(path))
+    out: dict[str, object] = {}
+    with ix.reader() as reader:
+        for fieldname in sorted(reader.indexed_field_names()):
+            for term in reader.lexicon(fieldname):
+                m = reader.postings(fieldname, term)
+                rows = []
+                while m.is_active():
+                    rows.append((m.id(), m.weight(), m.value()))
+                    m.next()
+                out[f"{fieldname}:{term!r}"] = rows
+            out[f"{fieldname}:length"] = reader.field_length(fieldname)
+            # A document without the field has length None or 0, depending on its segment.
+            lengths = [reader.doc_field_length(d, fieldname) or 0 for d in range(reader.doc_count_all())]
+            out[f"{fieldname}:lengths"] = lengths
+        out["stored"] = [reader.stored_fields(d) for d in range(reader.doc_count_all())]
+    return out
+
+
+@pytest.mark.parametrize("segment_postings", [10**9, 700])
+def test_bulk_segments_hold_what_whoosh_writes(tmp_path: Path, segment_postings: int) -> None:
+    docs = _docs()
+    whoosh_dir, bulk_dir = tmp_path / "whoosh", tmp_path / "bulk"
+    for folder in (whoosh_dir, bulk_dir):
+        folder.mkdir()
+        whoosh_index.create_in(str(folder), make_schema())
+    ix = whoosh_index.open_dir(str(whoosh_dir))
+    writer = ix.writer(codec=ArrayCodec())
+    for doc in docs:
+        writer.add_document(**doc)
+    writer.commit()
+    ix = whoosh_index.open_dir(str(bulk_dir))
+    writer = BulkWriter(ix)
+    for doc in docs:
+        writer.add_document(**doc)
+        if writer.pool.postings >= segment_postings:
+            writer.commit(merge=False)
+            writer = BulkWriter(ix)
+    writer.commit(merge=False)
+    segments = len(whoosh_index.open_dir(str(bulk_dir))._segments())
+    assert segments > 2 if segment_postings == 700 else segments == 1
+    assert _everything(bulk_dir) == _everything(whoosh_dir)
