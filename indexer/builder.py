@@ -1,4 +1,4 @@
-"""Building and updating an index: parallel preparation (pyvi) feeding one Whoosh writer."""
+"""Building and updating an index: parallel preparation (pyvi) feeding one bulk segment writer."""
 
 from __future__ import annotations
 
