@@ -12,10 +12,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.pool import AsyncResult
 from pathlib import Path
+from typing import Any
 
 from whoosh import index as whoosh_index
 
-from . import analysis, store
+from . import analysis, compression, store
 from .article import Article, Problem
 from .codec import ArrayCodec
 from .errors import IndexWriteError
@@ -124,7 +125,8 @@ def _prepared(items: Iterator[Record | Problem], jobs: int, read_problems: list[
     # queue every analysed document in memory whenever the writer is the slower side.
     window = 2 * jobs + 2
     pending: deque[AsyncResult[list[Prepared]]] = deque()
-    with ctx.Pool(jobs) as pool:
+    # Forked workers inherit the compression dictionary; spawned ones are given it.
+    with ctx.Pool(jobs, initializer=compression.use, initargs=(compression.current(),)) as pool:
         for batch in batches:
             pending.append(pool.apply_async(_prepare_batch, (batch,)))
             if len(pending) >= window:
@@ -155,6 +157,7 @@ def build(
 ) -> BuildReport:
     """Index every article under corpus into index; incremental unless rebuild."""
     started = time.perf_counter()
+    corpus = list(corpus)  # read twice: a sample for the compression dictionary, then everything
     index_path = Path(index)
     jobs = jobs or os.cpu_count() or 1
     report = BuildReport()
@@ -205,6 +208,41 @@ def _write(
         writer = BulkWriter(ix, compound=False)
     except OSError as err:
         raise IndexWriteError(f"cannot write the index in {work.parent}: {err.strerror or err}") from None
+    # Stored bodies share one compression dictionary per index, made by its first build.
+    dictionary = compression.load(work)
+    if fresh:
+        dictionary = compression.make_dictionary(_sample_bodies(corpus))
+        compression.save(work, dictionary)
+    compression.use(dictionary)
+    try:
+        _add_all(ix, writer, corpus, jobs, existing, prune, report, on_problem, work)
+    finally:
+        compression.use(b"")
+
+
+def _sample_bodies(corpus: Iterable[str | os.PathLike[str]]) -> Iterator[str]:
+    """Bodies of the corpus's first records, as they come (for the compression dictionary)."""
+    taken = 0
+    for item in records(corpus):
+        body = item.data.get("body") if isinstance(item, Record) else None
+        if isinstance(body, str) and body:
+            yield body
+            taken += 1
+            if taken >= compression.SAMPLE:
+                return
+
+
+def _add_all(
+    ix: Any,
+    writer: BulkWriter,
+    corpus: Iterable[str | os.PathLike[str]],
+    jobs: int,
+    existing: set[str],
+    prune: bool,
+    report: BuildReport,
+    on_problem: Callable[[Problem], None] | None,
+    work: Path,
+) -> None:
     seen: Counter[str] = Counter()
     read_problems: list[Problem] = []
     tick = _progress(None)

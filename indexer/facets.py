@@ -7,6 +7,7 @@ category, province bit sets) stay valid for its whole life and are built once pe
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import threading
 from dataclasses import dataclass
@@ -19,10 +20,12 @@ from whoosh import scoring
 from whoosh.index import FileIndex
 from whoosh.searching import Searcher
 
-from . import store
+from . import compression, store
+from .article import Article
 from .errors import BadRequest
 from .gazetteer import Gazetteer
 from .postings import Postings
+from .schema import article_from_stored
 from .vocabulary import Vocabulary
 
 if TYPE_CHECKING:
@@ -100,6 +103,12 @@ class Columns:
         )
 
 
+@functools.lru_cache(maxsize=4)
+def _dictionary(generation: str) -> bytes:
+    """A generation's compression dictionary for stored bodies, read once per process."""
+    return compression.load(Path(generation))
+
+
 def _bit_counts(bits: np.ndarray, n: int) -> np.ndarray:
     """How many documents have each of the first n bits set."""
     if bits.size == 0:
@@ -132,6 +141,7 @@ class Snapshot:
                 _POSTINGS[key] = post
         self.cols = cols
         self.postings = post
+        self.dictionary = _dictionary(generation)
         self.size = cols.live.size
         self.live = cols.live
         self.day = cols.day
@@ -153,6 +163,10 @@ class Snapshot:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def article(self, docnum: int) -> Article:
+        """The article stored as a document."""
+        return article_from_stored(self.searcher.stored_fields(docnum), self.dictionary)
 
     @property
     def vocabulary(self) -> Vocabulary:

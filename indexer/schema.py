@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import zlib
 from datetime import date, datetime, time
 from typing import Any
 
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
+from . import compression
 from .analysis import abbreviations, syllable_analyzer, syllable_pairs_analyzer, word_analyzer
 from .article import Article
 from .codec import PackedPositions
@@ -125,8 +125,8 @@ def document(article: Article) -> dict[str, Any]:
             for suffix in VARIANTS:
                 doc[name + suffix] = text
     if article.body:
-        # Bodies are most of the stored bytes; zlib shrinks Vietnamese text about threefold.
-        doc["_stored_body"] = zlib.compress(article.body.encode("utf-8"), 6)
+        # Bodies are most of the stored bytes (compression.py).
+        doc["_stored_body"] = compression.compress(article.body)
     return doc
 
 
@@ -151,19 +151,19 @@ def analyzed_document(article: Article) -> dict[str, Any]:
     return doc
 
 
-def stored_text(value: str | bytes) -> str:
-    """A stored text field, compressed or not."""
-    return zlib.decompress(value).decode("utf-8") if isinstance(value, bytes) else value
+def stored_text(value: str | bytes, dictionary: bytes = b"") -> str:
+    """A stored text field, compressed (with its generation's dictionary) or not."""
+    return compression.decompress(value, dictionary) if isinstance(value, bytes) else value
 
 
-def article_from_stored(stored: dict[str, Any]) -> Article:
-    """Rebuild an Article from a document's stored fields."""
+def article_from_stored(stored: dict[str, Any], dictionary: bytes = b"") -> Article:
+    """Rebuild an Article from a document's stored fields (dictionary: see compression.py)."""
     when = stored.get("date")
     return Article(
         id=stored["id"],
         title=stored.get("title", ""),
         sapo=stored.get("sapo", ""),
-        body=stored_text(stored.get("body", "")),
+        body=stored_text(stored.get("body", ""), dictionary),
         url=stored.get("url"),
         source=stored.get("source") or None,
         category=stored.get("category") or None,

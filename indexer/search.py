@@ -13,7 +13,6 @@ from .errors import ArticleNotFound, BadRequest
 from .facets import Snapshot
 from .matching import Matches, run
 from .query import Node, ParsedQuery, Term, parse, plan
-from .schema import article_from_stored
 from .snippet import Needle, mark_all, snippet
 from .suggest import suggest
 
@@ -122,7 +121,7 @@ def _needles(parsed: ParsedQuery, folded: bool) -> list[Needle]:
 
 
 def _hit(snap: Snapshot, docnum: int, needles: list[Needle], score: float | None, snippets: bool) -> Hit:
-    art = article_from_stored(snap.searcher.stored_fields(docnum))
+    art = snap.article(docnum)
     title = art.title or _lead(art.sapo or art.body)
     text = " ".join(p for p in (art.sapo, art.body) if p) or art.title
     return Hit(
@@ -230,7 +229,7 @@ def _docnum(snap: Snapshot, article_id: str) -> int:
 
 def get_article(snap: Snapshot, article_id: str) -> dict[str, Any]:
     """Every stored field of one article, JSON-ready."""
-    art = article_from_stored(snap.searcher.stored_fields(_docnum(snap, article_id)))
+    art = snap.article(_docnum(snap, article_id))
     out = asdict(art)
     out["date"] = art.date.isoformat() if art.date else None
     out["display_title"] = art.title or _lead(art.sapo or art.body)
@@ -246,7 +245,7 @@ def highlight(text: str, q: str) -> str:
 def similar(snap: Snapshot, article_id: str, limit: int = 5) -> list[Hit]:
     """Articles sharing the most distinctive words of this one (more-like-this)."""
     docnum = _docnum(snap, article_id)
-    art = article_from_stored(snap.searcher.stored_fields(docnum))
+    art = snap.article(docnum)
     text = " ".join((art.title, art.sapo, art.body))
     terms = snap.searcher.key_terms_from_text("body", text[:20_000], numterms=12)
     if not terms:

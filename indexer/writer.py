@@ -45,35 +45,42 @@ class _FieldPostings:
             self.positions += b"".join([r[3] for r in rows])
 
     def sorted_lists(self) -> Any:
-        """(term bytes, document numbers, weights, counts, positions) per term, terms in byte order."""
+        """(term bytes, document numbers, weights, counts, positions) per term, terms in byte order.
+
+        The arrays are released as they are consumed: this runs at the writer's memory peak.
+        """
         texts = list(self.terms)
+        self.terms = {}
         rank = np.empty(len(texts), dtype=np.int64)
         rank[sorted(range(len(texts)), key=texts.__getitem__)] = np.arange(len(texts))
-        term_rank = rank[np.frombuffer(self.term, dtype=np.uint32)]
-        docs = np.frombuffer(self.doc, dtype=np.uint32).astype(np.int64)
-        order = np.argsort((term_rank << 32) | docs, kind="stable")
-        term_rank, docs = term_rank[order], docs[order]
+        texts.sort()
+        key = rank[np.frombuffer(self.term, dtype=np.uint32)] << 32
+        key |= np.frombuffer(self.doc, dtype=np.uint32)
+        self.term = self.doc = array("I")
+        order = np.argsort(key, kind="stable")
+        key = key[order]
+        term_rank, docs = (key >> 32).astype(np.int32), (key & 0xFFFFFFFF).astype(np.uint32)
+        del key
         weights = np.frombuffer(self.weight, dtype=np.float32)[order]
-        counts = positions = None
+        self.weight = array("f")
+        counts = starts = positions = None
         if self.positional:
             raw_counts = np.frombuffer(self.count, dtype=np.uint32).astype(np.int64)
-            starts = np.cumsum(raw_counts) - raw_counts
+            starts = (np.cumsum(raw_counts) - raw_counts)[order]
             counts = raw_counts[order]
-            # Gather each posting's run of positions in the new order.
-            new_starts = np.cumsum(counts) - counts
-            take = np.repeat(starts[order] - new_starts, counts) + np.arange(int(counts.sum()))
-            positions = np.frombuffer(bytes(self.positions), dtype="<u4")[take]
-            pos_ends = np.cumsum(counts)
-        by_rank = sorted(texts)
+            positions = np.frombuffer(self.positions, dtype="<u4")
+        del order
         cuts = np.flatnonzero(np.diff(term_rank)) + 1
         bounds = np.concatenate(([0], cuts, [term_rank.size])).tolist()
         for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
-            text = by_rank[int(term_rank[lo])]
-            if positions is None:
+            text = texts[int(term_rank[lo])]
+            if positions is None or counts is None or starts is None:
                 yield text, docs[lo:hi], weights[lo:hi], None, None
-            else:
-                a = int(pos_ends[lo] - counts[lo])
-                yield text, docs[lo:hi], weights[lo:hi], counts[lo:hi], positions[a : int(pos_ends[hi - 1])]
+                continue
+            # This term's postings' runs of positions, gathered in document order.
+            run = counts[lo:hi]
+            shift = starts[lo:hi] - (np.cumsum(run) - run)
+            yield text, docs[lo:hi], weights[lo:hi], run, positions[np.repeat(shift, run) + np.arange(int(run.sum()))]
 
 
 class BulkPool:

@@ -10,7 +10,7 @@ import pytest
 from indexer.facets import Snapshot
 from indexer.matching import run
 from indexer.query import parse, plan, to_whoosh
-from indexer.schema import TEXT_FIELDS, article_from_stored
+from indexer.schema import TEXT_FIELDS
 from indexer.search import SearchRequest, search
 from indexer.text import fold
 
@@ -49,7 +49,7 @@ def test_numpy_matches_what_whoosh_matches(snapshot: Snapshot, q: str) -> None:
 def _texts(snap: Snapshot) -> dict[str, str]:
     out = {}
     for docnum in np.flatnonzero(snap.live).tolist():
-        art = article_from_stored(snap.searcher.stored_fields(docnum))
+        art = snap.article(docnum)
         out[art.id] = "\n".join(getattr(art, f) for f in TEXT_FIELDS).lower()
     return out
 
