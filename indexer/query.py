@@ -16,7 +16,7 @@ from typing import Protocol
 from whoosh import query as Q
 
 from .analysis import folded_analyzer, pair, syllable_analyzer, word_analyzer
-from .schema import PAIRED, TEXT_FIELDS
+from .schema import CHAINED, PAIRED, TEXT_FIELDS
 from .text import has_diacritics, normalize
 from .vocabulary import Vocabulary
 
@@ -285,9 +285,9 @@ def unit_plan(unit: Unit, fields: tuple[str, ...], spell: Speller | None) -> Pla
             continue
         if not unit.phrase:
             alts.append(Term(f, (unit.word,), w * WORD_WEIGHT))
-        # Where pairs are not indexed, a word of several syllables matches as a pyvi word only
-        # (positions are read for quoted phrases alone: common syllables have millions of them).
-        by_syllables = f in PAIRED or len(unit.syllables) == 1 or unit.phrase
+        # Outside CHAINED fields a word of several syllables matches as a pyvi word only (body
+        # positions are read for quoted phrases alone: common syllables have millions of them).
+        by_syllables = f in CHAINED or len(unit.syllables) == 1 or unit.phrase
         if by_syllables:
             alts.append(syllable_run(f, unit.syllables, w * SYLLABLE_WEIGHT))
         if spell is None:

@@ -16,6 +16,7 @@ __all__ = [
     "TEXT_FIELDS",
     "VARIANTS",
     "PAIRED",
+    "CHAINED",
     "Analyzed",
     "VietText",
     "make_schema",
@@ -32,11 +33,13 @@ TEXT_FIELDS = ("title", "sapo", "body")
 # matches through the spellings the index holds ("bac" → bắc, bác, bạc...), so no folded copy is
 # indexed.
 VARIANTS = ("", "_syl")
-# Fields whose syllable pairs are indexed. Pairs of longer text would dominate the term dictionary
-# (most of them occur once: 1.06 M distinct pairs in the corpus's sapos, 0.6 M in titles), so in
-# sapos and bodies a multi-syllable word matches as a pyvi word, and a quoted phrase through the
-# syllables' positions.
-PAIRED = ("title", "author")
+# Fields whose syllable pairs are indexed (short ones). The others keep syllable positions: pairs
+# of longer text dominate the term dictionary (most occur once: on the full corpus 1.06 M distinct
+# pairs in sapos; titles' 0.97 M pair entries were 40% of all terms).
+PAIRED = ("author",)
+# Text fields where a multi-syllable word also matches as its syllables in a row; elsewhere it
+# matches as a pyvi word (positions of common syllables run to millions), quoted phrases aside.
+CHAINED = ("title", "author")
 
 
 class Analyzed(tuple):  # type: ignore[type-arg]
