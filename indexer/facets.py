@@ -166,7 +166,7 @@ class Snapshot:
 
     def article(self, docnum: int) -> Article:
         """The article stored as a document."""
-        return article_from_stored(self.searcher.stored_fields(docnum), self.dictionary)
+        return article_from_stored(self.postings.stored(docnum), self.dictionary)
 
     @property
     def vocabulary(self) -> Vocabulary:

@@ -50,7 +50,7 @@ def _surface(snap: Snapshot, words: list[list[str]]) -> str:
         pattern = re.compile(r"\b" + r"\s+".join(re.escape(s) for s in syllables) + r"\b", re.IGNORECASE)
         forms: Counter[str] = Counter()
         for docnum in docs.tolist():
-            hit = snap.searcher.stored_fields(docnum)
+            hit = snap.postings.stored(docnum)
             for text in (hit.get("title") or "", hit.get("sapo") or ""):
                 for m in pattern.finditer(text):
                     # A sentence's first word is capitalised whatever it is: it says nothing.
