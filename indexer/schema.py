@@ -37,9 +37,9 @@ VARIANTS = ("", "_syl")
 # of longer text dominate the term dictionary (most occur once: on the full corpus 1.06 M distinct
 # pairs in sapos; titles' 0.97 M pair entries were 40% of all terms).
 PAIRED = ("author",)
-# Text fields where a multi-syllable word also matches as its syllables in a row; elsewhere it
+# Text fields where a multi-syllable word also matches as its syllables in a row; in bodies it
 # matches as a pyvi word (positions of common syllables run to millions), quoted phrases aside.
-CHAINED = ("title", "author")
+CHAINED = ("title", "sapo", "author")
 
 
 class Analyzed(tuple):  # type: ignore[type-arg]
