@@ -778,3 +778,36 @@ def test_old_map_is_found_beside_the_new_one(monkeypatch: pytest.MonkeyPatch, we
     app = create_app()
     assert app.config["MAP_OLD"] == str(MAP_63)
     assert app.extensions["vnnews_maps"]["old"].era == "old"
+
+
+def test_toggle_urls_equal_each_toggled_state_s_own_url() -> None:
+    from datetime import date
+
+    from werkzeug.datastructures import MultiDict
+
+    from webapp.params import FILTER_PARAMS, add_toggle_urls, parse_state
+
+    args = MultiDict(
+        [
+            ("q", "bão lũ"),
+            ("province", "Huế"),
+            ("province", "Quảng Trị"),
+            ("source", "VnExpress"),
+            ("from", "2020-01-01"),
+            ("sort", "newest"),
+            ("page", "3"),
+        ]
+    )
+    state = parse_state(args, with_era=True)
+    values = {
+        "province": ["Huế", "Đà Nẵng"],
+        "province_old": ["Quảng Bình"],
+        "source": ["VnExpress", "Tuổi Trẻ"],
+        "category": ["Thời sự"],
+    }
+    facets = {f: [{"value": v} for v in vs] for f, vs in values.items()}
+    add_toggle_urls(facets, state, "/")
+    for facet in FILTER_PARAMS:
+        for entry in facets[facet]:
+            assert entry["toggle_url"] == state.toggled(facet, entry["value"]).url("/"), (facet, entry)
+    assert state.date_from == date(2020, 1, 1)

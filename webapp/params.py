@@ -319,8 +319,19 @@ def add_toggle_urls(
 ) -> None:
     """Give every facet value (and month and year) the URL of this search with it toggled."""
     for facet in FILTER_PARAMS:
-        for entry in facets.get(facet, []):
-            entry["toggle_url"] = state.toggled(facet, entry["value"]).url(base, view=view)
+        entries = facets.get(facet, [])
+        if not entries:
+            continue
+        # Only this facet's values change from one toggle to the next: encode the rest once
+        # (a common query shows a few hundred facet values).
+        items = replace(state, page=1, **{facet: ()}).items(view=view)
+        before = {"q", *FILTER_PARAMS[: FILTER_PARAMS.index(facet)]}
+        cut = sum(1 for name, _ in items if name in before)
+        head, tail = urlencode(items[:cut]), urlencode(items[cut:])
+        for entry in entries:
+            chosen = state.toggled(facet, entry["value"]).values(facet)
+            qs = "&".join(p for p in (head, urlencode([(facet, v) for v in chosen]), tail) if p)
+            entry["toggle_url"] = f"{base}?{qs}" if qs else base
     dates = facets.get("date") or {}
     for key, span in (("months", month_range), ("years", year_range)):
         for entry in dates.get(key, []):
