@@ -22,7 +22,7 @@ from indexer.builder import build
 from indexer.errors import IndexNotFound
 from indexer.facets import Snapshot
 from indexer.search import SearchRequest, search
-from indexer.store import current_dir, open_generation
+from indexer.store import open_index
 from indexer.text import fold, normalize
 
 SEED = 20261128
@@ -69,7 +69,7 @@ def main(shared: Path, index: Path, sample: int, show_misses: int, forms: tuple[
     if not corpus.is_dir():
         raise click.ClickException(f"{corpus} is absent: the evaluation needs the shared corpora")
     try:
-        open_generation(current_dir(index))
+        open_index(index)
     except IndexNotFound:  # absent, or in an older layout (IndexOutdated): build() rebuilds it
         click.echo(f"building {index} from {corpus} (this takes a while) ...", err=True)
         report = build([corpus], index)

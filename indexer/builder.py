@@ -21,7 +21,7 @@ from .article import Article, Problem
 from .codec import ArrayCodec
 from .errors import IndexWriteError
 from .reader import Record, records, to_article
-from .schema import analyzed_document, make_schema, signature
+from .schema import analyzed_document, make_schema
 from .vocabulary import Vocabulary
 from .writer import BulkWriter
 
@@ -192,7 +192,7 @@ def _write(
     try:
         if not fresh:
             ix = whoosh_index.open_dir(str(work))
-            if signature(ix.schema) != signature(make_schema()):
+            if store.outdated(ix):
                 # Built by an older version: its postings cannot be mixed with new ones.
                 report.reformatted = True
                 ix.close()

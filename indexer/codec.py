@@ -295,29 +295,34 @@ class ArrayLeafMatcher(W3LeafMatcher):
         else:
             self._data = (ids, weights, None, None)
 
-    def _read_ids(self) -> None:
+    def _packed(self) -> tuple[Any, ...] | None:
+        """The current block's decoded arrays, or None when it is one of W3's own blocks."""
         if self._compression not in _PACKED:
-            super()._read_ids()
-            return
+            return None
         if self._data is None:
             self._read_data()
-        self._ids = self._data[0].tolist()
+        return self._data
+
+    def _read_ids(self) -> None:
+        data = self._packed()
+        if data is None:
+            super()._read_ids()
+        else:
+            self._ids = data[0].tolist()
 
     def _read_weights(self) -> None:
-        if self._compression not in _PACKED:
+        data = self._packed()
+        if data is None:
             super()._read_weights()
-            return
-        if self._data is None:
-            self._read_data()
-        self._weights = self._data[1].tolist()
+        else:
+            self._weights = data[1].tolist()
 
     def _read_values(self) -> None:
-        if self._compression not in _PACKED:
+        data = self._packed()
+        if data is None:
             super()._read_values()
             return
-        if self._data is None:
-            self._read_data()
-        _, weights, counts, positions = self._data
+        _, weights, counts, positions = data
         if counts is None:
             self._values = _implied_values(self.format, weights)
             return
@@ -331,10 +336,9 @@ class ArrayLeafMatcher(W3LeafMatcher):
         ids: list[np.ndarray] = []
         weights: list[np.ndarray] = []
         while not self._atend:
-            if self._compression in _PACKED:
-                if self._data is None:
-                    self._read_data()
-                block_ids, block_weights = self._data[:2]
+            data = self._packed()
+            if data is not None:
+                block_ids, block_weights = data[:2]
             else:
                 self._read_ids()
                 self._read_weights()
@@ -354,10 +358,9 @@ class ArrayLeafMatcher(W3LeafMatcher):
         counts: list[np.ndarray] = []
         positions: list[np.ndarray] = []
         while not self._atend:
-            if self._compression in _WITH_POSITIONS:
-                if self._data is None:
-                    self._read_data()
-                block_ids, _, block_counts, block_positions = self._data
+            data = self._packed()
+            if data is not None and data[2] is not None:
+                block_ids, _, block_counts, block_positions = data
             else:
                 self._read_ids()
                 self._read_values()

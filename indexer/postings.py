@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -19,7 +19,7 @@ from whoosh.util.numeric import byte_to_length
 
 from .codec import ArrayLeafMatcher
 
-__all__ = ["Postings", "CACHE_BYTES"]
+__all__ = ["Postings", "CACHE_BYTES", "walk"]
 
 # Decoded posting lists kept per process; the full corpus's most common syllable takes about 2 MB.
 CACHE_BYTES = 256 * 1024 * 1024
@@ -29,33 +29,35 @@ _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.flo
 _EMPTY = (np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32))
 
 
+def walk(matcher: Any, value_as: str | None = None) -> Iterator[tuple[int, float, Any]]:
+    """Each (document number, weight, value) of a matcher, one posting at a time.
+
+    value_as decodes the value ("positions", "frequency"...); without it, the raw bytes.
+    """
+    while matcher.is_active():
+        value = matcher.value_as(value_as) if value_as else matcher.value()
+        yield matcher.id(), matcher.weight(), value
+        matcher.next()
+
+
 def _read(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
-    """A whole posting list: packed blocks in bulk, any other matcher posting by posting."""
+    """A whole posting list: packed blocks in bulk, any other matcher (inlined lists) one by one."""
     if isinstance(matcher, ArrayLeafMatcher):
         return matcher.arrays()
-    ids: list[int] = []
-    weights: list[float] = []
-    while matcher.is_active():
-        ids.append(matcher.id())
-        weights.append(matcher.weight())
-        matcher.next()
-    return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float32)
+    rows = list(walk(matcher))
+    return np.array([r[0] for r in rows], dtype=np.int64), np.array([r[1] for r in rows], dtype=np.float32)
 
 
 def _read_positions(matcher: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A whole list's (documents, positions per document, positions): packed in bulk, else one by one."""
     if isinstance(matcher, ArrayLeafMatcher):
         return matcher.positions()
-    ids: list[int] = []
-    counts: list[int] = []
-    where: list[int] = []
-    while matcher.is_active():
-        found = matcher.value_as("positions")
-        ids.append(matcher.id())
-        counts.append(len(found))
-        where.extend(found)
-        matcher.next()
-    return (np.asarray(ids, dtype=np.int64), np.asarray(counts, dtype=np.int64), np.asarray(where, dtype=np.int64))
+    decoded = [(docnum, where) for docnum, _, where in walk(matcher, "positions")]
+    return (
+        np.array([d for d, _ in decoded], dtype=np.int64),
+        np.array([len(p) for _, p in decoded], dtype=np.int64),
+        np.array([x for _, p in decoded for x in p], dtype=np.int64),
+    )
 
 
 class Postings:

@@ -67,12 +67,22 @@ def open_generation(path: Path) -> FileIndex:
     if not whoosh_index.exists_in(str(path)):
         raise IndexNotFound(f"{path} holds no Whoosh index")
     ix = whoosh_index.open_dir(str(path), readonly=True)
-    if signature(ix.schema) != _current_signature():
+    # A generation never changes: check its layout once per process (opens happen per request).
+    if str(path) not in _CURRENT_LAYOUT and outdated(ix):
         raise IndexOutdated(
             f"{path} was built by an older version of vnnews-search; rebuild it "
             "(make rebuild, or python -m indexer build --rebuild)"
         )
+    _CURRENT_LAYOUT.add(str(path))
     return ix
+
+
+_CURRENT_LAYOUT: set[str] = set()
+
+
+def outdated(ix: FileIndex) -> bool:
+    """True when an index was written in another layout (schema) than this version writes."""
+    return signature(ix.schema) != _current_signature()
 
 
 @functools.cache

@@ -47,8 +47,6 @@ class Vocabulary:
             freq: Counter[str] = Counter()
             for fieldname in fields:
                 for term, info in reader.iter_field(fieldname):
-                    if b" " in term:
-                        continue  # a pair of syllables
                     freq[term.decode("utf-8")] += info.doc_frequency()
             if fields[0] == "title_syl":
                 for text in freq:

@@ -23,7 +23,7 @@ from indexer.codec import (
     unpack,
     unpack_positions,
 )
-from indexer.postings import Postings
+from indexer.postings import Postings, walk
 
 
 @given(
@@ -82,11 +82,7 @@ def test_every_term_reads_the_same_both_ways(tmp_path: Path) -> None:
     with ix.reader() as reader:
         for fieldname in ("text", "pos", "tags", "packed"):
             for term in reader.lexicon(fieldname):
-                m = reader.postings(fieldname, term)
-                expected = []
-                while m.is_active():
-                    expected.append((m.id(), m.weight(), m.value()))
-                    m.next()
+                expected = list(walk(reader.postings(fieldname, term)))
                 # Whoosh's own view: counts match the text, values decode as the format says.
                 word = term.decode()
                 for docnum, weight, value in expected:

@@ -21,7 +21,7 @@ from webapp import views as views_module
 from webapp.charts import histogram
 from webapp.labels import category_label, number, seconds, vn_date
 from webapp.mapping import BUCKETS, ISLET, MapError, _simplify, colour_classes, load_map
-from webapp.params import SearchState, month_range, parse_state
+from webapp.params import FILTER_PARAMS, SearchState, add_toggle_urls, month_range, parse_state
 
 from .conftest import MAP_34, MAP_63
 
@@ -781,12 +781,6 @@ def test_old_map_is_found_beside_the_new_one(monkeypatch: pytest.MonkeyPatch, we
 
 
 def test_toggle_urls_equal_each_toggled_state_s_own_url() -> None:
-    from datetime import date
-
-    from werkzeug.datastructures import MultiDict
-
-    from webapp.params import FILTER_PARAMS, add_toggle_urls, parse_state
-
     args = MultiDict(
         [
             ("q", "bão lũ"),

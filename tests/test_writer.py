@@ -11,6 +11,7 @@ from whoosh import index as whoosh_index
 from indexer.article import Article
 from indexer.builder import prepare
 from indexer.codec import ArrayCodec
+from indexer.postings import walk
 from indexer.reader import Record
 from indexer.schema import make_schema
 from indexer.writer import BulkWriter
@@ -33,12 +34,7 @@ def _everything(path: Path) -> dict[str, object]:
     with ix.reader() as reader:
         for fieldname in sorted(reader.indexed_field_names()):
             for term in reader.lexicon(fieldname):
-                m = reader.postings(fieldname, term)
-                rows = []
-                while m.is_active():
-                    rows.append((m.id(), m.weight(), m.value()))
-                    m.next()
-                out[f"{fieldname}:{term!r}"] = rows
+                out[f"{fieldname}:{term!r}"] = list(walk(reader.postings(fieldname, term)))
             out[f"{fieldname}:length"] = reader.field_length(fieldname)
             # A document without the field has length None or 0, depending on its segment.
             lengths = [reader.doc_field_length(d, fieldname) or 0 for d in range(reader.doc_count_all())]
