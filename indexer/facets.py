@@ -123,7 +123,7 @@ class Snapshot:
     def __init__(self, ix: FileIndex, generation: str) -> None:
         self.ix = ix
         self.generation = generation
-        self.searcher: Searcher = ix.searcher(weighting=scoring.BM25F())
+        self._searcher: Searcher | None = None
         key = generation
         with _CACHE_LOCK:
             cols = _COLUMNS.get(key)
@@ -154,9 +154,22 @@ class Snapshot:
         path = store.current_dir(Path(index)).resolve()
         return cls(store.open_generation(path), str(path))
 
+    @property
+    def searcher(self) -> Searcher:
+        """A Whoosh searcher on the generation, opened on first use.
+
+        Most searches need none (postings and stored fields come through the generation's
+        long-lived reader), and opening one reads every segment's term index: 2 ms a request.
+        """
+        if self._searcher is None:
+            self._searcher = self.ix.searcher(weighting=scoring.BM25F())
+        return self._searcher
+
     def close(self) -> None:
         """Release the searcher's files."""
-        self.searcher.close()
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
 
     def __enter__(self) -> Snapshot:
         return self
@@ -171,7 +184,7 @@ class Snapshot:
     @property
     def vocabulary(self) -> Vocabulary:
         """The generation's vocabulary (diacritic restoration, grouping of unaccented syllables)."""
-        return Vocabulary.of(Path(self.generation), self.searcher.reader())
+        return Vocabulary.of(Path(self.generation), self.postings.reader)
 
     def spell(self, fieldname: str, folded: tuple[str, ...], joiner: str) -> tuple[str, ...]:
         """Terms of a field spelling these folded syllables ('body', ('bac', 'ninh'), '_' → bắc_ninh)."""

@@ -23,6 +23,8 @@ __all__ = ["Postings", "CACHE_BYTES", "walk"]
 
 # Decoded posting lists kept per process; the full corpus's most common syllable takes about 2 MB.
 CACHE_BYTES = 256 * 1024 * 1024
+# Spelled units remembered per generation before the memo starts afresh.
+SPELLED_ENTRIES = 100_000
 # BM25 parameters, as Whoosh's BM25F defaults.
 B, K1 = 0.75, 1.2
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
@@ -72,6 +74,13 @@ class Postings:
         self._cache: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._cached_bytes = 0
         self._lock = threading.Lock()
+        # Lexicon lookups per spelled unit take a millisecond across five segments; queries repeat.
+        self._spelled: dict[tuple[str, tuple[tuple[str, ...], ...], str], tuple[str, ...]] = {}
+
+    @property
+    def reader(self) -> Any:
+        """The generation's long-lived Whoosh reader (for one-off reads such as the vocabulary)."""
+        return self._reader
 
     def stored(self, docnum: int) -> dict[str, Any]:
         """A document's stored fields.
@@ -130,6 +139,16 @@ class Postings:
         Prefixes no term starts with are dropped at each step, so four syllables with ten spellings
         each cost tens of lookups, not ten thousand.
         """
+        key = (fieldname, tuple(map(tuple, options)), joiner)
+        known = self._spelled.get(key)
+        if known is None:
+            known = self._spell(fieldname, options, joiner)
+            if len(self._spelled) >= SPELLED_ENTRIES:
+                self._spelled.clear()
+            self._spelled[key] = known
+        return known
+
+    def _spell(self, fieldname: str, options: list[list[str]], joiner: str) -> tuple[str, ...]:
         found = [""]
         for i, choices in enumerate(options):
             grown = [head + c for head in found for c in choices]

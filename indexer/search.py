@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 from typing import Any
 
@@ -87,8 +87,14 @@ class SearchResult:
     filters: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dictionary."""
-        return asdict(self)
+        """A JSON-ready dictionary (sharing the facet and filter dictionaries with this result)."""
+        # dataclasses.asdict deep-copies every facet row: 3 ms of a 10 ms request.
+        out = {f.name: getattr(self, f.name) for f in fields(self)}
+        out["hits"] = [
+            dict(vars(hit), provinces=list(hit.provinces), provinces_old=list(hit.provinces_old))
+            for hit in self.hits
+        ]
+        return out
 
 
 def _validate(req: SearchRequest) -> None:

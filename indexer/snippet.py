@@ -18,8 +18,53 @@ _SYLLABLE = re.compile(r"[^\W_]+(?:[.,][^\W_]+)*")
 _fold = functools.lru_cache(maxsize=200_000)(fold)
 
 
+def _token_start(text: str, i: int) -> bool:
+    """True when a syllable token of _SYLLABLE starts at i (not inside one, as in '1.000')."""
+    if i == 0:
+        return True
+    before = text[i - 1]
+    if before.isalnum() or (before in ".," and i >= 2 and text[i - 2].isalnum()):
+        return False
+    return True
+
+
+def _occurrences(hay: str, seq: tuple[str, ...]) -> list[tuple[int, int]]:
+    """(start, end) of every run of whole tokens of hay equal to seq."""
+    out: list[tuple[int, int]] = []
+    first = seq[0]
+    # Look for the first syllable with str.find and check the tokens from there: tokenizing the
+    # whole text per hit cost more than the rest of a results page.
+    i = hay.find(first)
+    while i >= 0:
+        m = _SYLLABLE.match(hay, i) if _token_start(hay, i) else None
+        if m is not None and m.group(0) == first:
+            end = m.end()
+            for want in seq[1:]:
+                m = _SYLLABLE.search(hay, end)
+                if m is None or m.group(0) != want:
+                    break
+                end = m.end()
+            else:
+                out.append((i, end))
+        i = hay.find(first, i + 1)
+    return out
+
+
 def _spans(text: str, needles: Sequence[Needle]) -> list[tuple[int, int, int]]:
     """(start, end, needle index) of every needle occurrence, in text order."""
+    lower = text.lower()
+    folded_text = fold(lower) if any(folded for _, folded in needles) else lower
+    if len(lower) != len(text) or len(folded_text) != len(text):
+        return _spans_by_token(text, needles)
+    found: list[tuple[int, int, int]] = []
+    for n, (seq, folded) in enumerate(needles):
+        if seq:
+            found.extend((s, e, n) for s, e in _occurrences(folded_text if folded else lower, seq))
+    return _merged(text, found)
+
+
+def _spans_by_token(text: str, needles: Sequence[Needle]) -> list[tuple[int, int, int]]:
+    """_spans for texts whose lowercase or folded form changes length (offsets would drift)."""
     toks = [(m.start(), m.end(), m.group(0).lower()) for m in _SYLLABLE.finditer(text)]
     if not toks or not needles:
         return []
@@ -36,6 +81,11 @@ def _spans(text: str, needles: Sequence[Needle]) -> list[tuple[int, int, int]]:
         for i, w in enumerate(hay):
             if w == first and tuple(hay[i : i + size]) == seq:
                 found.append((toks[i][0], toks[i + size - 1][1], n))
+    return _merged(text, found)
+
+
+def _merged(text: str, found: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """Spans sorted, overlapping ones and ones separated only by spaces joined into one."""
     found.sort()
     # Matches separated only by spaces become one mark: "<mark>Khủng bố</mark>", not two.
     merged: list[tuple[int, int, int]] = []

@@ -146,10 +146,35 @@ def normalize(text: str) -> str:
 _FOLD_TABLE = {ord("đ"): "d", ord("Đ"): "D"}
 
 
+# Below this code point fold() goes through a per-character table: Latin, Greek, Cyrillic and
+# the punctuation news text uses. Anything above (CJK, Hangul...) takes the slow path.
+_TABLED = 0x3000
+
+
+def _fold_slow(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.translate(_FOLD_TABLE))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@functools.cache
+def _fold_chars() -> dict[int, str]:
+    """Each tabled character whose folded form differs from it."""
+    # NFD decomposes each character on its own and only reorders the combining marks, which
+    # folding drops, so folding a text is folding each character in turn.
+    table = {}
+    for code in range(_TABLED):
+        c = chr(code)
+        folded = _fold_slow(c)
+        if folded != c:
+            table[code] = folded
+    return table
+
+
 def fold(text: str) -> str:
     """Lowercase and strip every diacritic, with đ→d: 'Đà Nẵng' → 'da nang'."""
-    decomposed = unicodedata.normalize("NFD", text.translate(_FOLD_TABLE))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    if not text or max(text) < chr(_TABLED):
+        return text.translate(_fold_chars()).lower()
+    return _fold_slow(text).lower()
 
 
 def has_diacritics(text: str) -> bool:

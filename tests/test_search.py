@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import asdict
 from datetime import date
 
 import pytest
@@ -157,3 +158,10 @@ def test_article_and_similar(snapshot: Snapshot) -> None:
     assert [h.id for h in similar(snapshot, "s-thuydien-old")][0] == "s-thuydien-new"
     with pytest.raises(ArticleNotFound):
         get_article(snapshot, "../../etc/passwd")
+
+
+def test_to_dict_equals_a_deep_copy_of_the_result(snapshot: Snapshot) -> None:
+    for req in (SearchRequest(q="khủng bố", province=("Bắc Ninh",)), SearchRequest(per_page=3)):
+        res = search(snapshot, req)
+        assert res.hits and res.facets
+        assert res.to_dict() == asdict(res)

@@ -3,8 +3,10 @@
 import unicodedata
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from indexer.text import canonical_tones, clean, fold, has_diacritics, normalize
+from indexer.text import _fold_slow, canonical_tones, clean, fold, has_diacritics, normalize
 
 
 @pytest.mark.parametrize(
@@ -67,6 +69,18 @@ def test_clean_keeps_newlines_and_tabs() -> None:
 def test_fold_strips_every_mark_and_d_bar() -> None:
     assert fold("Đà Nẵng, Bắc Ninh, ĐỒNG THÁP") == "da nang, bac ninh, dong thap"
     assert fold(unicodedata.normalize("NFD", "Nguyễn")) == "nguyen"
+
+
+def test_fold_by_table_equals_decomposing_every_character() -> None:
+    every = "".join(chr(c) for c in range(0x3000) if not 0xD800 <= c < 0xE000)
+    assert fold(every) == _fold_slow(every).lower()
+    assert fold("한국 Hà Nội") == _fold_slow("한국 Hà Nội").lower()
+    assert fold("Hà Nội 东京") == "ha noi 东京"
+
+
+@given(st.text(max_size=60))
+def test_fold_equals_decomposing_on_any_text(text: str) -> None:
+    assert fold(text) == _fold_slow(text).lower()
 
 
 def test_has_diacritics() -> None:

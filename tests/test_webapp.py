@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -21,7 +22,7 @@ from webapp import views as views_module
 from webapp.charts import histogram
 from webapp.labels import category_label, number, seconds, vn_date
 from webapp.mapping import BUCKETS, ISLET, MapError, _simplify, colour_classes, load_map
-from webapp.params import FILTER_PARAMS, SearchState, add_toggle_urls, month_range, parse_state
+from webapp.params import FILTER_PARAMS, SearchState, add_toggle_urls, month_range, parse_state, year_range
 
 from .conftest import MAP_34, MAP_63
 
@@ -799,9 +800,16 @@ def test_toggle_urls_equal_each_toggled_state_s_own_url() -> None:
         "source": ["VnExpress", "Tuổi Trẻ"],
         "category": ["Thời sự"],
     }
-    facets = {f: [{"value": v} for v in vs] for f, vs in values.items()}
-    add_toggle_urls(facets, state, "/")
-    for facet in FILTER_PARAMS:
-        for entry in facets[facet]:
-            assert entry["toggle_url"] == state.toggled(facet, entry["value"]).url("/"), (facet, entry)
+    facets: dict[str, Any] = {f: [{"value": v} for v in vs] for f, vs in values.items()}
+    months, years = ["2019-12", "2020-01", "2020-02"], ["2019", "2020"]
+    for dated in (state, state.toggled_range(*month_range("2020-01")), state.dates(None, None)):
+        facets["date"] = {"months": [{"value": m} for m in months], "years": [{"value": y} for y in years]}
+        add_toggle_urls(facets, dated, "/")
+        for facet in FILTER_PARAMS:
+            for entry in facets[facet]:
+                assert entry["toggle_url"] == dated.toggled(facet, entry["value"]).url("/"), (facet, entry)
+        for key, span in (("months", month_range), ("years", year_range)):
+            for entry in facets["date"][key]:
+                want = dated.toggled_range(*span(entry["value"])).url("/")
+                assert entry["toggle_url"] == want, (key, entry)
     assert state.date_from == date(2020, 1, 1)

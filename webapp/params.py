@@ -318,22 +318,41 @@ def add_toggle_urls(
     facets: dict[str, Any], state: SearchState, base: str, *, view: bool = True
 ) -> None:
     """Give every facet value (and month and year) the URL of this search with it toggled."""
+    # Only the toggled parameter changes from one value to the next: the rest is encoded once per
+    # facet (a common query shows a few hundred values and a hundred months).
     for facet in FILTER_PARAMS:
         entries = facets.get(facet, [])
         if not entries:
             continue
-        # Only this facet's values change from one toggle to the next: encode the rest once
-        # (a common query shows a few hundred facet values).
-        items = replace(state, page=1, **{facet: ()}).items(view=view)
         before = {"q", *FILTER_PARAMS[: FILTER_PARAMS.index(facet)]}
-        cut = sum(1 for name, _ in items if name in before)
-        head, tail = urlencode(items[:cut]), urlencode(items[cut:])
+        head, tail = _encoded_around(replace(state, page=1, **{facet: ()}), before, view)
+        current = state.values(facet)
         for entry in entries:
-            chosen = state.toggled(facet, entry["value"]).values(facet)
-            qs = "&".join(p for p in (head, urlencode([(facet, v) for v in chosen]), tail) if p)
-            entry["toggle_url"] = f"{base}?{qs}" if qs else base
+            value = entry["value"]
+            chosen = tuple(v for v in current if v != value) if value in current else (*current, value)
+            entry["toggle_url"] = _joined(base, head, urlencode([(facet, v) for v in chosen]), tail)
     dates = facets.get("date") or {}
+    if not (dates.get("months") or dates.get("years")):
+        return
+    undated = replace(state, page=1, date_from=None, date_to=None)
+    head, tail = _encoded_around(undated, {"q", *FILTER_PARAMS}, view)
     for key, span in (("months", month_range), ("years", year_range)):
         for entry in dates.get(key, []):
             first, last = span(entry["value"])
-            entry["toggle_url"] = state.toggled_range(first, last).url(base, view=view)
+            if (state.date_from, state.date_to) == (first, last):
+                entry["toggle_url"] = _joined(base, head, tail)
+            else:
+                dated = f"from={first.isoformat()}&to={last.isoformat()}"
+                entry["toggle_url"] = _joined(base, head, dated, tail)
+
+
+def _encoded_around(state: SearchState, before: set[str], view: bool) -> tuple[str, str]:
+    """The state's query string split where the toggled parameter goes: parameters in before, the rest."""
+    items = state.items(view=view)
+    cut = sum(1 for name, _ in items if name in before)
+    return urlencode(items[:cut]), urlencode(items[cut:])
+
+
+def _joined(base: str, *parts: str) -> str:
+    qs = "&".join(p for p in parts if p)
+    return f"{base}?{qs}" if qs else base
