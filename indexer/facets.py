@@ -54,6 +54,12 @@ class Columns:
     province: np.ndarray  # uint64 bit set over provinces_new
     province_old: np.ndarray
     names: dict[str, list[str]]  # facet → unit names in bit order
+    # facet → (document, unit index) of every tagged pair, for counting: most articles name no
+    # province, so counting pairs beats unpacking every selected document's 64-bit set.
+    members: dict[str, tuple[np.ndarray, np.ndarray]]
+    # Live and dead documents newest first and oldest first (undated last, ties in index order).
+    newest: np.ndarray
+    oldest: np.ndarray
 
     @classmethod
     def build(cls, reader: Any) -> Columns:
@@ -79,16 +85,23 @@ class Columns:
         gaz = Gazetteer.load()
         bits = {}
         unit_names = {}
+        members = {}
         for facet, era in (("province", "new"), ("province_old", "old")):
             names = [p.name for p in gaz.provinces(era)]
             arr = np.zeros(size, dtype=np.uint64)
             fieldname = "provinces" if era == "new" else "provinces_old"
+            docs, units = [np.empty(0, dtype=np.int32)], [np.empty(0, dtype=np.uint8)]
             for i, name in enumerate(names):
                 key = name.encode("utf-8")
                 if reader.doc_frequency(fieldname, key):
                     ids = np.fromiter(reader.postings(fieldname, key).all_ids(), dtype=np.int64)
                     arr[ids] |= np.uint64(1 << i)
+                    docs.append(ids.astype(np.int32))
+                    units.append(np.full(ids.size, i, dtype=np.uint8))
             bits[facet], unit_names[facet] = arr, names
+            members[facet] = (np.concatenate(docs), np.concatenate(units))
+        undated = np.iinfo(np.int64).max
+        wide = day.astype(np.int64)
         return cls(
             live=live,
             day=day,
@@ -100,6 +113,9 @@ class Columns:
             province=bits["province"],
             province_old=bits["province_old"],
             names=unit_names,
+            members=members,
+            newest=np.argsort(np.where(day >= 0, -wide, undated), kind="stable").astype(np.int32),
+            oldest=np.argsort(np.where(day >= 0, wide, undated), kind="stable").astype(np.int32),
         )
 
 
@@ -109,12 +125,10 @@ def _dictionary(generation: str) -> bytes:
     return compression.load(Path(generation))
 
 
-def _bit_counts(bits: np.ndarray, n: int) -> np.ndarray:
-    """How many documents have each of the first n bits set."""
-    if bits.size == 0:
-        return np.zeros(n, dtype=np.int64)
-    unpacked = np.unpackbits(bits.view(np.uint8).reshape(-1, 8), axis=1, bitorder="little")
-    return unpacked.sum(axis=0, dtype=np.int64)[:n]
+def _unit_counts(members: tuple[np.ndarray, np.ndarray], sel: np.ndarray, n: int) -> np.ndarray:
+    """How many selected documents are tagged with each of the n units."""
+    docs, units = members
+    return np.bincount(units[sel[docs]], minlength=n)
 
 
 class Snapshot:
@@ -271,7 +285,7 @@ class Snapshot:
         for facet in ("province", "province_old"):
             sel = self.combine(matched, masks, skip=facet)
             names = cols.names[facet]
-            counts = _bit_counts(getattr(cols, facet)[sel], len(names))
+            counts = _unit_counts(cols.members[facet], sel, len(names))
             out[facet] = _listing(names, counts, chosen.get(facet, []))
         for facet, names in (("source", cols.sources), ("category", cols.categories)):
             sel = self.combine(matched, masks, skip=facet)

@@ -26,6 +26,12 @@ class Matches:
 
 def term_arrays(post: Postings, term: Term) -> tuple[np.ndarray, np.ndarray]:
     """The term's documents and counts; several spellings count as one term."""
+    if len(term.texts) == 1:
+        return post.term(term.field, term.texts[0])
+    return post.merged(term.field, term.texts, lambda: _merge(post, term))
+
+
+def _merge(post: Postings, term: Term) -> tuple[np.ndarray, np.ndarray]:
     parts = [post.term(term.field, text) for text in term.texts]
     parts = [p for p in parts if p[0].size]
     if not parts:
@@ -97,10 +103,19 @@ def _verify(post: Postings, node: Node, mask: np.ndarray) -> None:
             keep = mask[docs] & (places >= shift)
             # One sortable key per occurrence: document, then the position its run would start at.
             keys.append((docs[keep].astype(np.int64) << 32) | (places[keep] - shift))
-        found = np.unique(np.concatenate(keys)) if keys else np.empty(0, dtype=np.int64)
-        run_starts = found if run_starts is None else np.intersect1d(run_starts, found, assume_unique=True)
+        if len(keys) == 1:
+            found = keys[0]  # documents ascending, positions ascending in each: sorted, unique
+        else:
+            found = np.unique(np.concatenate(keys)) if keys else np.empty(0, dtype=np.int64)
+        if run_starts is None:
+            run_starts = found
+        elif found.size:
+            at = np.minimum(np.searchsorted(found, run_starts), found.size - 1)
+            run_starts = run_starts[found[at] == run_starts]
+        else:
+            run_starts = found
         if not run_starts.size:
             break
     mask[:] = False
     if run_starts is not None:
-        mask[np.unique(run_starts >> 32)] = True
+        mask[run_starts >> 32] = True

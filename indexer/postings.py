@@ -95,6 +95,12 @@ class Postings:
         """Ascending int32 document numbers holding the term, and its count in each."""
         return self._cached((fieldname, text), lambda: self._gather(fieldname, text, positions=False))
 
+    def merged(
+        self, fieldname: str, texts: tuple[str, ...], compute: Callable[[], tuple[np.ndarray, np.ndarray]]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Several spellings' lists counted as one term, as compute() merges them, kept like a term's."""
+        return self._cached((fieldname, "\x01".join(texts) + "\x01"), compute)
+
     def positions(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Every occurrence of the term in a positional field, as (document number, position) pairs."""
         return self._cached((fieldname, text + "\0"), lambda: self._gather(fieldname, text, positions=True))

@@ -166,13 +166,9 @@ def _ranked(scores: np.ndarray, sel: np.ndarray, limit: int) -> list[tuple[int, 
 
 
 def _by_date(snap: Snapshot, sel: np.ndarray, limit: int, newest: bool) -> list[tuple[int, None]]:
-    ids = np.flatnonzero(sel)
-    days = snap.day[ids].astype(np.int64)
-    # Newest first is oldest-first on negated days; undated articles go last either way.
-    key = -days if newest else days.copy()
-    key[days < 0] = np.iinfo(np.int64).max
-    order = np.argsort(key, kind="stable")[:limit]
-    return [(int(ids[i]), None) for i in order]
+    order = snap.cols.newest if newest else snap.cols.oldest
+    picked = order[sel[order]][:limit]
+    return [(int(d), None) for d in picked]
 
 
 def search(snap: Snapshot, req: SearchRequest) -> SearchResult:

@@ -124,6 +124,16 @@ def test_sort_and_paging(snapshot: Snapshot) -> None:
     assert page2.total == 14
 
 
+def test_date_orders_equal_sorting_the_documents(snapshot: Snapshot) -> None:
+    live = [d for d in range(snapshot.size) if snapshot.live[d]]
+    days = {d: int(snapshot.day[d]) for d in live}
+    # Undated last, ties in document order, as a stable sort of the live documents gives.
+    for sort, sign in (("newest", -1), ("oldest", 1)):
+        want = sorted(live, key=lambda d: (days[d] < 0, sign * days[d], d))
+        got = ids(snapshot, "", sort=sort)
+        assert got == [snapshot.article(d).id for d in want], sort
+
+
 def test_exact_total(snapshot: Snapshot) -> None:
     res = search(snapshot, SearchRequest(q="thủy điện", per_page=1))
     assert res.total == 2 and len(res.hits) == 1

@@ -8,6 +8,7 @@ chips, pagination, histogram bars and map regions all produce the same canonical
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from dataclasses import dataclass, replace
 from datetime import date
@@ -330,7 +331,7 @@ def add_toggle_urls(
         for entry in entries:
             value = entry["value"]
             chosen = tuple(v for v in current if v != value) if value in current else (*current, value)
-            entry["toggle_url"] = _joined(base, head, urlencode([(facet, v) for v in chosen]), tail)
+            entry["toggle_url"] = _joined(base, head, "&".join(_pair(facet, v) for v in chosen), tail)
     dates = facets.get("date") or {}
     if not (dates.get("months") or dates.get("years")):
         return
@@ -351,6 +352,12 @@ def _encoded_around(state: SearchState, before: set[str], view: bool) -> tuple[s
     items = state.items(view=view)
     cut = sum(1 for name, _ in items if name in before)
     return urlencode(items[:cut]), urlencode(items[cut:])
+
+
+@functools.lru_cache(maxsize=8192)
+def _pair(name: str, value: str) -> str:
+    """One encoded name=value, as urlencode writes it; facet values recur on every page."""
+    return urlencode([(name, value)])
 
 
 def _joined(base: str, *parts: str) -> str:
