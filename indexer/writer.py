@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 from whoosh.codec.whoosh3 import W3TermInfo
+from whoosh.columns import CompressedBytesColumn, VarBytesColumn
 from whoosh.formats import Existence, Frequency
 from whoosh.writing import SegmentWriter
 
@@ -43,6 +44,21 @@ class _FieldPostings:
         if self.positional:
             self.count.extend([len(r[3]) >> 2 for r in rows])
             self.positions += b"".join([r[3] for r in rows])
+
+    def add_analyzed(self, docnum: int, value: Analyzed) -> None:
+        """One document's analysed field, appended column by column."""
+        terms = self.terms
+        texts = value.texts
+        # Within a document each term comes once; only unseen ones get a number.
+        unseen = set(texts).difference(terms)
+        if unseen:
+            terms.update(zip(unseen, range(len(terms), len(terms) + len(unseen))))
+        self.term.extend(array("I", map(terms.__getitem__, texts)))
+        self.doc.extend(array("I", [docnum]) * len(texts))
+        self.weight.extend(value.weights)
+        if self.positional:
+            self.count.extend(value.counts)
+            self.positions += value.positions
 
     def sorted_lists(self) -> Any:
         """(term bytes, document numbers, weights, counts, positions) per term, terms in byte order.
@@ -105,6 +121,11 @@ class BulkPool:
         self._field(fieldname).add_rows(docnum, rows)
         self.postings += len(rows)
 
+    def add_analyzed(self, fieldname: str, docnum: int, value: Analyzed) -> None:
+        """One document's field analysed in a worker."""
+        self._field(fieldname).add_analyzed(docnum, value)
+        self.postings += len(value)
+
     def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
         """One posting (Whoosh calls this when it merges an older segment into this one)."""
         fieldname, text, docnum, weight, value = item
@@ -130,6 +151,15 @@ class BulkPool:
         self.fields.clear()
 
 
+def _add_stored_blob(perdoc: Any, docnum: int, blob: bytes) -> None:
+    """Put an encoded stored-fields value straight into the byte column under Whoosh's own."""
+    outer = perdoc._colwriters.get("_stored")  # W3PerDocWriter's pickle-then-zlib column
+    inner = getattr(outer, "_child", None)
+    if not isinstance(inner, CompressedBytesColumn.Writer):
+        raise TypeError("stored blobs need Whoosh 2.7's W3 stored column (pickle over zlib)")
+    VarBytesColumn.Writer.add(inner, docnum, blob)  # skips the compression: done in the worker
+
+
 class BulkWriter(SegmentWriter):
     """SegmentWriter with a BulkPool; documents arrive with their text fields already analysed."""
 
@@ -145,6 +175,8 @@ class BulkWriter(SegmentWriter):
         self._check_state()
         perdoc = self.perdocwriter
         docnum = self.docnum
+        # Stored fields already pickled and compressed by the worker (schema.stored_blob).
+        blob = fields.get("_stored_blob")
         perdoc.start_doc(docnum)
         for fieldname in sorted(n for n in fields if not n.startswith("_")):
             value = fields[fieldname]
@@ -152,17 +184,25 @@ class BulkWriter(SegmentWriter):
                 continue
             field = self.schema[fieldname]
             length = 0
-            if field.indexed:
-                rows = value if isinstance(value, Analyzed) else list(field.index(value))
+            if isinstance(value, Analyzed):
+                if len(value):
+                    self.pool.add_analyzed(fieldname, docnum, value)
+                if field.scorable:
+                    length = value.length
+            elif field.indexed:
+                rows = list(field.index(value))
                 if rows:
                     self.pool.add_rows(fieldname, docnum, rows)
                 if field.scorable:
                     length = sum(r[1] for r in rows)
             stored = fields.get("_stored_" + fieldname, value)
-            perdoc.add_field(fieldname, field, stored if field.stored else None, length)
+            keep = stored if field.stored and blob is None else None
+            perdoc.add_field(fieldname, field, keep, length)
             if field.column_type and stored is not None:
                 perdoc.add_column_value(fieldname, field.column_type, field.to_column_value(stored))
         perdoc.finish_doc()
+        if blob is not None:
+            _add_stored_blob(perdoc, docnum, blob)
         self._added = True
         self.docnum += 1
 
