@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import re
 import string
+from bisect import bisect_left
 from collections.abc import Iterator, Mapping, Sequence
 
 from whoosh.analysis import Filter, LowercaseFilter, Token, Tokenizer
@@ -21,6 +22,7 @@ __all__ = [
     "FoldFilter",
     "PairFilter",
     "pair",
+    "plain_terms",
     "word_analyzer",
     "syllable_analyzer",
     "syllable_pairs_analyzer",
@@ -51,8 +53,18 @@ _MAX_SEQ = 400
 
 
 def _units(text: str) -> list[Span]:
-    """Spans of pyvi's syllable units in text, paragraph breaks excluded."""
+    """Spans of pyvi's syllable units in text (no unit holds whitespace, so none spans a line)."""
     return [m.span() for m in _UNITS.finditer(text)]
+
+
+_last_units: list[tuple[str, list[Span]]] = [("", [])]
+
+
+def _units_of(text: str) -> list[Span]:
+    """_units(text), remembering the last answer: a text's words and then its syllables use it."""
+    if text is not _last_units[0][0]:
+        _last_units[0] = (text, _units(text))
+    return _last_units[0][1]
 
 
 def _joinable(prev: str, cur: str) -> bool:
@@ -79,10 +91,12 @@ def _predict(sequences: list[list[str]]) -> list[list[str]]:
 def segment(text: str) -> list[Span]:
     """Word spans of already-normalised text (a word may span several syllables), from pyvi."""
     sequences: list[list[Span]] = []
+    units = _units_of(text)
+    starts = [s for s, _ in units]
     for para in re.finditer(r"[^\n]+", text):
-        units = [(s + para.start(), e + para.start()) for s, e in _units(para.group(0))]
-        for i in range(0, len(units), _MAX_SEQ):
-            sequences.append(units[i : i + _MAX_SEQ])
+        lo, hi = bisect_left(starts, para.start()), bisect_left(starts, para.end())
+        for i in range(lo, hi, _MAX_SEQ):
+            sequences.append(units[i : min(i + _MAX_SEQ, hi)])
     sequences = [seq for seq in sequences if seq]
     if not sequences:
         return []
@@ -159,10 +173,31 @@ def _normalized(value: str) -> str:
     return _last[1]
 
 
+def _terms(
+    text: str, spans: Sequence[Span], joiner: str, expand: Mapping[str, tuple[str, ...]] | None
+) -> Iterator[tuple[str, int, int, int]]:
+    """(term, position, start, end) per span, trimmed; a defined abbreviation also gives its words.
+
+    The words take consecutive positions from the abbreviation's own, so phrases over them match,
+    and carry the abbreviation's offsets, so a highlight lands on it.
+    """
+    pos = 0
+    for s, e in spans:
+        s, e = _trim(text, s, e)
+        surface = text[s:e]
+        term = joiner.join(surface.split()) if joiner else surface
+        yield term, pos, s, e
+        extra = expand.get(surface) if expand else None
+        if extra is None:
+            pos += 1
+            continue
+        for n, word in enumerate(extra):
+            yield word, pos + n, s, e
+        pos += max(1, len(extra))
+
+
 def _emit(
-    text: str,
-    spans: Sequence[Span],
-    joiner: str,
+    terms: Iterator[tuple[str, int, int, int]],
     positions: bool,
     chars: bool,
     keeporiginal: bool,
@@ -170,34 +205,21 @@ def _emit(
     start_pos: int,
     start_char: int,
     mode: str,
-    expand: Mapping[str, tuple[str, ...]] | None = None,
 ) -> Iterator[Token]:
-    """Yield one reused Token per span, Whoosh style; a defined abbreviation also yields its words.
-
-    The words take consecutive positions from the abbreviation's own, so phrases over them match,
-    and carry the abbreviation's offsets, so a highlight lands on it.
-    """
+    """Yield one reused Token per term, Whoosh style."""
     t = Token(positions, chars, removestops=removestops, mode=mode)
-    pos = start_pos
-    for s, e in spans:
-        s, e = _trim(text, s, e)
-        surface = text[s:e]
-        texts = [joiner.join(surface.split()) if joiner else surface]
-        if expand and surface in expand:
-            texts += expand[surface]
-        for n, token_text in enumerate(texts):
-            t.text = token_text
-            t.boost = 1.0
-            t.stopped = False
-            if keeporiginal:
-                t.original = t.text
-            if positions:
-                t.pos = pos + max(0, n - 1)
-            if chars:
-                t.startchar = start_char + s
-                t.endchar = start_char + e
-            yield t
-        pos += max(1, len(texts) - 1)
+    for text, pos, s, e in terms:
+        t.text = text
+        t.boost = 1.0
+        t.stopped = False
+        if keeporiginal:
+            t.original = t.text
+        if positions:
+            t.pos = start_pos + pos
+        if chars:
+            t.startchar = start_char + s
+            t.endchar = start_char + e
+        yield t
 
 
 class _Stateless:
@@ -213,6 +235,16 @@ class _Stateless:
 class WordTokenizer(_Stateless, Tokenizer):
     """pyvi words ('khủng bố' → 'khủng_bố'), with offsets into the normalised text."""
 
+    def terms(
+        self, value: str, tokenize: bool = True, **kwargs: object
+    ) -> Iterator[tuple[str, int, int, int]]:
+        """(word, position, start, end) of each token, without Whoosh's Token objects."""
+        text = _normalized(value)
+        spans = segment(text) if tokenize else [(0, len(text))]
+        table = kwargs.get("abbreviations") or {}
+        expand = {k: words for k, (words, _) in table.items()}  # type: ignore[union-attr]
+        return _terms(text, spans, "_", expand)
+
     def __call__(
         self,
         value: str,
@@ -226,16 +258,26 @@ class WordTokenizer(_Stateless, Tokenizer):
         mode: str = "",
         **kwargs: object,
     ) -> Iterator[Token]:
-        text = _normalized(value)
-        spans = segment(text) if tokenize else [(0, len(text))]
-        table = kwargs.get("abbreviations") or {}
-        expand = {k: words for k, (words, _) in table.items()}  # type: ignore[union-attr]
-        return _emit(text, spans, "_", positions, chars, keeporiginal, removestops, start_pos, start_char, mode, expand)
+        terms = self.terms(value, tokenize, **kwargs)
+        return _emit(terms, positions, chars, keeporiginal, removestops, start_pos, start_char, mode)
 
 
 class SyllableTokenizer(_Stateless, Tokenizer):
     """Each pyvi syllable unit a token ('khủng bố' → 'khủng', 'bố')."""
 
+    def terms(
+        self, value: str, tokenize: bool = True, **kwargs: object
+    ) -> Iterator[tuple[str, int, int, int]]:
+        """(syllable, position, start, end) of each token, without Whoosh's Token objects."""
+        text = _normalized(value)
+        if tokenize:
+            spans = [(s, e) for s, e in _units_of(text) if _HAS_WORD.search(text, s, e)]
+        else:
+            spans = [(0, len(text))]
+        table = kwargs.get("abbreviations") or {}
+        expand = {k: syllables for k, (_, syllables) in table.items()}  # type: ignore[union-attr]
+        return _terms(text, spans, "", expand)
+
     def __call__(
         self,
         value: str,
@@ -249,14 +291,18 @@ class SyllableTokenizer(_Stateless, Tokenizer):
         mode: str = "",
         **kwargs: object,
     ) -> Iterator[Token]:
-        text = _normalized(value)
-        if tokenize:
-            spans = [(s, e) for s, e in _units(text) if _HAS_WORD.search(text, s, e)]
-        else:
-            spans = [(0, len(text))]
-        table = kwargs.get("abbreviations") or {}
-        expand = {k: syllables for k, (_, syllables) in table.items()}  # type: ignore[union-attr]
-        return _emit(text, spans, "", positions, chars, keeporiginal, removestops, start_pos, start_char, mode, expand)
+        terms = self.terms(value, tokenize, **kwargs)
+        return _emit(terms, positions, chars, keeporiginal, removestops, start_pos, start_char, mode)
+
+
+def plain_terms(analyzer: object, value: str, **kwargs: object) -> Iterator[tuple[str, int]] | None:
+    """(term, position) of each token analyzer(value) would give, for this module's word and
+    syllable analyzers (None for any other): indexing counts terms without Token objects."""
+    items = getattr(analyzer, "items", ())
+    ours = len(items) == 2 and isinstance(items[0], (WordTokenizer, SyllableTokenizer))
+    if ours and type(items[1]) is LowercaseFilter:
+        return ((term.lower(), pos) for term, pos, _, _ in items[0].terms(value, **kwargs))
+    return None
 
 
 # Tokens repeat heavily (a few tens of thousands of distinct syllables), so memoise the fold.

@@ -10,8 +10,11 @@ vectors, positions) keep Whoosh's encoding, so any Whoosh matcher still reads ev
 from __future__ import annotations
 
 import struct
+import sys
 import zlib
 from array import array
+from collections import Counter
+from collections.abc import Iterator
 from pickle import dumps
 from typing import Any
 
@@ -22,16 +25,19 @@ from whoosh.codec.whoosh3 import (
     W3LeafMatcher,
     W3PostingsWriter,
 )
-from whoosh.formats import Frequency, Positions
+from whoosh.formats import Frequency, Positions, tokens
 from whoosh.matching import ListMatcher
-from whoosh.system import emptybytes
+from whoosh.system import emptybytes, pack_uint
 from whoosh.util.numeric import length_to_byte
+
+from .analysis import plain_terms
 
 __all__ = [
     "ArrayCodec",
     "ArrayPostingsWriter",
     "ArrayLeafMatcher",
     "PackedPositions",
+    "VietFrequency",
     "ARRAYS",
     "ARRAYS_RAW",
     "POSITIONS",
@@ -98,6 +104,28 @@ def _unpack(data: bytes, count: int) -> tuple[np.ndarray, np.ndarray, int]:
     return ids, weights, at
 
 
+class VietFrequency(Frequency):
+    """Whoosh's Frequency, counting the terms of this package's analyzers without Token objects."""
+
+    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[tuple[str, int, float, bytes]]:
+        """(term, count, weight, encoded count) per distinct term of value."""
+        fast = plain_terms(analyzer, value, **kwargs) if isinstance(value, str) else None
+        if fast is None:
+            yield from super().word_values(value, analyzer, **kwargs)
+            return
+        boost = self.field_boost
+        for text, n in Counter(term for term, _ in fast).items():
+            yield text, n, n * boost, pack_uint(n)
+
+
+def _le_bytes(values: array[int]) -> bytes:
+    """uint32 values as little-endian bytes."""
+    if sys.byteorder != "little":
+        values = array("I", values)
+        values.byteswap()
+    return values.tobytes()
+
+
 class PackedPositions(Positions):
     """Whoosh's Positions, each posting's value being its positions as little-endian uint32s.
 
@@ -105,9 +133,40 @@ class PackedPositions(Positions):
     block's positions with numpy and reads a whole list's positions back in one go.
     """
 
+    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[tuple[str, int, float, bytes]]:
+        """(term, count, weight, positions) per distinct term of value, as Positions gives them."""
+        boost = self.field_boost
+        fast = plain_terms(analyzer, value, **kwargs) if isinstance(value, str) else None
+        if fast is not None:
+            # This package's analyzers give every token a boost of 1: weights are the counts.
+            spots: dict[str, array[int]] = {}
+            for term, pos in fast:
+                found = spots.get(term)
+                if found is None:
+                    spots[term] = array("I", (pos,))
+                else:
+                    found.append(pos)
+            for text, where in spots.items():
+                yield text, len(where), len(where) * boost, _le_bytes(where)
+            return
+        kwargs["positions"] = True
+        kwargs["boosts"] = True
+        places: dict[str, array[int]] = {}
+        weights: dict[str, float] = {}
+        for t in tokens(value, analyzer, kwargs):
+            found = places.get(t.text)
+            if found is None:
+                places[t.text] = array("I", (t.pos,))
+                weights[t.text] = t.boost
+            else:
+                found.append(t.pos)
+                weights[t.text] += t.boost
+        for text, where in places.items():
+            yield text, len(where), weights[text] * boost, _le_bytes(where)
+
     def encode(self, poslist: list[int]) -> bytes:
         """Positions (ascending) as bytes."""
-        return np.asarray(poslist, dtype="<u4").tobytes()
+        return _le_bytes(array("I", poslist))
 
     def decode_positions(self, valuestring: bytes) -> list[int]:
         """The positions of one posting."""
@@ -200,15 +259,16 @@ class ArrayPostingsWriter(W3PostingsWriter):
     ) -> None:
         """A whole posting list (document numbers ascending), written block by block."""
         if len(ids) < self._inlinelimit:
-            ends = np.cumsum(counts) if counts is not None else None
-            for i in range(len(ids)):
-                if ends is not None and positions is not None and counts is not None:
-                    value = positions[int(ends[i] - counts[i]) : int(ends[i])].astype("<u4").tobytes()
-                elif isinstance(self._format, Frequency):
-                    value = _counts_bytes(weights[i : i + 1])
-                else:
-                    value = emptybytes
-                self.add_posting(int(ids[i]), float(weights[i]), value)
+            # A short list, inlined by finish_postings: set the block buffer whole (most terms are
+            # rare, and adding their postings one by one was most of a segment's writing).
+            self._ids = array("I", ids.astype(np.uint32).tobytes())
+            self._weights = array("f", weights.astype(np.float32).tobytes())
+            self._maxweight = max(0.0, float(weights.max()))
+            if counts is not None and positions is not None:
+                raw = positions.astype("<u4").tobytes()
+                ends = np.cumsum(counts).tolist()
+                self._values = [raw[4 * (end - n) : 4 * end] for end, n in zip(ends, counts.tolist(), strict=True)]
+            # Term counts are left out: they equal the weights (see _redundant_values).
             return
         step = self._blocklimit
         ends = np.cumsum(counts) if counts is not None else None
@@ -378,6 +438,33 @@ class ArrayLeafMatcher(W3LeafMatcher):
         return np.concatenate(ids), np.concatenate(counts), np.concatenate(positions)
 
 
+class _Tracked:
+    """A file being written that knows its position: Whoosh asks tell() per term and per block,
+    and a buffered file answers each time with a system call (an eighth of a segment's writing)."""
+
+    def __init__(self, raw: Any) -> None:
+        self._raw = raw
+        self._pos = raw.tell()
+
+    def write(self, data: Any) -> int:
+        """Write, and move the position by what was written."""
+        written = self._raw.write(data)
+        self._pos += written
+        return written
+
+    def tell(self) -> int:
+        """The position, from the count of bytes written."""
+        return self._pos
+
+    def seek(self, *args: Any) -> int:
+        """Seek in the real file and take its position."""
+        self._pos = self._raw.seek(*args)
+        return self._pos
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._raw, name)
+
+
 class ArrayCodec(W3Codec):
     """W3Codec with packed-array posting blocks (importable: Whoosh pickles it into each segment)."""
 
@@ -387,6 +474,13 @@ class ArrayCodec(W3Codec):
 
     def __init__(self, blocklimit: int = 256, compression: int = 1, inlinelimit: int = 8) -> None:
         super().__init__(blocklimit=blocklimit, compression=compression, inlinelimit=inlinelimit)
+
+    def field_writer(self, storage: Any, segment: Any) -> Any:
+        """W3's term and posting writer, its two files keeping count of their own position."""
+        writer = super().field_writer(storage, segment)
+        for structfile in (writer._postfile, writer._tindex.dbfile):
+            structfile.file = _Tracked(structfile.file)
+        return writer
 
     def postings_writer(self, dbfile: Any, byteids: bool = False) -> ArrayPostingsWriter:
         """Writes the blocks of one posting list."""

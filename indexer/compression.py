@@ -19,7 +19,7 @@ FILENAME = "bodies.zdict"
 # Articles sampled for the dictionary, and its size (zlib uses at most the last 32 KB).
 SAMPLE = 1000
 _SIZE = 32 * 1024
-_LEVEL = 6
+_LEVEL = 3
 # The dictionary the worker processes compress with (set once per build, before they start).
 _current = b""
 

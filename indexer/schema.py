@@ -17,7 +17,7 @@ from whoosh.system import emptybytes, pack_uint
 from . import compression
 from .analysis import abbreviations, syllable_analyzer, syllable_pairs_analyzer, word_analyzer
 from .article import Article
-from .codec import PackedPositions
+from .codec import PackedPositions, VietFrequency
 
 __all__ = [
     "TEXT_FIELDS",
@@ -142,6 +142,7 @@ def make_schema() -> Schema:
         # Field weights are applied at query time (query.FIELD_WEIGHTS): index-time boosts would
         # make Whoosh store a float weight with every posting.
         fields[name] = VietText(analyzer=word_analyzer(), stored=True, phrase=False)
+        fields[name].format = VietFrequency()
         if name in PAIRED:
             fields[name + "_syl"] = VietText(analyzer=syllable_pairs_analyzer(), phrase=False)
         else:

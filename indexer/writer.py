@@ -52,7 +52,7 @@ class _FieldPostings:
         # Within a document each term comes once; only unseen ones get a number.
         unseen = set(texts).difference(terms)
         if unseen:
-            terms.update(zip(unseen, range(len(terms), len(terms) + len(unseen))))
+            terms.update(zip(unseen, range(len(terms), len(terms) + len(unseen)), strict=True))
         self.term.extend(array("I", map(terms.__getitem__, texts)))
         self.doc.extend(array("I", [docnum]) * len(texts))
         self.weight.extend(value.weights)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -9,7 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, TEXT, Schema
+from whoosh.formats import Frequency, Positions
 
+from indexer.analysis import abbreviations, plain_terms, syllable_analyzer, word_analyzer
 from indexer.codec import (
     ARRAYS,
     ARRAYS_RAW,
@@ -18,12 +21,15 @@ from indexer.codec import (
     ArrayCodec,
     ArrayLeafMatcher,
     PackedPositions,
+    VietFrequency,
     pack,
     pack_positions,
     unpack,
     unpack_positions,
 )
 from indexer.postings import Postings, walk
+
+DATA = Path(__file__).parent / "data"
 
 
 @given(
@@ -142,3 +148,33 @@ def test_postings_concatenate_segments_and_keep_short_lists_inline(tmp_path: Pat
         assert post.term("text", "once")[0].tolist() == [41]
         assert post.term("text", "missing")[0].size == 0
         assert post.spellings("text", [["comm", "common"]], "") == ("common",)
+
+
+ABBREVIATED = (
+    "Công an tỉnh Bắc Ninh tổ chức diễn tập phòng, chống khủng bố (PCKB) tại khu công nghiệp. "
+    "Lực lượng PCKB gồm 500 cán bộ.\nNgày 12/5, TP.HCM cũng diễn tập; giá 1.000 đồng, e-mail a.b@c.vn"
+)
+
+
+def _whoosh_rows(fmt: object, text: str, analyzer: object, **kwargs: object) -> dict[str, tuple[int, float, object]]:
+    return {w: (n, wt, v) for w, n, wt, v in fmt.word_values(text, analyzer, **kwargs)}  # type: ignore[attr-defined]
+
+
+def test_term_counting_without_tokens_equals_whoosh_s_token_path() -> None:
+    texts = [ABBREVIATED, "", "   ", "Khủng bố Bắc Ninh"]
+    texts += [json.loads(line)["body"] for line in (DATA / "search.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert plain_terms(word_analyzer(), "a") is not None and plain_terms(syllable_analyzer(), "a") is not None
+    for text in texts:
+        table = abbreviations([text])
+        for analyzer in (word_analyzer(), syllable_analyzer()):
+            ours = _whoosh_rows(VietFrequency(), text, analyzer, abbreviations=table)
+            assert ours == _whoosh_rows(Frequency(), text, analyzer, abbreviations=table), text
+        # Positions: ours packed, Whoosh's pickled; compared decoded.
+        found = []
+        for fmt in (PackedPositions(), Positions()):
+            rows = _whoosh_rows(fmt, text, syllable_analyzer(), abbreviations=table)
+            found.append({w: (n, wt, fmt.decode_positions(v)) for w, (n, wt, v) in rows.items()})
+        assert found[0] == found[1], text
+    words = _whoosh_rows(VietFrequency(), ABBREVIATED, word_analyzer(), abbreviations=abbreviations([ABBREVIATED]))
+    # Written once, abbreviated twice: each PCKB also counts as its words.
+    assert "pckb" in words and words["khủng_bố"][0] == 3
