@@ -270,9 +270,9 @@ def _add_all(
             else:
                 writer.add_document(**doc)
             if writer.pool.postings >= SEGMENT_POSTINGS:
-                # Bound the writer's memory: this segment is done, the next starts empty.
-                writer.commit(merge=False)
-                writer = BulkWriter(ix, compound=False)
+                # Bound the writer's memory: this segment is done (its postings written by a
+                # child process meanwhile), the next starts empty.
+                writer.rotate()
         for p in read_problems:
             note(p)
         # No merging: Whoosh merges segments one posting at a time (rebuild to compact an index).

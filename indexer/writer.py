@@ -8,6 +8,10 @@ they are sorted with numpy and each term's list goes to the codec in whole block
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
+import traceback
 from array import array
 from typing import Any
 
@@ -18,6 +22,7 @@ from whoosh.formats import Existence, Frequency
 from whoosh.writing import SegmentWriter
 
 from .codec import ArrayCodec, ArrayPostingsWriter, PackedPositions
+from .errors import IndexWriteError
 from .schema import Analyzed
 
 __all__ = ["BulkWriter", "BulkPool"]
@@ -169,6 +174,86 @@ class BulkWriter(SegmentWriter):
         if any(self.schema[name].vector for name in self.schema.names()):
             raise TypeError("term vectors cannot be written in bulk")
         self.pool = BulkPool(self.schema)
+        # Finished segments whose postings a child process is still writing: (pid, segment).
+        self._writing: list[tuple[int, Any]] = []
+        self._finished: list[Any] = []
+
+    def rotate(self) -> None:
+        """Close this segment and go on adding documents to a fresh one.
+
+        The closed segment's postings are sorted and written by a forked child process, while
+        this one keeps adding documents (the workers analysing articles would otherwise wait
+        for it). commit() waits for the children and lists every segment.
+        """
+        self._check_state()
+        if not self._added:
+            return
+        segment = self.get_segment()
+        # Stored fields, columns and lengths are written here; only the postings go to the child.
+        self.perdocwriter.close()
+        if not hasattr(os, "fork"):
+            self._write_postings()
+            self._finished.append(segment)
+        else:
+            # Both processes share the open files: empty this side's buffers before the fork, so
+            # dropping them here later writes nothing into the child's files.
+            for structfile in (self.fieldwriter._postfile, self.fieldwriter._tindex.dbfile):
+                structfile.flush()
+            pid = os.fork()
+            if pid == 0:
+                self._child_writes()
+            self._writing.append((pid, segment))
+        self.pool = BulkPool(self.schema)
+        self.newsegment = self.codec.new_segment(self.storage, self.indexname)
+        self.perdocwriter = self.codec.per_document_writer(self.storage, self.newsegment)
+        self.fieldwriter = self.codec.field_writer(self.storage, self.newsegment)
+        self.docnum = self.docbase
+        self._added = False
+
+    def _child_writes(self) -> None:
+        """In the forked child: write the postings, then leave without running the parent's exit hooks."""
+        code = 1
+        try:
+            self._write_postings()
+            code = 0
+        except BaseException:
+            # stderr's lock may be held by a thread of the parent that does not exist here.
+            os.write(2, traceback.format_exc().encode("utf-8", "replace"))
+        finally:
+            os._exit(code)
+
+    def _write_postings(self) -> None:
+        self.pool.write(self.fieldwriter)
+        self.fieldwriter.close()
+
+    def _wait_for_children(self) -> None:
+        """Wait for the segments being written; IndexWriteError when one could not be."""
+        failed = []
+        while self._writing:
+            pid, segment = self._writing.pop(0)
+            _, status = os.waitpid(pid, 0)
+            if os.waitstatus_to_exitcode(status) != 0:
+                failed.append(segment.segid)
+            self._finished.append(segment)
+        if failed:
+            raise IndexWriteError(f"writing the postings of segment(s) {', '.join(failed)} failed (see above)")
+
+    def commit(self, *args: Any, **kwargs: Any) -> None:
+        """Wait for the segments written in the background, then commit them with this one."""
+        self._wait_for_children()
+        self.segments = self.segments + self._finished
+        self._finished = []
+        super().commit(*args, **kwargs)
+
+    def cancel(self) -> None:
+        """Stop the children writing segments, and drop everything."""
+        for pid, _ in self._writing:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        self._writing = []
+        self._finished = []
+        super().cancel()
 
     def add_document(self, **fields: Any) -> None:
         """Add one document; values of indexed fields may be lists of analysed rows."""
@@ -208,5 +293,4 @@ class BulkWriter(SegmentWriter):
 
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
-        self.pool.write(self.fieldwriter)
-        self.fieldwriter.close()
+        self._write_postings()

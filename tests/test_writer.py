@@ -43,8 +43,8 @@ def _everything(path: Path) -> dict[str, object]:
     return out
 
 
-@pytest.mark.parametrize("segment_postings", [10**9, 700])
-def test_bulk_segments_hold_what_whoosh_writes(tmp_path: Path, segment_postings: int) -> None:
+@pytest.mark.parametrize(("segment_postings", "rotate"), [(10**9, False), (700, False), (700, True)])
+def test_bulk_segments_hold_what_whoosh_writes(tmp_path: Path, segment_postings: int, rotate: bool) -> None:
     docs = _docs()
     whoosh_dir, bulk_dir = tmp_path / "whoosh", tmp_path / "bulk"
     for folder in (whoosh_dir, bulk_dir):
@@ -60,9 +60,34 @@ def test_bulk_segments_hold_what_whoosh_writes(tmp_path: Path, segment_postings:
     for doc in docs:
         writer.add_document(**doc)
         if writer.pool.postings >= segment_postings:
-            writer.commit(merge=False)
-            writer = BulkWriter(ix)
+            if rotate:  # postings written by forked children, one commit at the end
+                writer.rotate()
+            else:
+                writer.commit(merge=False)
+                writer = BulkWriter(ix)
     writer.commit(merge=False)
     segments = len(whoosh_index.open_dir(str(bulk_dir))._segments())
     assert segments > 2 if segment_postings == 700 else segments == 1
     assert _everything(bulk_dir) == _everything(whoosh_dir)
+
+
+def test_a_segment_whose_child_fails_fails_the_commit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from indexer.errors import IndexWriteError
+    from indexer.writer import BulkPool
+
+    docs = _docs()
+    whoosh_index.create_in(str(tmp_path), make_schema())
+    writer = BulkWriter(whoosh_index.open_dir(str(tmp_path)))
+    for doc in docs[:3]:
+        writer.add_document(**doc)
+
+    def broken(self: BulkPool, fieldwriter: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(BulkPool, "write", broken)  # inherited by the forked child
+    writer.rotate()
+    monkeypatch.undo()
+    for doc in docs[3:6]:
+        writer.add_document(**doc)
+    with pytest.raises(IndexWriteError, match="failed"):
+        writer.commit(merge=False)
