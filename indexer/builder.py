@@ -22,7 +22,7 @@ from .codec import ArrayCodec
 from .errors import IndexWriteError
 from .reader import Record, records, to_article
 from .schema import analyzed_document, make_schema
-from .vocabulary import Vocabulary
+from .vocabulary import SYLLABLE_FIELDS, WORD_FIELDS, Vocabulary
 from .writer import BulkWriter
 
 __all__ = ["BuildReport", "build", "prepare"]
@@ -205,7 +205,9 @@ def _write(
             existing = {term.decode("utf-8") for term in reader.lexicon("id")} if not fresh else set()
         # Separate segment files, not one compound file: Whoosh reads a compound file's parts into
         # memory on every open (1.3 GB and 0.6 s per open on the full corpus), plain files it maps.
-        writer = BulkWriter(ix, compound=False)
+        # A fresh index's vocabulary comes from the writer's own term counts (reading it back
+        # from the lexicons took half a minute of one core on the full corpus).
+        writer = BulkWriter(ix, compound=False, counted=(WORD_FIELDS + SYLLABLE_FIELDS) if fresh else ())
     except OSError as err:
         raise IndexWriteError(f"cannot write the index in {work.parent}: {err.strerror or err}") from None
     # Stored bodies share one compression dictionary per index, made by its first build.
@@ -275,6 +277,9 @@ def _add_all(
                 writer.rotate()
         for p in read_problems:
             note(p)
+        # The last segment's postings are written by a child too, while the vocabulary is made.
+        writer.rotate()
+        vocabulary = _counted_vocabulary(writer.frequencies) if writer.frequencies else None
         # No merging: Whoosh merges segments one posting at a time (rebuild to compact an index).
         writer.commit(merge=False)
     except BaseException:
@@ -300,4 +305,16 @@ def _add_all(
     report.added = report.indexed - report.updated
     with ix.reader() as reader:
         report.total = reader.doc_count()
-        Vocabulary.build(reader).save(work)
+        (vocabulary or Vocabulary.build(reader)).save(work)
+
+
+def _counted_vocabulary(frequencies: dict[str, dict[bytes, int]]) -> Vocabulary:
+    """The vocabulary of the document frequencies a writer counted."""
+    sums: list[Counter[str]] = []
+    for fields in (WORD_FIELDS, SYLLABLE_FIELDS):
+        total: Counter[str] = Counter()
+        for fieldname in fields:
+            for text, n in frequencies.get(fieldname, {}).items():
+                total[text.decode("utf-8")] += n
+        sums.append(total)
+    return Vocabulary.from_counts(sums[0], sums[1])

@@ -11,17 +11,21 @@ import json
 import os
 import threading
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .text import fold
 
-__all__ = ["Vocabulary", "FILENAME", "MIN_DF"]
+__all__ = ["Vocabulary", "FILENAME", "MIN_DF", "WORD_FIELDS", "SYLLABLE_FIELDS"]
 
 FILENAME = "vocabulary.json.gz"
 # Words in fewer articles than this are typos or noise: never proposed, never used to group.
 MIN_DF = 2
+# The fields whose terms make the vocabulary.
+WORD_FIELDS = ("title", "sapo", "body")
+SYLLABLE_FIELDS = ("title_syl", "sapo_syl", "body_syl")
 _LOCK = threading.Lock()
 _CACHE: dict[str, Vocabulary] = {}
 
@@ -41,22 +45,31 @@ class Vocabulary:
     @classmethod
     def build(cls, reader: Any) -> Vocabulary:
         """Read the lexicons of the word and syllable fields of an index reader."""
-        tables = []
-        variants: dict[str, set[str]] = {}
-        for fields in (("title", "sapo", "body"), ("title_syl", "sapo_syl", "body_syl")):
+        counts = []
+        for fields in (WORD_FIELDS, SYLLABLE_FIELDS):
             freq: Counter[str] = Counter()
             for fieldname in fields:
                 for term, info in reader.iter_field(fieldname):
                     freq[term.decode("utf-8")] += info.doc_frequency()
-            if fields[0] == "title_syl":
-                for text in freq:
-                    variants.setdefault(fold(text), set()).add(text)
+            counts.append(freq)
+        return cls.from_counts(counts[0], counts[1])
+
+    @classmethod
+    def from_counts(cls, words: Mapping[str, int], syllables: Mapping[str, int]) -> Vocabulary:
+        """The vocabulary of these document frequencies (summed over the word or syllable fields)."""
+        variants: dict[str, set[str]] = {}
+        for text in syllables:
+            variants.setdefault(fold(text), set()).add(text)
+        tables = []
+        for freq in (words, syllables):
             best: dict[str, tuple[str, int]] = {}
             for text, df in freq.items():
                 if df < MIN_DF:
                     continue
                 key = fold(text)
-                if df > best.get(key, ("", 0))[1]:
+                held, held_df = best.get(key, ("", 0))
+                # Ties go to the first spelling in code point order, whatever order counts came in.
+                if df > held_df or (df == held_df and text < held):
                     best[key] = (text, df)
             tables.append(best)
         return cls(tables[0], tables[1], {k: sorted(v) for k, v in variants.items()})

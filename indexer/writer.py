@@ -13,6 +13,7 @@ import os
 import signal
 import traceback
 from array import array
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import numpy as np
@@ -64,6 +65,11 @@ class _FieldPostings:
         if self.positional:
             self.count.extend(value.counts)
             self.positions += value.positions
+
+    def document_frequencies(self) -> Iterator[tuple[bytes, int]]:
+        """(term, documents holding it) of every term so far: a document lists each term once."""
+        df = np.bincount(np.frombuffer(self.term, dtype=np.uint32), minlength=len(self.terms))
+        return zip(self.terms, df.tolist(), strict=True)
 
     def sorted_lists(self) -> Any:
         """(term bytes, document numbers, weights, counts, positions) per term, terms in byte order.
@@ -168,9 +174,11 @@ def _add_stored_blob(perdoc: Any, docnum: int, blob: bytes) -> None:
 class BulkWriter(SegmentWriter):
     """SegmentWriter with a BulkPool; documents arrive with their text fields already analysed."""
 
-    def __init__(self, ix: Any, **kwargs: Any) -> None:
+    def __init__(self, ix: Any, counted: Iterable[str] = (), **kwargs: Any) -> None:
         kwargs.setdefault("codec", ArrayCodec())
         super().__init__(ix, **kwargs)
+        # Fields whose terms' document frequencies are summed over the documents added here.
+        self.frequencies: dict[str, dict[bytes, int]] = {name: {} for name in counted}
         if any(self.schema[name].vector for name in self.schema.names()):
             raise TypeError("term vectors cannot be written in bulk")
         self.pool = BulkPool(self.schema)
@@ -189,6 +197,7 @@ class BulkWriter(SegmentWriter):
         if not self._added:
             return
         segment = self.get_segment()
+        self._count()
         # Stored fields, columns and lengths are written here; only the postings go to the child.
         self.perdocwriter.close()
         if not hasattr(os, "fork"):
@@ -209,6 +218,13 @@ class BulkWriter(SegmentWriter):
         self.fieldwriter = self.codec.field_writer(self.storage, self.newsegment)
         self.docnum = self.docbase
         self._added = False
+
+    def _count(self) -> None:
+        for fieldname, totals in self.frequencies.items():
+            postings = self.pool.fields.get(fieldname)
+            if postings is not None:
+                for text, n in postings.document_frequencies():
+                    totals[text] = totals.get(text, 0) + n
 
     def _child_writes(self) -> None:
         """In the forked child: write the postings, then leave without running the parent's exit hooks."""
@@ -292,5 +308,6 @@ class BulkWriter(SegmentWriter):
         self.docnum += 1
 
     def _flush_segment(self) -> None:
+        self._count()
         self.perdocwriter.close()
         self._write_postings()

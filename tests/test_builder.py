@@ -260,3 +260,21 @@ def test_index_of_an_older_layout_is_refused_then_rebuilt(tmp_path: Path, monkey
     assert "older format" in report.summary()
     with Snapshot.open(tmp_path / "ix") as snap:
         assert snap.doc_count == 2
+
+
+def test_counted_vocabulary_equals_the_one_read_from_the_lexicons(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from indexer import builder
+    from indexer.vocabulary import Vocabulary
+
+    data = Path(__file__).parent / "data"
+    monkeypatch.setattr(builder, "SEGMENT_POSTINGS", 2_000)  # several segments, several children
+    build([data / "articles.jsonl", data / "search.jsonl", data / "articles.jsonl"], tmp_path / "ix", jobs=2)
+    generation = store.current_dir(tmp_path / "ix").resolve()
+    saved = Vocabulary.load(generation)
+    ix = store.open_generation(generation)
+    assert len(ix._segments()) > 2
+    with ix.reader() as reader:
+        assert saved == Vocabulary.build(reader)
+    assert saved is not None and saved.words and saved.syllables and saved.variants
