@@ -55,11 +55,13 @@ class _FieldPostings:
         """One document's analysed field, appended column by column."""
         terms = self.terms
         texts = value.texts
-        # Within a document each term comes once; only unseen ones get a number.
-        unseen = set(texts).difference(terms)
-        if unseen:
-            terms.update(zip(unseen, range(len(terms), len(terms) + len(unseen)), strict=True))
-        self.term.extend(array("I", map(terms.__getitem__, texts)))
+        numbers = list(map(terms.get, texts))
+        if None in numbers:
+            # Within a document each term comes once: number the unseen ones in order.
+            for i, (text, number) in enumerate(zip(texts, numbers, strict=True)):
+                if number is None:
+                    numbers[i] = terms[text] = len(terms)
+        self.term.extend(array("I", numbers))
         self.doc.extend(array("I", [docnum]) * len(texts))
         self.weight.extend(value.weights)
         if self.positional:
