@@ -12,6 +12,7 @@ import contextlib
 import os
 import signal
 import traceback
+import warnings
 from array import array
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -210,7 +211,12 @@ class BulkWriter(SegmentWriter):
             # dropping them here later writes nothing into the child's files.
             for structfile in (self.fieldwriter._postfile, self.fieldwriter._tindex.dbfile):
                 structfile.flush()
-            pid = os.fork()
+            with warnings.catch_warnings():
+                # Python 3.12+ warns on forking a threaded process (here: the analysis pool's
+                # handler threads). The child takes no lock those threads could hold: it sorts with
+                # numpy, writes its own files and leaves by os._exit.
+                warnings.simplefilter("ignore", DeprecationWarning)
+                pid = os.fork()
             if pid == 0:
                 self._child_writes()
             self._writing.append((pid, segment))
