@@ -232,18 +232,12 @@ class _Stateless:
         return hash(type(self).__name__)
 
 
-class WordTokenizer(_Stateless, Tokenizer):
-    """pyvi words ('khủng bố' → 'khủng_bố'), with offsets into the normalised text."""
+class _TermTokenizer(_Stateless, Tokenizer):
+    """A Whoosh tokenizer over terms(): the Token objects are made only here."""
 
-    def terms(
-        self, value: str, tokenize: bool = True, **kwargs: object
-    ) -> Iterator[tuple[str, int, int, int]]:
-        """(word, position, start, end) of each token, without Whoosh's Token objects."""
-        text = _normalized(value)
-        spans = segment(text) if tokenize else [(0, len(text))]
-        table = kwargs.get("abbreviations") or {}
-        expand = {k: words for k, (words, _) in table.items()}  # type: ignore[union-attr]
-        return _terms(text, spans, "_", expand)
+    def terms(self, value: str, tokenize: bool = True, **kwargs: object) -> Iterator[tuple[str, int, int, int]]:
+        """(term, position, start, end) of each token."""
+        raise NotImplementedError
 
     def __call__(
         self,
@@ -262,7 +256,21 @@ class WordTokenizer(_Stateless, Tokenizer):
         return _emit(terms, positions, chars, keeporiginal, removestops, start_pos, start_char, mode)
 
 
-class SyllableTokenizer(_Stateless, Tokenizer):
+class WordTokenizer(_TermTokenizer):
+    """pyvi words ('khủng bố' → 'khủng_bố'), with offsets into the normalised text."""
+
+    def terms(
+        self, value: str, tokenize: bool = True, **kwargs: object
+    ) -> Iterator[tuple[str, int, int, int]]:
+        """(word, position, start, end) of each token, without Whoosh's Token objects."""
+        text = _normalized(value)
+        spans = segment(text) if tokenize else [(0, len(text))]
+        table = kwargs.get("abbreviations") or {}
+        expand = {k: words for k, (words, _) in table.items()}  # type: ignore[union-attr]
+        return _terms(text, spans, "_", expand)
+
+
+class SyllableTokenizer(_TermTokenizer):
     """Each pyvi syllable unit a token ('khủng bố' → 'khủng', 'bố')."""
 
     def terms(
@@ -278,28 +286,12 @@ class SyllableTokenizer(_Stateless, Tokenizer):
         expand = {k: syllables for k, (_, syllables) in table.items()}  # type: ignore[union-attr]
         return _terms(text, spans, "", expand)
 
-    def __call__(
-        self,
-        value: str,
-        positions: bool = False,
-        chars: bool = False,
-        keeporiginal: bool = False,
-        removestops: bool = True,
-        start_pos: int = 0,
-        start_char: int = 0,
-        tokenize: bool = True,
-        mode: str = "",
-        **kwargs: object,
-    ) -> Iterator[Token]:
-        terms = self.terms(value, tokenize, **kwargs)
-        return _emit(terms, positions, chars, keeporiginal, removestops, start_pos, start_char, mode)
-
 
 def plain_terms(analyzer: object, value: str, **kwargs: object) -> Iterator[tuple[str, int]] | None:
     """(term, position) of each token analyzer(value) would give, for this module's word and
     syllable analyzers (None for any other): indexing counts terms without Token objects."""
     items = getattr(analyzer, "items", ())
-    ours = len(items) == 2 and isinstance(items[0], (WordTokenizer, SyllableTokenizer))
+    ours = len(items) == 2 and isinstance(items[0], _TermTokenizer)
     if ours and type(items[1]) is LowercaseFilter:
         return ((term.lower(), pos) for term, pos, _, _ in items[0].terms(value, **kwargs))
     return None
