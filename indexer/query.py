@@ -45,7 +45,8 @@ FIELD_WEIGHTS = {"title": 3.0, "sapo": 1.5, "body": 1.0, "author": 1.0}
 MAX_QUERY_CHARS = 500
 MAX_UNITS = 32
 
-_TOKEN = re.compile(r'(?P<neg>-)?(?:(?P<field>[A-Za-z]+):)?(?:"(?P<phrase>[^"]*)"|(?P<word>[^\s"]+))|"')
+# A minus before a number is its sign or a model's dash ("-5 độ", "S -300"), not an exclusion.
+_TOKEN = re.compile(r'(?P<neg>-(?!\d))?(?:(?P<field>[A-Za-z]+):)?(?:"(?P<phrase>[^"]*)"|(?P<word>[^\s"]+))|"')
 
 _word = word_analyzer()
 _syllable = syllable_analyzer()

@@ -10,6 +10,7 @@ import pytest
 
 from indexer.errors import ArticleNotFound, BadRequest, UnknownProvince
 from indexer.facets import Snapshot
+from indexer.query import parse
 from indexer.search import SearchRequest, get_article, highlight, search, similar
 
 
@@ -74,6 +75,10 @@ def test_all_words_required_then_relaxed(snapshot: Snapshot) -> None:
 def test_phrase_exclusion_or_and_fields(snapshot: Snapshot) -> None:
     assert ids(snapshot, '"thủy điện Hòa Bình"') == ["s-thuydien-old"]
     assert "s-thuydien-old" not in ids(snapshot, "thủy điện -xả")
+    # A minus before digits is part of the number ("S -300", "-5 độ"): 500 is searched for.
+    assert not [c for c in parse("cán bộ -500").clauses if c.negated]
+    found = ids(snapshot, "cán bộ -500")
+    assert "s-khungbo" in found and found == ids(snapshot, "cán bộ 500")
     assert set(ids(snapshot, "vàng OR bóng đá")) == {"s-mua-buy", "s-bongda", "s-bongda-body"}
     assert ids(snapshot, "title:Hà Nội") == ["s-hanoi"]
     assert "s-bongda" in ids(snapshot, "Hà Nội")

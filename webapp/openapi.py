@@ -47,7 +47,7 @@ _SEARCH_PARAMS: list[dict[str, Any]] = [
         "name": "q",
         "in": "query",
         "description": (
-            'Query: words (all required), "phrases", -exclusions, a OR b, '
+            'Query: words (all required), "phrases", -exclusions (-300 is a number), a OR b, '
             "title:/sapo:/body:/author: "
             "prefixes. Diacritics are optional. Empty: every article, newest first."
         ),
