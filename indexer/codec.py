@@ -135,34 +135,26 @@ class PackedPositions(Positions):
 
     def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[tuple[str, int, float, bytes]]:
         """(term, count, weight, positions) per distinct term of value, as Positions gives them."""
-        boost = self.field_boost
         fast = plain_terms(analyzer, value, **kwargs) if isinstance(value, str) else None
         if fast is not None:
-            # This package's analyzers give every token a boost of 1: weights are the counts.
-            spots: dict[str, array[int]] = {}
-            for term, pos in fast:
-                found = spots.get(term)
-                if found is None:
-                    spots[term] = array("I", (pos,))
-                else:
-                    found.append(pos)
-            for text, where in spots.items():
-                yield text, len(where), len(where) * boost, _le_bytes(where)
-            return
-        kwargs["positions"] = True
-        kwargs["boosts"] = True
+            # This package's analyzers give every token a boost of 1.
+            found = ((term, pos, 1.0) for term, pos in fast)
+        else:
+            kwargs["positions"] = True
+            kwargs["boosts"] = True
+            found = ((t.text, t.pos, t.boost) for t in tokens(value, analyzer, kwargs))
         places: dict[str, array[int]] = {}
         weights: dict[str, float] = {}
-        for t in tokens(value, analyzer, kwargs):
-            found = places.get(t.text)
-            if found is None:
-                places[t.text] = array("I", (t.pos,))
-                weights[t.text] = t.boost
+        for text, pos, boost in found:
+            where = places.get(text)
+            if where is None:
+                places[text] = array("I", (pos,))
+                weights[text] = boost
             else:
-                found.append(t.pos)
-                weights[t.text] += t.boost
+                where.append(pos)
+                weights[text] += boost
         for text, where in places.items():
-            yield text, len(where), weights[text] * boost, _le_bytes(where)
+            yield text, len(where), weights[text] * self.field_boost, _le_bytes(where)
 
     def encode(self, poslist: list[int]) -> bytes:
         """Positions (ascending) as bytes."""
