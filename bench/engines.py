@@ -10,10 +10,9 @@ from typing import Any, Protocol
 import numpy as np
 from whoosh import query as whoosh_query
 
-from indexer.facets import Snapshot
-from indexer.schema import TEXT_FIELDS
-from indexer.search import search
-from indexer.store import current_dir
+from indexer import Snapshot, search
+from indexer.store.directory import current_dir
+from indexer.store.schema import TEXT_FIELDS
 
 from .queries import BenchQuery
 

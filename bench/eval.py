@@ -18,11 +18,8 @@ from pathlib import Path
 
 import click
 
-from indexer.builder import build
-from indexer.errors import IndexNotFound
-from indexer.facets import Snapshot
-from indexer.search import SearchRequest, search
-from indexer.store import open_index
+from indexer import IndexNotFound, SearchRequest, Snapshot, build, search
+from indexer.store.directory import open_index
 from indexer.text import fold, normalize
 
 SEED = 20261128

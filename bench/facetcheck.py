@@ -16,23 +16,21 @@ from typing import Any
 
 import click
 
-from indexer.errors import VnnewsError
-from indexer.facets import Snapshot
-from indexer.query import parse, plan, to_whoosh
-from indexer.search import SearchRequest, search
+from indexer import SearchRequest, Snapshot, VnnewsError, search
+from indexer.query import parse, plan
+from indexer.search import Filters
 
 Counts = dict[str, Counter[str]]
 
 
 def stored_metadata(snap: Snapshot) -> list[dict[str, Any] | None]:
     """Per document number: the stored fields facets are made of (None for deleted documents)."""
-    reader = snap.searcher.reader()
     out: list[dict[str, Any] | None] = []
-    for docnum in range(reader.doc_count_all()):
-        if reader.is_deleted(docnum):
+    for docnum, live in enumerate(snap.live.tolist()):
+        if not live:
             out.append(None)
             continue
-        stored = reader.stored_fields(docnum)
+        stored = snap.stored(docnum)
         when = stored.get("date")
         out.append(
             {
@@ -51,8 +49,9 @@ def brute_force(snap: Snapshot, req: SearchRequest, meta: list[dict[str, Any] | 
     parsed = parse(req.q, snap.vocabulary)
     matched: set[int] | None = None
     if parsed.clauses:
-        matched = {hit.docnum for hit in snap.searcher.search(to_whoosh(plan(parsed, snap.spell)), limit=None)}
-    chosen = snap.resolve(req)
+        matched = snap.whoosh_docnums(plan(parsed, snap.spell))
+    # Names resolved as the core does (aliases, accents); what they select is recomputed below.
+    chosen = Filters.of(snap.cols, req).chosen
     docs = [d for n, d in enumerate(meta) if d is not None and (matched is None or n in matched)]
 
     def passes(doc: dict[str, Any], skip: str | None) -> bool:

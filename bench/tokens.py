@@ -17,9 +17,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from indexer import analysis, provinces
-from indexer.article import Problem
-from indexer.reader import Record, records, to_article
+from indexer import Problem
+from indexer.analysis import word_analyzer
+from indexer.ingest import Enricher, Record, records, validate
+from indexer.text.segmentation import warm_up
 
 __all__ = ["PassReport", "TokenDoc", "run_pass", "read_docs", "TOKENS", "META"]
 
@@ -49,7 +50,9 @@ class PassReport:
     sources: list[tuple[str, int]] = field(default_factory=list)
 
 
-_word = analysis.word_analyzer()
+_word = word_analyzer()
+# Made by run_pass before the pool forks, so every worker shares the compiled province tagger.
+_enricher: Enricher | None = None
 
 
 def _words(text: str) -> str:
@@ -67,15 +70,19 @@ def _prepare_batch(batch: list[Record]) -> tuple[list[TokenDoc | None], float, f
     """Prepare a batch in a worker; returns the documents and the time spent in each step."""
     norm = tag = seg = 0.0
     out: list[TokenDoc | None] = []
+    enricher = _enricher or Enricher()  # forked workers inherit the parent's
     for record in batch:
         t0 = time.process_time()
-        article, _ = to_article(record)
+        article, _ = validate(record)
+        if article is not None:
+            article = enricher.dated(article)
         t1 = time.process_time()
         norm += t1 - t0
         if article is None:
             out.append(None)
             continue
-        new, _old = provinces.tag(article.title, article.sapo, article.body)
+        article = enricher.tagged(article)
+        new = article.provinces
         t2 = time.process_time()
         tag += t2 - t1
         doc: TokenDoc = {
@@ -115,8 +122,9 @@ def run_pass(corpus: Sequence[Path], out_dir: Path, jobs: int) -> PassReport:
     report = PassReport()
     started = time.perf_counter()
     # Load pyvi's model and compile the province tagger before forking, so workers share them.
-    analysis.segment("Khởi động")
-    provinces.tagger()
+    warm_up()
+    global _enricher
+    _enricher = Enricher()  # the province tagger compiled once, before the pool forks
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     # Line of the last copy of each id, with its source and length, for the kept articles' totals.

@@ -43,7 +43,7 @@ def main(stage: str, dest: Path, corpus: tuple[Path, ...], work: Path | None, jo
     if stage in ("tokens", "vnnews") and not corpus:
         raise click.UsageError(f"{stage} reads --corpus")
     if stage == "vnnews":
-        from indexer.builder import build
+        from indexer import build
 
         started = time.perf_counter()
         docs = build(list(corpus), dest, jobs=jobs, rebuild=True).total

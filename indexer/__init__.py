@@ -1,1 +1,94 @@
-"""vnnews-search core: read Vietnamese news articles, index them with Whoosh, search them."""
+"""vnnews-search: index Vietnamese news archives with Whoosh and search them, with facets.
+
+The library's public surface; the web application, the CLI and the benchmarks use only this:
+
+    from indexer import build, Index, SearchRequest, search
+    build(["corpus/"], "var/index")
+    with Index("var/index").snapshot() as snap:
+        result = search(snap, SearchRequest(q="khủng bố", province=("Bắc Ninh",)))
+
+The packages, in pipeline order, are described in ARCHITECTURE.md.
+"""
+
+from .errors import (
+    ArticleNotFound,
+    BadRequest,
+    IndexBusy,
+    IndexNotFound,
+    IndexOutdated,
+    IndexWriteError,
+    UnknownProvince,
+    VnnewsError,
+)
+from .geo import Era, Gazetteer, slugify
+from .indexing import BuildReport, build
+from .ingest import MAX_ID_LENGTH, Article, Problem, id_problem, valid_id
+from .search import (
+    FACETS,
+    MAX_PER_PAGE,
+    MAX_QUERY_LENGTH,
+    MAX_RESULTS,
+    MAX_SIMILAR,
+    MAX_VALUE_LENGTH,
+    MAX_VALUES,
+    PARAMS,
+    SORTS,
+    Facet,
+    Hit,
+    Index,
+    Param,
+    SearchRequest,
+    SearchResult,
+    Snapshot,
+    get_article,
+    highlight,
+    index_stats,
+    month_range,
+    search,
+    similar,
+    year_range,
+)
+
+__all__ = [
+    "BuildReport",
+    "build",
+    "ArticleNotFound",
+    "BadRequest",
+    "IndexBusy",
+    "IndexNotFound",
+    "IndexOutdated",
+    "IndexWriteError",
+    "UnknownProvince",
+    "VnnewsError",
+    "Era",
+    "Gazetteer",
+    "slugify",
+    "MAX_ID_LENGTH",
+    "Article",
+    "Problem",
+    "id_problem",
+    "valid_id",
+    "FACETS",
+    "MAX_PER_PAGE",
+    "MAX_QUERY_LENGTH",
+    "MAX_RESULTS",
+    "MAX_SIMILAR",
+    "MAX_VALUE_LENGTH",
+    "MAX_VALUES",
+    "PARAMS",
+    "SORTS",
+    "Facet",
+    "Hit",
+    "Index",
+    "Param",
+    "SearchRequest",
+    "SearchResult",
+    "Snapshot",
+    "get_article",
+    "highlight",
+    "index_stats",
+    "month_range",
+    "search",
+    "similar",
+    "year_range",
+]

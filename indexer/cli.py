@@ -1,35 +1,28 @@
-"""Command line: python -m indexer build | search | stats."""
+"""Command line: python -m indexer build | search | stats (a thin layer over the library)."""
 
 from __future__ import annotations
 
 import json
 import os
 import sys
-from datetime import date
+from collections.abc import Callable
 from html import unescape
 from pathlib import Path
 from typing import Any
 
 import click
 
-from .errors import BadRequest, VnnewsError
+from . import PARAMS, Index, Problem, SearchRequest, VnnewsError, build, index_stats, search
 
 DEFAULT_INDEX = "var/index"
 
 
 def _fail(err: VnnewsError) -> None:
-    param = getattr(err, "param", None)
-    prefix = f"--{param.replace('_', '-')}: " if param else ""
+    if err.param == "q":
+        prefix = "QUERY: "
+    else:
+        prefix = f"--{err.param.replace('_', '-')}: " if err.param else ""
     raise click.ClickException(prefix + str(err))
-
-
-def _day(value: str | None, param: str) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise BadRequest(param, f"{param} must be an ISO date like 2021-05-31, not {value!r}") from None
 
 
 @click.group()
@@ -37,7 +30,7 @@ def main() -> None:
     """Index and search Vietnamese news archives."""
 
 
-@main.command()
+@main.command("build")
 @click.option(
     "--corpus",
     "corpus",
@@ -46,14 +39,7 @@ def main() -> None:
     type=click.Path(),
     help="A .jsonl, .jsonl.gz or .txt file, or a folder of them (repeatable).",
 )
-@click.option(
-    "--index",
-    "index",
-    default=DEFAULT_INDEX,
-    show_default=True,
-    type=click.Path(),
-    help="Index directory.",
-)
+@click.option("--index", default=DEFAULT_INDEX, show_default=True, type=click.Path(), help="Index directory.")
 @click.option(
     "--jobs",
     type=click.IntRange(1, 64),
@@ -63,22 +49,26 @@ def main() -> None:
 @click.option("--rebuild", is_flag=True, help="Build a fresh index and swap it in atomically.")
 @click.option("--prune", is_flag=True, help="Remove articles whose ids are no longer in the corpus.")
 @click.option("--quiet", "-q", is_flag=True, help="Do not list each skipped record.")
-def build(corpus: tuple[str, ...], index: str, jobs: int | None, rebuild: bool, prune: bool, quiet: bool) -> None:
+def build_command(
+    corpus: tuple[str, ...], index: str, jobs: int | None, rebuild: bool, prune: bool, quiet: bool
+) -> None:
     """Index articles; incremental unless --rebuild.
 
-    Example: python -m indexer build --corpus corpus/ --corpus ../shared/corpus/dantri-unc.jsonl.gz
-    --index var/index
+    Each skipped record is listed on stderr with its file, line and reason. Exit status: 0 when
+    every record was indexed, 3 when some were skipped, 1 on failure.
 
-    Exit status: 0 when every record was indexed, 3 when some were skipped, 1 on failure.
+    \b
+    Examples:
+      python -m indexer build --corpus corpus/ --index var/index
+      python -m indexer build --corpus ../shared/corpus/dantri-unc.jsonl.gz --index var/index --prune
     """
-    from .builder import build as run_build
 
-    def show(problem: Any) -> None:
+    def show(problem: Problem) -> None:
         if not quiet:
             click.echo(f"warning: {problem}", err=True)
 
     try:
-        report = run_build(corpus, index, jobs=jobs, rebuild=rebuild, prune=prune, on_problem=show)
+        report = build(corpus, index, jobs=jobs, rebuild=rebuild, prune=prune, on_problem=show)
     except VnnewsError as err:
         _fail(err)
         return
@@ -88,15 +78,15 @@ def build(corpus: tuple[str, ...], index: str, jobs: int | None, rebuild: bool, 
 
 
 @main.command()
-@click.option("--index", default=DEFAULT_INDEX, show_default=True, type=click.Path())
+@click.option("--index", default=DEFAULT_INDEX, show_default=True, type=click.Path(), help="Index directory.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def stats(index: str, as_json: bool) -> None:
     """Article count, date range, counts by source and category, index size.
 
-    Example: python -m indexer stats --index var/index --json
+    \b
+    Example:
+      python -m indexer stats --index var/index --json
     """
-    from .stats import index_stats
-
     try:
         info = index_stats(index)
     except VnnewsError as err:
@@ -112,56 +102,41 @@ def stats(index: str, as_json: bool) -> None:
         click.echo(f"{key.replace('_', ' ')}: {rows}")
 
 
-@main.command()
+def _request_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """One option per request parameter but the query, from the request's own definition."""
+    for p in reversed([p for p in PARAMS if p.name != "q"]):
+        flag = "--" + p.name.replace("_", "-")
+        help = p.help + (f" One of: {', '.join(p.choices)}." if p.choices else "")
+        if p.kind == "values":
+            command = click.option(flag, p.name, multiple=True, help=help + " Repeatable.")(command)
+        else:
+            metavar = {"date": "YYYY-MM-DD", "integer": "N", "choice": "|".join(p.choices)}.get(p.kind, "TEXT")
+            command = click.option(flag, p.name, metavar=metavar, help=help)(command)
+    return command
+
+
+@main.command("search")
 @click.argument("query", default="")
-@click.option("--index", default=DEFAULT_INDEX, show_default=True, type=click.Path())
-@click.option("--province", multiple=True, help="Province after July 2025 (34 units); repeatable.")
-@click.option("--province-old", multiple=True, help="Province before July 2025 (63 units); repeatable.")
-@click.option("--source", multiple=True, help="Source, e.g. dantri.com.vn; repeatable.")
-@click.option("--category", multiple=True, help="Category; repeatable.")
-@click.option("--from", "date_from", help="First day, ISO (2021-01-31).")
-@click.option("--to", "date_to", help="Last day, ISO, inclusive.")
-@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance")
-@click.option("--page", type=int, default=1)
-@click.option("--per-page", type=int, default=10)
+@click.option("--index", default=DEFAULT_INDEX, show_default=True, type=click.Path(), help="Index directory.")
+@_request_options
 @click.option("--json", "as_json", is_flag=True, help="Print the same JSON document as /api/search.")
-def search(
-    query: str,
-    index: str,
-    province: tuple[str, ...],
-    province_old: tuple[str, ...],
-    source: tuple[str, ...],
-    category: tuple[str, ...],
-    date_from: str | None,
-    date_to: str | None,
-    sort: str,
-    page: int,
-    per_page: int,
-    as_json: bool,
-) -> None:
+def search_command(query: str, index: str, as_json: bool, **params: Any) -> None:
     """Search the index; an empty QUERY browses (newest first).
 
-    Example: python -m indexer search --index var/index --province "bac ninh" "khủng bố"
-    """
-    from .facets import Snapshot
-    from .search import SearchRequest
-    from .search import search as run_search
+    Filters take names in any case or accent form, slugs or aliases; each is checked as the
+    web's are, and a bad one is named.
 
+    \b
+    Examples:
+      python -m indexer search --index var/index "khủng bố"
+      python -m indexer search --index var/index --province "bac ninh" --from 2021-01-01 --sort newest
+    """
+    args = {name: [v] if isinstance(v, str) else list(v) for name, v in params.items() if v}
+    args["q"] = [query]
     try:
-        req = SearchRequest(
-            q=query,
-            province=province,
-            province_old=province_old,
-            source=source,
-            category=category,
-            date_from=_day(date_from, "from"),
-            date_to=_day(date_to, "to"),
-            sort=sort,
-            page=page,
-            per_page=per_page,
-        )
-        with Snapshot.open(index) as snap:
-            result = run_search(snap, req)
+        req = SearchRequest.from_params(args)
+        with Index(index).snapshot() as snap:
+            result = search(snap, req)
     except VnnewsError as err:
         _fail(err)
         return

@@ -7,24 +7,13 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = Path(__file__).resolve().parent / "data"
-SHARED = ROOT.parent / "shared"
-SEED = ROOT / "corpus" / "seed-bac-ninh-pckb.txt"
-
-
-def need_shared(*parts: str) -> Path:
-    """Path of a file under ../shared, or skip the test with a reason when it is absent."""
-    path = SHARED.joinpath(*parts)
-    if not path.exists():
-        pytest.skip(f"{path} is absent: this test reads the shared corpora/gazetteer")
-    return path
+from tests.support import DATA, MAP_34, MAP_63, SEED, WEB_ARTICLES
 
 
 @pytest.fixture(scope="session")
 def search_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An index of tests/data/search.jsonl plus the seed article."""
-    from indexer.builder import build
+    from indexer import build
 
     index = tmp_path_factory.mktemp("search-index")
     build([DATA / "search.jsonl", SEED], index, jobs=1)
@@ -34,27 +23,24 @@ def search_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture()
 def snapshot(search_index: Path):  # type: ignore[no-untyped-def]
     """A Snapshot of search_index, closed after the test."""
-    from indexer.facets import Snapshot
+    from indexer import Snapshot
 
     with Snapshot.open(search_index) as snap:
         yield snap
 
 
-# --- web application (tests/test_webapp.py, tests/test_api.py, tests/test_browser.py) --------
+# --- web application (tests/webapp/) ----------------------------------------------------------
 
 if TYPE_CHECKING:
     from flask import Flask
     from flask.testing import FlaskClient
 
-WEB_ARTICLES = DATA / "articles.jsonl"
-MAP_34 = SHARED / "geo" / "vn_provinces_34.geojson"
-MAP_63 = SHARED / "geo" / "vn_provinces_63.geojson"
 
 
 @pytest.fixture(scope="session")
 def web_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An index of tests/data/articles.jsonl: 30 short articles written for the web tests."""
-    from indexer.builder import build
+    from indexer import build
 
     index = tmp_path_factory.mktemp("web-index")
     report = build([WEB_ARTICLES], index, jobs=1)

@@ -82,6 +82,8 @@ def _security_headers(response: Any) -> Any:
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build and configure an application instance."""
     app = Flask(__name__, instance_relative_config=True)
+    # Article ids may hold slashes ("2021/05/123"), even a leading or a doubled one: keep them.
+    app.url_map.merge_slashes = False
     app.config.from_mapping(INDEX="var/index", MAP=None, MAP_OLD="auto")
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep the documented key order
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Vietnamese stays readable

@@ -2,45 +2,34 @@
 
 from __future__ import annotations
 
-import unicodedata
-from dataclasses import asdict
-from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, request, url_for
 
-from indexer.errors import BadRequest, IndexNotFound
-from indexer.search import get_article, search, similar
+from indexer import MAX_SIMILAR, BadRequest, IndexNotFound, get_article, id_problem, similar
 
 from .openapi import document
-from .params import add_toggle_urls, parse_state
+from .pipeline import answer
 from .snapshot import get_snapshot
 
-__all__ = ["bp", "valid_id", "MAX_SIMILAR"]
+__all__ = ["bp", "public_article"]
 
 bp = Blueprint("api", __name__)
 
-MAX_SIMILAR = 20
-MAX_ID_LENGTH = 200
 # Fields of the stored article that describe the server rather than the article.
 _PRIVATE_FIELDS = ("origin",)
 
 
-def valid_id(article_id: str) -> bool:
-    """True for a string that can be an article id (the builder refuses the others)."""
-    return (
-        0 < len(article_id) <= MAX_ID_LENGTH
-        and article_id not in (".", "..")
-        and not any(ch in article_id for ch in "/\\")
-        and not any(unicodedata.category(ch) == "Cc" for ch in article_id)
-    )
+def _known_id(article_id: str) -> str:
+    """The id, or a 404 before touching the index for one the builder never accepts."""
+    if id_problem(article_id) is not None:
+        abort(404, description=f"no article with id {article_id[:60]!r}")
+    return article_id
 
 
 def public_article(article_id: str) -> dict[str, Any]:
-    """An article's fields as served; 404 for ids that cannot exist, before touching the index."""
-    if not valid_id(article_id):
-        abort(404, description=f"no article with id {article_id[:60]!r}")
-    article = get_article(get_snapshot(), article_id)
+    """An article's fields as served; 404 for ids that cannot exist."""
+    article = get_article(get_snapshot(), _known_id(article_id))
     for name in _PRIVATE_FIELDS:
         article.pop(name, None)
     return article
@@ -49,24 +38,17 @@ def public_article(article_id: str) -> dict[str, Any]:
 @bp.get("/api/search")
 def api_search() -> Response:
     """Search; the answer is the core's result plus a toggle_url on every facet value."""
-    state = parse_state(request.args, default_per_page=10)
-    result = search(get_snapshot(), state.request()).to_dict()
-    state = state.canonical(result["filters"])
-    base = url_for("api.api_search")
-    add_toggle_urls(result["facets"], state, base)
-    last_page = max(1, -(-min(result["total"], 10_000) // state.per_page))
-    result["next_url"] = state.at_page(state.page + 1).url(base) if state.page < last_page else None
-    result["prev_url"] = state.at_page(state.page - 1).url(base) if state.page > 1 else None
-    return jsonify(result)
+    found = answer(get_snapshot(), request.args, url_for("api.api_search"), default_per_page=10)
+    return jsonify(found.data)
 
 
-@bp.get("/api/articles/<article_id>")
+@bp.get("/api/articles/<path:article_id>")
 def api_article(article_id: str) -> Response:
     """One article, every field."""
     return jsonify(public_article(article_id))
 
 
-@bp.get("/api/articles/<article_id>/similar")
+@bp.get("/api/articles/<path:article_id>/similar")
 def api_similar(article_id: str) -> Response:
     """Articles sharing this one's most distinctive words."""
     raw = request.args.getlist("limit")
@@ -75,19 +57,21 @@ def api_similar(article_id: str) -> Response:
     limit = 5
     if raw and raw[0].strip():
         text = raw[0].strip()
-        if not (text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_SIMILAR):
+        if not (text.isascii() and text.isdigit()):
             raise BadRequest("limit", f"limit must be a whole number from 1 to {MAX_SIMILAR}")
         limit = int(text)
-    if not valid_id(article_id):
-        abort(404, description=f"no article with id {article_id[:60]!r}")
-    hits = similar(get_snapshot(), article_id, limit=limit)
-    return jsonify(id=article_id, hits=[asdict(h) for h in hits])
+    hits = similar(get_snapshot(), _known_id(article_id), limit=limit)
+    return jsonify(id=article_id, hits=[h.to_dict() for h in hits])
 
 
 @bp.get("/api/openapi.json")
 def openapi() -> Response:
-    """The OpenAPI 3 description of this API."""
-    return jsonify(document())
+    """The OpenAPI 3 description of this API (with the values this index holds, when it opens)."""
+    try:
+        snap = get_snapshot()
+    except IndexNotFound:
+        snap = None
+    return jsonify(document(snap))
 
 
 @bp.get("/healthz")
@@ -97,4 +81,4 @@ def healthz() -> tuple[Response, int]:
         snap = get_snapshot()
     except IndexNotFound as err:
         return jsonify(status="unavailable", error=str(err)), 503
-    return jsonify(status="ok", articles=snap.doc_count, generation=Path(snap.generation).name), 200
+    return jsonify(status="ok", articles=snap.doc_count, generation=snap.name), 200

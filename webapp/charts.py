@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from indexer import month_range, year_range
+
 from .labels import month_label, number
-from .params import SearchState, month_range, year_range
+from .state import SearchState
 
 __all__ = ["Bar", "Histogram", "histogram"]
 
@@ -56,8 +58,8 @@ def _months_between(first: str, last: str) -> list[str]:
 
 def _overlaps(first: date, last: date, state: SearchState) -> bool:
     """True when [first, last] meets the state's date filter."""
-    lo = state.date_from or date.min
-    hi = state.date_to or date.max
+    lo = state.request.date_from or date.min
+    hi = state.request.date_to or date.max
     return first <= hi and last >= lo
 
 
@@ -83,7 +85,7 @@ def histogram(dates: dict[str, Any], state: SearchState, base: str) -> Histogram
     top = max(counts)
     step = WIDTH / len(keys)
     gap = 1.0 if step >= 4 else 0.0
-    filtered = bool(state.date_from or state.date_to)
+    filtered = bool(state.request.date_from or state.request.date_to)
     bars = []
     for i, (key, count, (first, last), label) in enumerate(
         zip(keys, counts, spans, labels, strict=True)

@@ -1,4 +1,8 @@
-"""Error answers: JSON `{"error": {...}}` under /api, a page elsewhere; never a traceback."""
+"""Error answers, from one handler: JSON `{"error": {...}}` under /api, a page elsewhere; never a traceback.
+
+The status, code and parameter come from the core's typed exception (indexer.VnnewsError);
+routing errors (404, 405) come from werkzeug's and are answered in the same two forms.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from urllib.parse import urlencode
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from indexer.errors import ArticleNotFound, BadRequest, IndexNotFound, UnknownProvince
+from indexer import UnknownProvince, VnnewsError
 
 __all__ = ["init_app", "error_json"]
 
@@ -17,6 +21,7 @@ _TITLES = {
     400: "Yêu cầu không hợp lệ",
     404: "Không tìm thấy trang",
     405: "Phương thức không được hỗ trợ",
+    409: "Chỉ mục đang được cập nhật",
     500: "Lỗi máy chủ",
     503: "Chỉ mục chưa sẵn sàng",
 }
@@ -33,14 +38,16 @@ _PARAM_HINTS = {
     "source": "Không có nguồn này trong chỉ mục.",
     "category": "Không có chuyên mục này trong chỉ mục.",
     "era": "Bộ đơn vị hành chính phải là new (34 tỉnh) hoặc old (63 tỉnh).",
+    "limit": "Số bài tương tự phải là số nguyên từ 1 đến 20.",
 }
-_CODES = {
-    400: "bad_request",
-    404: "not_found",
-    405: "method_not_allowed",
-    500: "internal_error",
-    503: "index_unavailable",
+# The page's sentence for errors that are not about one parameter, by status.
+_MESSAGES = {
+    404: "Không có bài viết nào với mã này. Có thể bài đã bị xóa khỏi chỉ mục.",
+    409: "Chỉ mục đang được xây dựng lại. Vui lòng thử lại sau.",
+    500: "Đã có lỗi khi xử lý yêu cầu.",
+    503: "Chỉ mục tìm kiếm chưa được tạo hoặc đang được thay thế. Vui lòng thử lại sau.",
 }
+_CODES = {404: "not_found", 405: "method_not_allowed"}
 
 
 def _wants_json() -> bool:
@@ -48,43 +55,30 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.path in ("/healthz", "/export.json")
 
 
-def error_json(
-    status: int, code: str, message: str, param: str | None = None, **extra: Any
-) -> tuple[Response, int]:
+def error_json(status: int, code: str, message: str, param: str | None = None, **extra: Any) -> tuple[Response, int]:
     """The API's error document."""
     body: dict[str, Any] = {"code": code, "message": message, "param": param}
     body.update(extra)
     return jsonify(error=body), status
 
 
-def _without(param: str) -> str:
-    """This page's URL without one parameter (a way out of a 400)."""
-    qs = urlencode([(k, v) for k, v in request.args.items(multi=True) if k != param])
-    return request.path + ("?" + qs if qs else "")
-
-
-def _replacing(param: str, old: str, new: str) -> str:
-    """This page's URL with one value of param replaced (a suggested province)."""
-    items = [
-        (k, new if k == param and v.strip() == old.strip() else v)
-        for k, v in request.args.items(multi=True)
-    ]
+def _with(param: str, replace: tuple[str, str] | None = None) -> str:
+    """This page's URL without one parameter, or with one of its values replaced."""
+    items = []
+    for k, v in request.args.items(multi=True):
+        if k != param:
+            items.append((k, v))
+        elif replace is not None:
+            items.append((k, replace[1] if v.strip() == replace[0].strip() else v))
     qs = urlencode(items)
     return request.path + ("?" + qs if qs else "")
 
 
-def _page(
-    status: int,
-    message: str,
-    *,
-    detail: str | None = None,
-    param: str | None = None,
-    fixes: list[tuple[str, str]] | None = None,
-) -> tuple[str, int]:
-    # Refill the search box unless q itself was the problem.
-    """The error page, with the search box refilled."""
+def _page(status: int, message: str, *, detail: str | None = None, param: str | None = None,
+          fixes: list[tuple[str, str]] | None = None) -> tuple[str, int]:
+    """The error page, with the search box refilled (unless q itself was the problem)."""
     q = request.args.get("q", "") if len(request.args.getlist("q")) == 1 and param != "q" else ""
-    return render_template(
+    html = render_template(
         "error.html",
         status=status,
         title=_TITLES.get(status, "Lỗi"),
@@ -92,51 +86,31 @@ def _page(
         detail=detail,
         param=param,
         fixes=fixes or [],
-        drop_url=_without(param) if param else None,
+        drop_url=_with(param) if param else None,
         q=q[:1000],
-    ), status
-
-
-def _bad_request(err: BadRequest) -> Any:
-    """400 for a parameter with an unusable value."""
-    if _wants_json():
-        return error_json(400, "bad_parameter", str(err), err.param)
-    hint = _PARAM_HINTS.get(err.param, "Một tham số có giá trị không dùng được.")
-    return _page(400, hint, detail=str(err), param=err.param)
-
-
-def _unknown_province(err: UnknownProvince) -> Any:
-    """400 for a province name that matches no unit, with close names."""
-    if _wants_json():
-        return error_json(400, "unknown_province", str(err), err.param, suggestions=err.suggestions)
-    fixes = [(name, _replacing(err.param, err.name, name)) for name in err.suggestions]
-    return _page(400, _PARAM_HINTS[err.param], detail=str(err), param=err.param, fixes=fixes)
-
-
-def _not_found(err: ArticleNotFound) -> Any:
-    """404 for an article id the index does not hold."""
-    if _wants_json():
-        return error_json(404, "not_found", str(err))
-    return _page(404, "Không có bài viết nào với mã này. Có thể bài đã bị xóa khỏi chỉ mục.")
-
-
-def _unavailable(err: IndexNotFound) -> Any:
-    # The path in the message helps an operator; it is no secret on a server they configured.
-    """503 while the index cannot be opened."""
-    if _wants_json():
-        return error_json(503, "index_unavailable", str(err))
-    return _page(
-        503, "Chỉ mục tìm kiếm chưa được tạo hoặc đang được thay thế. Vui lòng thử lại sau."
     )
+    return html, status
+
+
+def _vnnews(err: VnnewsError) -> Any:
+    """Any error the core raises, answered with the status and code it carries."""
+    if _wants_json():
+        return error_json(err.status, err.code, str(err), err.param, **err.details())
+    if err.param:
+        fixes = []
+        if isinstance(err, UnknownProvince):
+            fixes = [(name, _with(err.param, (err.name, name))) for name in err.suggestions]
+        hint = _PARAM_HINTS.get(err.param, "Một tham số có giá trị không dùng được.")
+        return _page(err.status, hint, detail=str(err), param=err.param, fixes=fixes)
+    # The JSON answer keeps the core's message (a 503's path helps an operator); the page does not.
+    return _page(err.status, _MESSAGES.get(err.status, _MESSAGES[500]))
 
 
 def _http(err: HTTPException) -> Any:
     """Routing and method errors (404, 405) in the same two forms."""
     status = err.code or 500
     if _wants_json():
-        response, _ = error_json(
-            status, _CODES.get(status, "http_error"), err.description or err.name
-        )
+        response, _ = error_json(status, _CODES.get(status, "http_error"), err.description or err.name)
     else:
         message = {
             404: "Đường dẫn này không tồn tại.",
@@ -153,9 +127,6 @@ def _http(err: HTTPException) -> Any:
 
 
 def init_app(app: Flask) -> None:
-    """Register the handlers."""
-    app.register_error_handler(UnknownProvince, _unknown_province)
-    app.register_error_handler(BadRequest, _bad_request)
-    app.register_error_handler(ArticleNotFound, _not_found)
-    app.register_error_handler(IndexNotFound, _unavailable)
+    """Register the two handlers."""
+    app.register_error_handler(VnnewsError, _vnnews)
     app.register_error_handler(HTTPException, _http)

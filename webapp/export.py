@@ -6,16 +6,15 @@ import csv
 import io
 import json
 from collections.abc import Iterator
-from dataclasses import asdict
 from typing import Any
 
 from flask import Blueprint, Response, request
 
-from indexer.gazetteer import slugify
-from indexer.search import MAX_PER_PAGE, MAX_RESULTS, Hit, SearchRequest, search
+from indexer import Hit, slugify
 
-from .params import SearchState, parse_state
+from .pipeline import all_hits
 from .snapshot import open_snapshot
+from .state import SearchState
 
 __all__ = ["bp", "CSV_COLUMNS"]
 
@@ -39,7 +38,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class _Export:
-    """One export's search: the first page at once (a bad parameter is a 400), the rest lazily."""
+    """One export's search on its own snapshot: the first page at once (a bad parameter is a 400)."""
 
     # The body is produced after the request has ended and its snapshot is closed, so an export
     # opens its own; close() runs when the body is exhausted or the server drops the response.
@@ -50,25 +49,16 @@ class _Export:
         self.snap = open_snapshot()
         self.closed = False
         try:
-            self.first = search(self.snap, self._request(1))
+            self.first, self.wanted, self._pages = all_hits(self.snap, state)
         except BaseException:
             self.close()
             raise
         self.total = self.first.total
-        self.wanted = min(self.total, MAX_RESULTS)
-
-    def _request(self, page: int) -> SearchRequest:
-        """The core request for one export page."""
-        return self.state.request(page=page, per_page=MAX_PER_PAGE, facets=False, snippets=False)
 
     def pages(self) -> Iterator[list[Hit]]:
-        """Hits, one page of MAX_PER_PAGE at a time, up to MAX_RESULTS in all."""
+        """Hits, one page at a time, up to MAX_RESULTS in all; the snapshot is closed at the end."""
         try:
-            yield self.first.hits
-            page = 2
-            while (page - 1) * MAX_PER_PAGE < self.wanted:
-                yield search(self.snap, self._request(page)).hits
-                page += 1
+            yield from self._pages
         finally:
             self.close()
 
@@ -81,7 +71,7 @@ class _Export:
 
 def _filename(state: SearchState, ext: str) -> str:
     """The download's name, from the query: vnnews-xe-buyt.csv."""
-    stem = slugify(state.q)[:60].strip("-") or "tat-ca"
+    stem = slugify(state.request.q)[:60].strip("-") or "tat-ca"
     return f"vnnews-{stem}.{ext}"
 
 
@@ -109,8 +99,7 @@ def _attachment(body: Iterator[str], export: _Export, mimetype: str, ext: str) -
 @bp.get("/export.csv")
 def export_csv() -> Response:
     """The search's hits as CSV, one row per article, UTF-8 with a BOM so spreadsheets detect it."""
-    state = parse_state(request.args, with_era=True)
-    export = _Export(state)
+    export = _Export(SearchState.parse(request.args, with_era=True))
 
     def body() -> Iterator[str]:
         """The download, one chunk per page of hits."""
@@ -120,7 +109,7 @@ def export_csv() -> Response:
         writer.writerow(CSV_COLUMNS)
         for hits in export.pages():
             for hit in hits:
-                row = asdict(hit)
+                row = hit.to_dict()
                 writer.writerow([_cell(row[c]) for c in CSV_COLUMNS])
             yield buffer.getvalue()
             buffer.seek(0)
@@ -132,15 +121,14 @@ def export_csv() -> Response:
 @bp.get("/export.json")
 def export_json() -> Response:
     """The search's hits as one JSON document."""
-    state = parse_state(request.args, with_era=True)
-    export = _Export(state)
+    export = _Export(SearchState.parse(request.args, with_era=True))
     head = {
-        "query": state.q,
+        "query": export.state.request.q,
         "filters": export.first.filters,
-        "sort": state.sort,
+        "sort": export.state.request.sort,
         "total": export.total,
         "exported": export.wanted,
-        "truncated": export.total > MAX_RESULTS,
+        "truncated": export.total > export.wanted,
     }
 
     def body() -> Iterator[str]:
@@ -149,7 +137,7 @@ def export_json() -> Response:
         yield json.dumps(head, ensure_ascii=False)[:-1] + ', "hits": ['
         sep = ""
         for hits in export.pages():
-            chunk = ",".join(json.dumps(asdict(h), ensure_ascii=False) for h in hits)
+            chunk = ",".join(json.dumps(h.to_dict(), ensure_ascii=False) for h in hits)
             if chunk:
                 yield sep + chunk
                 sep = ","

@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from indexer.errors import UnknownProvince
-from indexer.gazetteer import Era, Gazetteer
+from indexer import Era, Gazetteer, UnknownProvince
 
 __all__ = ["MapError", "MapGeometry", "Region", "load_map", "colour_classes", "BUCKETS"]
 

@@ -4,9 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from indexer.search import MAX_PER_PAGE, MAX_RESULTS
-
-from .params import MAX_QUERY_LENGTH, MAX_VALUE_LENGTH, MAX_VALUES
+from indexer import (
+    FACETS,
+    MAX_ID_LENGTH,
+    MAX_PER_PAGE,
+    MAX_QUERY_LENGTH,
+    MAX_RESULTS,
+    MAX_SIMILAR,
+    MAX_VALUE_LENGTH,
+    MAX_VALUES,
+    PARAMS,
+    Gazetteer,
+    Param,
+    Snapshot,
+)
 
 __all__ = ["document"]
 
@@ -26,76 +37,37 @@ def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def _filter_param(name: str, description: str) -> dict[str, Any]:
-    """A repeatable filter parameter."""
-    return {
-        "name": name,
-        "in": "query",
-        "description": description + " Repeat the parameter to select several values (OR).",
-        "style": "form",
-        "explode": True,
-        "schema": {
-            "type": "array",
-            "maxItems": MAX_VALUES,
-            "items": {"type": "string", "maxLength": MAX_VALUE_LENGTH},
-        },
-    }
+def _parameter(p: Param, enums: dict[str, list[str]]) -> dict[str, Any]:
+    """One search parameter, described from the core's own definition."""
+    schema: dict[str, Any]
+    description = p.help
+    if p.kind == "values":
+        items: dict[str, Any] = {"type": "string", "maxLength": MAX_VALUE_LENGTH}
+        if enums.get(p.name):
+            # The values this index accepts, in canonical spelling; other spellings of the same
+            # province (case, accents, aliases, slugs) are accepted too.
+            items["enum"] = enums[p.name]
+        schema = {"type": "array", "maxItems": MAX_VALUES, "items": items}
+        description += " Repeat the parameter to select several values (OR)."
+        return {"name": p.name, "in": "query", "description": description, "style": "form", "explode": True,
+                "schema": schema}
+    if p.kind == "date":
+        schema = dict(_DATE)
+    elif p.kind == "choice":
+        schema = {"type": "string", "enum": list(p.choices), "default": p.choices[0]}
+    elif p.kind == "integer":
+        high = p.high
+        if p.name == "page":
+            description += f" page × per_page may not exceed {MAX_RESULTS}."
+        schema = {"type": "integer", "minimum": p.low, "maximum": high}
+    else:
+        schema = {"type": "string", "maxLength": MAX_QUERY_LENGTH}
+    return {"name": p.name, "in": "query", "description": description, "schema": schema}
 
 
-_SEARCH_PARAMS: list[dict[str, Any]] = [
-    {
-        "name": "q",
-        "in": "query",
-        "description": (
-            'Query: words (all required), "phrases", -exclusions (-300 is a number), a OR b, '
-            "title:/sapo:/body:/author: "
-            "prefixes. Diacritics are optional. Empty: every article, newest first."
-        ),
-        "schema": {"type": "string", "maxLength": MAX_QUERY_LENGTH},
-    },
-    _filter_param("province", "Province of the 34 units since 2025-07-01, by name, alias or slug."),
-    _filter_param(
-        "province_old", "Province of the 63 units before 2025-07-01, by name, alias or slug."
-    ),
-    _filter_param("source", "Source as indexed (case-insensitive)."),
-    _filter_param("category", "Category as indexed (case-insensitive)."),
-    {
-        "name": "from",
-        "in": "query",
-        "description": "First day (inclusive), YYYY-MM-DD.",
-        "schema": _DATE,
-    },
-    {
-        "name": "to",
-        "in": "query",
-        "description": "Last day (inclusive), YYYY-MM-DD; not before from.",
-        "schema": _DATE,
-    },
-    {
-        "name": "sort",
-        "in": "query",
-        "description": "Relevance (newest when q is empty), newest or oldest.",
-        "schema": {
-            "type": "string",
-            "enum": ["relevance", "newest", "oldest"],
-            "default": "relevance",
-        },
-    },
-]
-_PAGING: list[dict[str, Any]] = [
-    {
-        "name": "page",
-        "in": "query",
-        "description": f"Page number; page × per_page may not exceed {MAX_RESULTS}.",
-        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_RESULTS, "default": 1},
-    },
-    {
-        "name": "per_page",
-        "in": "query",
-        "description": "Hits per page.",
-        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 10},
-    },
-]
+def _search_params(enums: dict[str, list[str]], paging: bool) -> list[dict[str, Any]]:
+    """The parameters of a search (exports have no page)."""
+    return [_parameter(p, enums) for p in PARAMS if paging or p.kind != "integer"]
 
 
 def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
@@ -197,39 +169,6 @@ _SCHEMAS: dict[str, Any] = {
                 "description": "This search restricted to the period (or "
                 "unrestricted, when it already is).",
             },
-        },
-    },
-    "Facets": {
-        "type": "object",
-        "description": "Counts over the matches; a facet ignores its own selection (post_filter).",
-        "required": ["province", "province_old", "source", "category", "date"],
-        "properties": {
-            "province": {"type": "array", "items": _ref("FacetValue")},
-            "province_old": {"type": "array", "items": _ref("FacetValue")},
-            "source": {"type": "array", "items": _ref("FacetValue")},
-            "category": {"type": "array", "items": _ref("FacetValue")},
-            "date": {
-                "type": "object",
-                "required": ["months", "years", "undated"],
-                "properties": {
-                    "months": {"type": "array", "items": _ref("DateBucket")},
-                    "years": {"type": "array", "items": _ref("DateBucket")},
-                    "undated": {"type": "integer", "minimum": 0},
-                },
-            },
-        },
-    },
-    "Filters": {
-        "type": "object",
-        "description": "Active filters in canonical form; absent keys are not filtered.",
-        "additionalProperties": False,
-        "properties": {
-            "province": _STRINGS,
-            "province_old": _STRINGS,
-            "source": _STRINGS,
-            "category": _STRINGS,
-            "from": _DATE,
-            "to": _DATE,
         },
     },
     "SearchResult": {
@@ -352,20 +291,93 @@ _ID_PARAM = {
     "name": "article_id",
     "in": "path",
     "required": True,
-    "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+    "description": "The article's id (printable text; slashes allowed).",
+    "schema": {"type": "string", "minLength": 1, "maxLength": MAX_ID_LENGTH},
+}
+_DATE_FACET = {
+    "type": "object",
+    "required": ["months", "years", "undated"],
+    "properties": {
+        "months": {"type": "array", "items": _ref("DateBucket")},
+        "years": {"type": "array", "items": _ref("DateBucket")},
+        "undated": {"type": "integer", "minimum": 0},
+    },
+}
+# A hit's id leads to the article and to its similar articles.
+_HIT_LINKS = {
+    "article": {
+        "operationId": "getArticle",
+        "parameters": {"article_id": "$response.body#/hits/0/id"},
+        "description": "The first hit's article.",
+    },
+    "similar": {
+        "operationId": "similarArticles",
+        "parameters": {"article_id": "$response.body#/hits/0/id"},
+        "description": "Articles like the first hit.",
+    },
+}
+_ARTICLE_LINKS = {
+    "similar": {
+        "operationId": "similarArticles",
+        "parameters": {"article_id": "$response.body#/id"},
+        "description": "Articles like this one.",
+    }
 }
 
 
-def document() -> dict[str, Any]:
-    """The whole OpenAPI document."""
+def _facet_schemas() -> dict[str, Any]:
+    """The Facets and Filters objects, one property per facet of the core."""
+    values = {"type": "array", "items": _ref("FacetValue")}
+    counts = {f.name: _DATE_FACET if f.kind == "dates" else values for f in FACETS}
+    filters: dict[str, Any] = {}
+    for f in FACETS:
+        for name in f.params:
+            filters[name] = _DATE if f.kind == "dates" else _STRINGS
+    return {
+        "Facets": {
+            "type": "object",
+            "description": "Counts over the matches; a facet ignores its own selection (post_filter).",
+            "required": list(counts),
+            "properties": counts,
+        },
+        "Filters": {
+            "type": "object",
+            "description": "Active filters in canonical form; absent keys are not filtered.",
+            "additionalProperties": False,
+            "properties": filters,
+        },
+    }
+
+
+def _enums(snap: Snapshot | None) -> dict[str, list[str]]:
+    """The canonical values each filter accepts: provinces of both eras, and this index's sources and categories."""
+    gaz = Gazetteer.load()
+    out = {"province": [p.name for p in gaz.provinces("new")], "province_old": [p.name for p in gaz.provinces("old")]}
+    if snap is not None:
+        for name in ("source", "category"):
+            out[name] = snap.cols.values[name][1:]
+    return out
+
+
+def _with_links(response: dict[str, Any], links: dict[str, Any]) -> dict[str, Any]:
+    return {**response, "links": links}
+
+
+def document(snap: Snapshot | None = None) -> dict[str, Any]:
+    """The whole OpenAPI document; with a snapshot, filters list the values its index holds."""
+    enums = _enums(snap)
+    searching = _search_params(enums, paging=True)
+    exporting = _search_params(enums, paging=False)
     return {
         "openapi": "3.0.3",
         "info": {
             "title": "vnnews-search",
             "version": "1.0.0",
             "description": "Full-text search over Vietnamese news archives, with facets by "
-            "province "
-            "(34 units since 2025-07-01 and the 63 before), source, category and date.",
+            "province (34 units since 2025-07-01 and the 63 before), source, category and date. "
+            "Filter values are listed in canonical spelling; other spellings of a province (case, "
+            "accents, aliases such as TP.HCM, slugs) are accepted as well, and an unknown value "
+            "is a 400 naming the parameter.",
         },
         "servers": [{"url": "/"}],
         "paths": {
@@ -373,10 +385,10 @@ def document() -> dict[str, Any]:
                 "get": {
                     "operationId": "search",
                     "summary": "Search articles",
-                    "parameters": _SEARCH_PARAMS + _PAGING,
+                    "parameters": searching,
                     "responses": {
-                        "200": _json(
-                            _ref("SearchResult"), "One page of hits, facets and suggestions."
+                        "200": _with_links(
+                            _json(_ref("SearchResult"), "One page of hits, facets and suggestions."), _HIT_LINKS
                         ),
                         "400": _ERROR_400,
                         "503": _ERROR_503,
@@ -389,7 +401,7 @@ def document() -> dict[str, Any]:
                     "summary": "One article",
                     "parameters": [_ID_PARAM],
                     "responses": {
-                        "200": _json(_ref("Article"), "Every field of the article."),
+                        "200": _with_links(_json(_ref("Article"), "Every field of the article."), _ARTICLE_LINKS),
                         "404": _ERROR_404,
                         "503": _ERROR_503,
                     },
@@ -404,12 +416,7 @@ def document() -> dict[str, Any]:
                         {
                             "name": "limit",
                             "in": "query",
-                            "schema": {
-                                "type": "integer",
-                                "minimum": 1,
-                                "maximum": 20,
-                                "default": 5,
-                            },
+                            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_SIMILAR, "default": 5},
                         },
                     ],
                     "responses": {
@@ -424,7 +431,7 @@ def document() -> dict[str, Any]:
                 "get": {
                     "operationId": "exportJson",
                     "summary": f"Every hit of a search (at most {MAX_RESULTS}) as one JSON file",
-                    "parameters": _SEARCH_PARAMS,
+                    "parameters": exporting,
                     "responses": {
                         "200": _json(_ref("Export"), "An attachment; snippets are empty."),
                         "400": _ERROR_400,
@@ -436,7 +443,7 @@ def document() -> dict[str, Any]:
                 "get": {
                     "operationId": "exportCsv",
                     "summary": f"Every hit of a search (at most {MAX_RESULTS}) as CSV (UTF-8, BOM)",
-                    "parameters": _SEARCH_PARAMS,
+                    "parameters": exporting,
                     "responses": {
                         "200": {
                             "description": "An attachment, one row per article.",
@@ -464,5 +471,5 @@ def document() -> dict[str, Any]:
                 }
             },
         },
-        "components": {"schemas": _SCHEMAS},
+        "components": {"schemas": {**_SCHEMAS, **_facet_schemas()}},
     }

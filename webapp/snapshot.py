@@ -1,27 +1,25 @@
-"""One index snapshot per request, opened on first use and closed when the request ends.
+"""The app's open index, and one snapshot of it per request (opened on first use, closed at teardown).
 
-Opening per request is what lets a rebuilt index (a new `current` generation) be served without a
-restart; the core caches each generation's arrays, so opening costs a few file handles only.
+The Index lives as long as the app (one per gunicorn worker) and holds what is read once from
+the current generation; a rebuilt index (a new `current` generation) is picked up on the next
+request, without a restart.
 """
 
 from __future__ import annotations
 
 from flask import Flask, current_app, g
-from whoosh.index import IndexError as WhooshIndexError
 
-from indexer.errors import IndexNotFound
-from indexer.facets import Snapshot
+from indexer import Index, Snapshot
 
 __all__ = ["get_snapshot", "open_snapshot", "close_snapshot", "init_app"]
 
+_KEY = "vnnews_index"
+
 
 def open_snapshot() -> Snapshot:
-    """A new snapshot of the configured index, for the caller to close; IndexNotFound if none."""
-    try:
-        return Snapshot.open(current_app.config["INDEX"])
-    except (WhooshIndexError, OSError) as err:
-        # A missing, half-copied or foreign index: the web layer answers 503 for all of them.
-        raise IndexNotFound(f"the index cannot be opened: {err}") from err
+    """A new snapshot of the app's index, for the caller to close; IndexNotFound if none."""
+    index: Index = current_app.extensions[_KEY]
+    return index.snapshot()
 
 
 def get_snapshot() -> Snapshot:
@@ -40,5 +38,6 @@ def close_snapshot(_exc: BaseException | None = None) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Close snapshots when each app context ends."""
+    """Open the configured index for the app's life; close snapshots when each app context ends."""
+    app.extensions[_KEY] = Index(app.config["INDEX"])
     app.teardown_appcontext(close_snapshot)

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, render_template, request, url_for
 from markupsafe import Markup
 
-from indexer.search import MAX_RESULTS, SearchResult, highlight, search, similar
+from indexer import FACETS, SearchResult, highlight, search, similar
 
 from .api import public_article
 from .charts import histogram
 from .labels import category_label, number, vn_date
 from .mapping import BUCKETS, MapGeometry, colour_classes
-from .params import FILTER_PARAMS, SearchState, add_toggle_urls, highlight_query, parse_state
+from .pipeline import answer
 from .snapshot import get_snapshot
+from .state import SearchState, highlight_query
 
 __all__ = ["bp"]
 
@@ -58,45 +58,28 @@ def _base() -> str:
 def _chips(state: SearchState, base: str) -> list[Chip]:
     """One removable chip per active filter value and one for the date range."""
     chips = []
-    for facet in FILTER_PARAMS:
-        for value in state.values(facet):
-            label = category_label(value) if facet == "category" else value
-            chips.append(Chip(CHIP_LABELS[facet], label, state.toggled(facet, value).url(base)))
-    if state.date_from or state.date_to:
-        if state.date_from and state.date_to:
-            label = f"{vn_date(state.date_from)} – {vn_date(state.date_to)}"
-        elif state.date_from:
-            label = f"từ {vn_date(state.date_from)}"
+    for facet in FACETS:
+        if facet.kind != "values":
+            continue
+        for value in state.values(facet.name):
+            label = category_label(value) if facet.name == "category" else value
+            remove = state.toggled(facet.name, value).url(base)
+            chips.append(Chip(CHIP_LABELS.get(facet.name, facet.name), label, remove))
+    first, last = state.request.date_from, state.request.date_to
+    if first or last:
+        if first and last:
+            label = f"{vn_date(first)} – {vn_date(last)}"
+        elif first:
+            label = f"từ {vn_date(first)}"
         else:
-            label = f"đến {vn_date(state.date_to)}"
+            label = f"đến {vn_date(last)}"
         chips.append(Chip("Thời gian", label, state.dates(None, None).url(base)))
     return chips
 
 
-def _pagination(state: SearchState, total: int, base: str) -> dict[str, Any] | None:
-    """Links to previous, next, first, last and nearby pages (None when one page holds all)."""
-    last = max(1, math.ceil(min(total, MAX_RESULTS) / state.per_page))
-    if last == 1 and state.page == 1:
-        return None
-    shown = sorted({1, last, *range(max(1, state.page - 2), min(last, state.page + 2) + 1)})
-    pages: list[tuple[int, str] | None] = []
-    for i, p in enumerate(shown):
-        if i and p != shown[i - 1] + 1:
-            pages.append(None)  # an ellipsis
-        pages.append((p, state.at_page(p).url(base)))
-    return {
-        "current": state.page,
-        "last": last,
-        "pages": pages,
-        "prev": state.at_page(state.page - 1).url(base) if state.page > 1 else None,
-        "next": state.at_page(state.page + 1).url(base) if state.page < last else None,
-        "capped": total > MAX_RESULTS,
-    }
-
-
 def _facet_groups(result: dict[str, Any], state: SearchState) -> list[dict[str, Any]]:
     """The sidebar's checkbox lists: the province list of the chosen era, source, category."""
-    shown = ["province" if state.era == "new" else "province_old", "source", "category"]
+    shown = [state.facet_name, "source", "category"]
     groups = []
     for facet in shown:
         values = result["facets"].get(facet, [])
@@ -124,7 +107,7 @@ def _map(state: SearchState, result: dict[str, Any], base: str) -> dict[str, Any
     geometry = maps.get(state.era)
     if geometry is None:
         return None
-    facet = "province" if state.era == "new" else "province_old"
+    facet = state.facet_name
     counts = {e["value"]: e["count"] for e in result["facets"].get(facet, [])}
     selected = set(state.values(facet))
     classes = colour_classes({r.name: counts.get(r.name, 0) for r in geometry.regions})
@@ -171,30 +154,22 @@ def _widened(state: SearchState, result: SearchResult) -> dict[str, Any] | None:
     if result.total or not state.has_filters:
         return None
     bare = state.cleared()
-    count = search(
-        get_snapshot(), bare.request(facets=False, snippets=False, page=1, per_page=1)
-    ).total
+    count = search(get_snapshot(), bare.request.with_(facets=False, snippets=False, page=1, per_page=1)).total
     return {"total": count, "url": bare.url(_base())}
 
 
 @bp.get("/")
 def search_page() -> str:
     """The search page; with no query it lists every article, newest first."""
-    state = parse_state(request.args, default_per_page=PER_PAGE, with_era=True)
-    raw = search(get_snapshot(), state.request())
-    result = raw.to_dict()
-    state = state.canonical(result["filters"])
     base = _base()
-    add_toggle_urls(result["facets"], state, base)
+    found = answer(get_snapshot(), request.args, base, default_per_page=PER_PAGE, with_era=True)
+    state, result = found.state, found.data
     suggestion_url = None
     if result["suggestion"]:
-        suggestion_url = state.with_(q=result["suggestion"]["text"], page=1).url(base)
+        suggestion_url = state.with_request(q=result["suggestion"]["text"], page=1).url(base)
     other_era = "old" if state.era == "new" else "new"
     hidden_filters = [
-        (f, v)
-        for f in ("province", "province_old")
-        if f != ("province" if state.era == "new" else "province_old")
-        for v in state.values(f)
+        (f, v) for f in ("province", "province_old") if f != state.facet_name for v in state.values(f)
     ]
     return render_template(
         "search.html",
@@ -204,13 +179,13 @@ def search_page() -> str:
         groups=_facet_groups(result, state),
         chips=_chips(state, base),
         clear_url=state.cleared().url(base),
-        pagination=_pagination(state, result["total"], base),
+        pagination=found.pagination,
         histogram=histogram(result["facets"]["date"], state, base),
         map=_map(state, result, base),
         era_url=state.with_(era=other_era).url(base),
         hidden_filters=hidden_filters,
         suggestion_url=suggestion_url,
-        widened=_widened(state, raw),
+        widened=_widened(state, found.result),
         sort_labels=SORT_LABELS,
         export_query=state.query_string(view=False),
         base=base,
@@ -219,8 +194,8 @@ def search_page() -> str:
 
 def _hit_view(hit: dict[str, Any], state: SearchState) -> dict[str, Any]:
     """A hit with its links and safe snippet."""
-    article_url = url_for("views.article_page", article_id=hit["id"], q=state.q or None)
-    facet = "province" if state.era == "new" else "province_old"
+    article_url = url_for("views.article_page", article_id=hit["id"], q=state.request.q or None)
+    facet = state.facet_name
     return {
         **hit,
         "href": article_url,
@@ -257,7 +232,7 @@ def _paragraphs(html: str) -> list[Markup]:
     return out
 
 
-@bp.get("/article/<article_id>")
+@bp.get("/article/<path:article_id>")
 def article_page(article_id: str) -> str:
     """One article in full, the query's words marked, with its provinces and similar articles."""
     article = public_article(article_id)
@@ -286,5 +261,5 @@ def article_page(article_id: str) -> str:
         if article["category"]
         else None,
         back_url=SearchState.blank(PER_PAGE, q=q).url(base),
-        similar=[_hit_view(asdict(h), fresh) for h in related],
+        similar=[_hit_view(h.to_dict(), fresh) for h in related],
     )

@@ -1,0 +1,56 @@
+"""What a build did: counts, skipped and repaired records, the generation it published."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ..ingest.article import Problem
+
+__all__ = ["BuildReport"]
+
+
+@dataclass
+class BuildReport:
+    """What a build did, for the summary line and for callers."""
+
+    indexed: int = 0
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    duplicates: int = 0
+    total: int = 0
+    seconds: float = 0.0
+    skipped: Counter[str] = field(default_factory=Counter)
+    repaired: Counter[str] = field(default_factory=Counter)
+    problems: list[Problem] = field(default_factory=list)
+    generation: str = ""
+    # True when an index from an older schema was rebuilt rather than updated.
+    reformatted: bool = False
+
+    @property
+    def skipped_count(self) -> int:
+        """Records that were not indexed."""
+        return sum(self.skipped.values())
+
+    def summary(self) -> str:
+        """One line: indexed, added, updated, skipped by reason, seconds."""
+        parts = [
+            f"indexed {self.indexed:,}",
+            f"added {self.added:,}",
+            f"updated {self.updated:,}",
+        ]
+        if self.removed:
+            parts.append(f"removed {self.removed:,}")
+        if self.duplicates:
+            parts.append(f"duplicate ids {self.duplicates:,} (last kept)")
+        reasons = ", ".join(f"{k}: {v:,}" for k, v in self.skipped.most_common())
+        parts.append(f"skipped {self.skipped_count:,}" + (f" ({reasons})" if reasons else ""))
+        if self.repaired:
+            fixed = ", ".join(f"{k}: {v:,}" for k, v in self.repaired.most_common())
+            parts.append(f"repaired {sum(self.repaired.values()):,} ({fixed})")
+        parts.append(f"{self.total:,} in index")
+        if self.reformatted:
+            parts.append("rebuilt: the index had an older format")
+        parts.append(f"{self.seconds:.1f} s")
+        return "; ".join(parts)

@@ -1,0 +1,48 @@
+"""Searching an index: requests, snapshots, plan execution, BM25F, facets, suggestions, highlighting."""
+
+from .facets import FACETS, DateFacet, Facet, Filters, SetFacet, ValueFacet, month_range, year_range
+from .request import (
+    MAX_PER_PAGE,
+    MAX_QUERY_LENGTH,
+    MAX_RESULTS,
+    MAX_VALUE_LENGTH,
+    MAX_VALUES,
+    PARAMS,
+    SORTS,
+    Param,
+    SearchRequest,
+)
+from .result import Hit, SearchResult
+from .searcher import MAX_SIMILAR, get_article, highlight, search, similar
+from .snapshot import Index, Snapshot
+from .stats import index_stats
+
+__all__ = [
+    "FACETS",
+    "DateFacet",
+    "Facet",
+    "Filters",
+    "SetFacet",
+    "ValueFacet",
+    "month_range",
+    "year_range",
+    "MAX_PER_PAGE",
+    "MAX_QUERY_LENGTH",
+    "MAX_RESULTS",
+    "MAX_SIMILAR",
+    "MAX_VALUE_LENGTH",
+    "MAX_VALUES",
+    "PARAMS",
+    "SORTS",
+    "Param",
+    "SearchRequest",
+    "Hit",
+    "SearchResult",
+    "get_article",
+    "highlight",
+    "search",
+    "similar",
+    "Index",
+    "Snapshot",
+    "index_stats",
+]

@@ -1,0 +1,316 @@
+"""Facets as classes, one per kind: each resolves its selection, masks, counts and toggles.
+
+A facet reads its selection from the request, resolves it against the index (canonical names,
+or a BadRequest naming close ones), turns it into a mask over documents, counts the matches of
+every value while ignoring its own selection (Elasticsearch's post_filter), and says how a
+value's toggle changes the request. Adding a facet is adding one instance to FACETS (and its
+field to SearchRequest).
+"""
+
+from __future__ import annotations
+
+import calendar
+import difflib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, ClassVar
+
+import numpy as np
+
+from ..errors import BadRequest
+from ..geo.gazetteer import Era, Gazetteer
+from ..store.columns import Columns
+from .request import SearchRequest
+
+__all__ = ["Facet", "SetFacet", "ValueFacet", "DateFacet", "FACETS", "Filters", "month_range", "year_range"]
+
+_EPOCH = date(1970, 1, 1)
+Listing = Any  # a facet's JSON-ready counts: a list of values, or the date facet's object
+Changes = dict[str, Any]  # request fields a toggle sets
+
+
+class Facet:
+    """One kind of facet over one request field (or pair of fields, for dates)."""
+
+    kind: ClassVar[str]  # "values" (a list of counted values) or "dates"
+    name: str  # its key in a result's facets and filters
+    params: tuple[str, ...]  # the request parameters it reads, in URL order
+
+    def resolve(self, cols: Columns, req: SearchRequest) -> Any:
+        """The request's selection in canonical form (BadRequest when a value is unknown)."""
+        raise NotImplementedError
+
+    def mask(self, cols: Columns, chosen: Any) -> np.ndarray | None:
+        """The documents the selection keeps (None when nothing is selected)."""
+        raise NotImplementedError
+
+    def count(self, cols: Columns, sel: np.ndarray, chosen: Any) -> Listing:
+        """Counts over the selected documents, JSON-ready."""
+        raise NotImplementedError
+
+    def describe(self, chosen: Any) -> dict[str, Any]:
+        """The selection as the result's filters echo it, by parameter (nothing when empty)."""
+        raise NotImplementedError
+
+    def canonical(self, chosen: Any) -> Changes:
+        """The request fields that state the canonical selection."""
+        raise NotImplementedError
+
+    def cleared(self) -> Changes:
+        """The request fields that select nothing."""
+        raise NotImplementedError
+
+    def toggles(self, listing: Listing, req: SearchRequest) -> Iterator[tuple[dict[str, Any], Changes]]:
+        """Each listed entry with the request fields its toggle sets (the page goes back to 1)."""
+        raise NotImplementedError
+
+    def items(self, changes: Changes) -> list[tuple[str, str]]:
+        """A selection's URL parameters."""
+        raise NotImplementedError
+
+
+def _listing(names: list[str], counts: np.ndarray, chosen: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Values that occur or are selected, most frequent first, then by name."""
+    picked = set(chosen)
+    rows = [(int(c), n) for n, c in zip(names, counts.tolist(), strict=True) if c or n in picked]
+    rows.sort(key=lambda r: (-r[0], r[1]))
+    return [{"value": n, "count": c, "selected": n in picked} for c, n in rows]
+
+
+@dataclass(frozen=True)
+class _MultiValued(Facet):
+    """A facet whose selection is a tuple of values, any of which a document may match."""
+
+    name: str
+    field: str  # the index field (and Columns key) it reads
+
+    kind: ClassVar[str] = "values"
+
+    @property
+    def params(self) -> tuple[str, ...]:  # type: ignore[override]
+        """The one parameter, named as the facet."""
+        return (self.name,)
+
+    def describe(self, chosen: tuple[str, ...]) -> dict[str, Any]:
+        """{name: values}, or nothing."""
+        return {self.name: list(chosen)} if chosen else {}
+
+    def canonical(self, chosen: tuple[str, ...]) -> Changes:
+        """The request field, as resolved."""
+        return {self.name: chosen}
+
+    def cleared(self) -> Changes:
+        """No value."""
+        return {self.name: ()}
+
+    def toggles(self, listing: Listing, req: SearchRequest) -> Iterator[tuple[dict[str, Any], Changes]]:
+        """Each value added to the selection, or removed when it is in it."""
+        current: tuple[str, ...] = getattr(req, self.name)
+        for entry in listing:
+            value = entry["value"]
+            chosen = tuple(v for v in current if v != value) if value in current else (*current, value)
+            yield entry, {self.name: chosen}
+
+    def items(self, changes: Changes) -> list[tuple[str, str]]:
+        """One parameter per value."""
+        return [(self.name, v) for v in changes[self.name]]
+
+
+@dataclass(frozen=True)
+class SetFacet(_MultiValued):
+    """Provinces: each document holds a set of units (a 64-bit set per document), names resolved by the gazetteer."""
+
+    era: Era = "new"
+
+    def resolve(self, cols: Columns, req: SearchRequest) -> tuple[str, ...]:
+        """Canonical unit names (UnknownProvince, with close names, for an unknown one)."""
+        gaz = Gazetteer.load()
+        names = [gaz.resolve(v, self.era).name for v in getattr(req, self.name) if v.strip()]
+        return tuple(dict.fromkeys(names))
+
+    def mask(self, cols: Columns, chosen: tuple[str, ...]) -> np.ndarray | None:
+        """Documents tagged with any chosen unit."""
+        if not chosen:
+            return None
+        names = cols.unit_names[self.field]
+        want = np.uint64(sum(1 << names.index(n) for n in chosen))
+        return (cols.units[self.field] & want) != 0
+
+    def count(self, cols: Columns, sel: np.ndarray, chosen: tuple[str, ...]) -> Listing:
+        """Selected documents per unit, from the (document, unit) pairs."""
+        names = cols.unit_names[self.field]
+        docs, units = cols.members[self.field]
+        counts = np.bincount(units[sel[docs]], minlength=len(names))
+        return _listing(names, counts, chosen)
+
+
+@dataclass(frozen=True)
+class ValueFacet(_MultiValued):
+    """Source or category: one coded value per document, matched case-insensitively."""
+
+    def resolve(self, cols: Columns, req: SearchRequest) -> tuple[str, ...]:
+        """Values as indexed (BadRequest, with close values, for one the index lacks)."""
+        lower = {k.lower(): k for k in cols.values[self.field][1:]}
+        chosen = []
+        for v in getattr(req, self.name):
+            if not v.strip():
+                continue
+            hit = lower.get(v.strip().lower())
+            if hit is None:
+                close = difflib.get_close_matches(v.lower(), list(lower), n=5, cutoff=0.6)
+                hint = f"; did you mean: {', '.join(lower[c] for c in close)}" if close else ""
+                raise BadRequest(self.name, f"unknown {self.name} {v!r}{hint}")
+            chosen.append(hit)
+        return tuple(dict.fromkeys(chosen))
+
+    def mask(self, cols: Columns, chosen: tuple[str, ...]) -> np.ndarray | None:
+        """Documents with any chosen value."""
+        if not chosen:
+            return None
+        names = cols.values[self.field]
+        return np.isin(cols.codes[self.field], [names.index(v) for v in chosen])
+
+    def count(self, cols: Columns, sel: np.ndarray, chosen: tuple[str, ...]) -> Listing:
+        """Selected documents per value (documents without one are not listed)."""
+        names = cols.values[self.field]
+        counts = np.bincount(cols.codes[self.field][sel], minlength=len(names))
+        return _listing(names[1:], counts[1:], chosen)
+
+
+def month_range(month: str) -> tuple[date, date]:
+    """First and last day of a 'YYYY-MM' month."""
+    year, mon = (int(p) for p in month.split("-"))
+    return date(year, mon, 1), date(year, mon, calendar.monthrange(year, mon)[1])
+
+
+def year_range(year: str) -> tuple[date, date]:
+    """First and last day of a 'YYYY' year."""
+    y = int(year)
+    return date(y, 1, 1), date(y, 12, 31)
+
+
+@dataclass(frozen=True)
+class DateFacet(Facet):
+    """The article's day: a range filter, counted by month and by year, undated apart."""
+
+    name: str = "date"
+
+    kind: ClassVar[str] = "dates"
+    params: ClassVar[tuple[str, ...]] = ("from", "to")
+
+    def resolve(self, cols: Columns, req: SearchRequest) -> tuple[date | None, date | None]:
+        """(first day, last day), either open."""
+        return req.date_from, req.date_to
+
+    def mask(self, cols: Columns, chosen: tuple[date | None, date | None]) -> np.ndarray | None:
+        """Documents dated within the range (undated ones never are)."""
+        first, last = chosen
+        if not (first or last):
+            return None
+        lo = (first - _EPOCH).days if first else 0
+        hi = (last - _EPOCH).days if last else np.iinfo(np.int32).max
+        return (cols.day >= lo) & (cols.day <= hi)
+
+    def count(self, cols: Columns, sel: np.ndarray, chosen: tuple[date | None, date | None]) -> Listing:
+        """{"months": [...], "years": [...], "undated": n}; only periods with articles are listed."""
+        months = cols.month[sel]
+        dated = months[months >= 0]
+        out: dict[str, Any] = {"months": [], "years": [], "undated": int(months.size - dated.size)}
+        if dated.size:
+            base = int(dated.min())
+            per_month = np.bincount(dated - base)
+            years: dict[int, int] = {}
+            for i, c in enumerate(per_month.tolist()):
+                if c:
+                    y, m = divmod(base + i + 1970 * 12, 12)
+                    out["months"].append({"value": f"{y:04d}-{m + 1:02d}", "count": c})
+                    years[y] = years.get(y, 0) + c
+            out["years"] = [{"value": f"{y:04d}", "count": c} for y, c in sorted(years.items())]
+        return out
+
+    def describe(self, chosen: tuple[date | None, date | None]) -> dict[str, Any]:
+        """{"from": day, "to": day}, each only when set."""
+        first, last = chosen
+        out = {}
+        if first:
+            out["from"] = first.isoformat()
+        if last:
+            out["to"] = last.isoformat()
+        return out
+
+    def canonical(self, chosen: tuple[date | None, date | None]) -> Changes:
+        """The range as given."""
+        return {"date_from": chosen[0], "date_to": chosen[1]}
+
+    def cleared(self) -> Changes:
+        """No range."""
+        return {"date_from": None, "date_to": None}
+
+    def toggles(self, listing: Listing, req: SearchRequest) -> Iterator[tuple[dict[str, Any], Changes]]:
+        """Each month and year restricts the search to it, or lifts the restriction when it is the one."""
+        for key, span in (("months", month_range), ("years", year_range)):
+            for entry in listing.get(key, []):
+                first, last = span(entry["value"])
+                if (req.date_from, req.date_to) == (first, last):
+                    yield entry, {"date_from": None, "date_to": None}
+                else:
+                    yield entry, {"date_from": first, "date_to": last}
+
+    def items(self, changes: Changes) -> list[tuple[str, str]]:
+        """from= and to=, each only when set."""
+        out = []
+        if changes["date_from"]:
+            out.append(("from", changes["date_from"].isoformat()))
+        if changes["date_to"]:
+            out.append(("to", changes["date_to"].isoformat()))
+        return out
+
+
+FACETS: tuple[Facet, ...] = (
+    SetFacet("province", "provinces", era="new"),
+    SetFacet("province_old", "provinces_old", era="old"),
+    ValueFacet("source", "source"),
+    ValueFacet("category", "category"),
+    DateFacet(),
+)
+
+
+@dataclass
+class Filters:
+    """Every facet's resolved selection and mask, for one request on one snapshot."""
+
+    chosen: dict[str, Any]
+    masks: dict[str, np.ndarray | None]
+
+    @classmethod
+    def of(cls, cols: Columns, req: SearchRequest) -> Filters:
+        """Resolve and mask each facet's selection."""
+        chosen = {f.name: f.resolve(cols, req) for f in FACETS}
+        return cls(chosen, {f.name: f.mask(cols, chosen[f.name]) for f in FACETS})
+
+    def combine(self, matched: np.ndarray, skip: str | None = None) -> np.ndarray:
+        """matched AND every facet's mask (except skip's)."""
+        sel = matched
+        for name, mask in self.masks.items():
+            if mask is not None and name != skip:
+                sel = sel & mask
+        return sel
+
+    def counts(self, cols: Columns, matched: np.ndarray) -> dict[str, Listing]:
+        """Each facet's counts over the matches that the other facets' selections keep."""
+        return {f.name: f.count(cols, self.combine(matched, skip=f.name), self.chosen[f.name]) for f in FACETS}
+
+    def described(self) -> dict[str, Any]:
+        """The active filters in canonical form, by parameter."""
+        out: dict[str, Any] = {}
+        for f in FACETS:
+            out.update(f.describe(self.chosen[f.name]))
+        return out
+
+    def canonical(self, req: SearchRequest) -> SearchRequest:
+        """The request with every selection in its canonical form."""
+        changes: Changes = {}
+        for f in FACETS:
+            changes.update(f.canonical(self.chosen[f.name]))
+        return req.with_(**changes)

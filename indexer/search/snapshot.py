@@ -1,0 +1,182 @@
+"""An index opened for searching (Index) and one consistent view of it per request (Snapshot).
+
+Index owns what is read from the current generation once (postings reader, columns,
+vocabulary, body codec) and moves to a new generation when a build publishes one; a Snapshot
+holds one generation for the length of a request, so a build publishing meanwhile never mixes
+two generations in one answer. Only this module, besides store and analysis, touches Whoosh.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from whoosh import query as Q
+from whoosh import scoring
+from whoosh.searching import Searcher
+
+from ..ingest.article import Article
+from ..query.plan import Node, Plan, Term
+from ..store.columns import Columns
+from ..store.directory import current_dir
+from ..store.generation import Generation
+from ..store.postings import Postings
+from ..store.vocabulary import Vocabulary
+
+__all__ = ["Index", "Snapshot"]
+
+
+class Index:
+    """An index directory opened for searching, for as long as the process serves it.
+
+    snapshot() reads the `current` link each time: a rebuilt index is picked up on the next
+    request, without a restart. The previous generation is dropped once no snapshot holds it.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self._lock = threading.Lock()
+        self._generation: Generation | None = None
+
+    def snapshot(self) -> Snapshot:
+        """A view of the current generation; IndexNotFound or IndexOutdated when there is none."""
+        # Read `current` once: a build publishing in between must not pair one generation's
+        # arrays with another's files.
+        path = current_dir(self.path).resolve()
+        with self._lock:
+            gen = self._generation
+            if gen is None or gen.path != path:
+                gen = self._generation = Generation(path)
+        return Snapshot(gen)
+
+
+class Snapshot:
+    """One generation for the length of a request; close() it after use."""
+
+    def __init__(self, generation: Generation) -> None:
+        self.generation = generation
+        self._searcher: Searcher | None = None
+
+    @classmethod
+    def open(cls, index: str | os.PathLike[str]) -> Snapshot:
+        """A snapshot of an index directory opened just for it (one-off use: CLI, scripts, tests)."""
+        return Index(index).snapshot()
+
+    # --- what the generation holds -------------------------------------------------------------
+
+    @property
+    def cols(self) -> Columns:
+        """Per-document arrays (filters, facets, date order)."""
+        return self.generation.columns
+
+    @property
+    def postings(self) -> Postings:
+        """Posting lists as arrays."""
+        return self.generation.postings
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        """Folded forms and their spellings (diacritics restored, unaccented syllables grouped)."""
+        return self.generation.vocabulary
+
+    @property
+    def name(self) -> str:
+        """The generation's name, e.g. 'gen-000007'."""
+        return self.generation.name
+
+    @property
+    def size(self) -> int:
+        """Documents, live or deleted (the length of every per-document array)."""
+        return self.postings.size
+
+    @property
+    def live(self) -> np.ndarray:
+        """Which documents are live (not deleted)."""
+        return self.cols.live
+
+    @property
+    def doc_count(self) -> int:
+        """Live articles."""
+        return int(np.count_nonzero(self.live))
+
+    def article(self, docnum: int) -> Article:
+        """The article stored as a document."""
+        return self.generation.article(docnum)
+
+    def stored(self, docnum: int) -> dict[str, Any]:
+        """A document's stored fields, as stored."""
+        return self.generation.stored(docnum)
+
+    def spell(self, fieldname: str, folded: tuple[str, ...], joiner: str) -> tuple[str, ...]:
+        """Terms of a field spelling these folded syllables ('body', ('bac', 'ninh'), '_' → bắc_ninh)."""
+        vocab = self.vocabulary
+        return self.postings.spellings(fieldname, [vocab.spellings(s) for s in folded], joiner)
+
+    # --- what needs a Whoosh searcher ---------------------------------------------------------------
+
+    @property
+    def searcher(self) -> Searcher:
+        """A Whoosh searcher on the generation, opened on first use.
+
+        Most searches need none (postings and stored fields come through the generation's
+        long-lived reader), and opening one reads every segment's term index: 2 ms a request.
+        """
+        if self._searcher is None:
+            self._searcher = self.generation.ix.searcher(weighting=scoring.BM25F())
+        return self._searcher
+
+    def docnum(self, article_id: str) -> int | None:
+        """The live document holding this article id, or None."""
+        return self.searcher.document_number(id=article_id)
+
+    def doc_frequency(self, fieldname: str, text: str) -> int:
+        """Documents holding the term."""
+        # The searcher's own reader: the long-lived one is shared by every request's thread.
+        return int(self.searcher.reader().doc_frequency(fieldname, text))
+
+    def terms_within(self, fieldname: str, text: str, distance: int) -> list[str]:
+        """Terms of a field within an edit distance of text."""
+        return list(self.searcher.reader().terms_within(fieldname, text, distance))
+
+    def key_terms(self, fieldname: str, text: str, count: int) -> list[tuple[str, float]]:
+        """The terms of text most distinctive against this index's field (more-like-this)."""
+        return list(self.searcher.key_terms_from_text(fieldname, text, numterms=count))
+
+    def whoosh_docnums(self, plan: Plan) -> set[int]:
+        """The documents Whoosh's own matchers find for a plan (a check on search.execution)."""
+        return {hit.docnum for hit in self.searcher.search(_to_whoosh(plan), limit=None)}
+
+    def close(self) -> None:
+        """Release the searcher's files."""
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+
+    def __enter__(self) -> Snapshot:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _to_whoosh(node: Plan) -> Q.Query:
+    """The same plan as a Whoosh query: the same documents match (scores differ)."""
+    if isinstance(node, Term):
+        if len(node.texts) == 1:
+            return Q.Term(node.field, node.texts[0], boost=node.boost)
+        terms = [Q.Term(node.field, t) for t in node.texts]
+        return Q.Or(terms, boost=node.boost) if terms else Q.NullQuery
+    assert isinstance(node, Node)
+    kids = [_to_whoosh(c) for c in node.children]
+    if node.op == "phrase":
+        return Q.Sequence(kids, boost=node.boost)
+    if node.op in ("all", "seq"):
+        return Q.And(kids, boost=node.boost) if kids else Q.Every()
+    if node.op == "any":
+        return Q.Or(kids, boost=node.boost)
+    if node.op == "maybe":
+        return Q.AndMaybe(kids[0], kids[1])
+    return Q.AndNot(kids[0], kids[1])

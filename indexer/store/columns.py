@@ -1,0 +1,97 @@
+"""Per-document arrays of one generation, for filters, facet counts and date sorting.
+
+A generation never changes once published, so the arrays are read once (from postings and the
+day column, not from stored fields) and stay valid for its whole life.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..geo.gazetteer import Gazetteer
+
+__all__ = ["Columns", "CODED_FIELDS"]
+
+# Fields with one short value per document, held as a code per document into a list of values.
+CODED_FIELDS = ("source", "category", "date_source")
+
+
+@dataclass
+class Columns:
+    """Per-document arrays of one generation, indexed by Whoosh document number."""
+
+    live: np.ndarray  # bool
+    day: np.ndarray  # int32, days since 1970-01-01, -1 when undated
+    month: np.ndarray  # months since 1970-01, -1 when undated
+    # field → (int32 code per document into values, values with "" at code 0 for none)
+    codes: dict[str, np.ndarray]
+    values: dict[str, list[str]]
+    # field → uint64 bit set per document over the era's units, and the units' names in bit order
+    units: dict[str, np.ndarray]
+    unit_names: dict[str, list[str]]
+    # field → (document, unit index) of every tagged pair, for counting: most articles name no
+    # province, so counting pairs beats unpacking every selected document's 64-bit set.
+    members: dict[str, tuple[np.ndarray, np.ndarray]]
+    # Live and dead documents newest first and oldest first (undated last, ties in index order).
+    newest: np.ndarray
+    oldest: np.ndarray
+
+    @property
+    def size(self) -> int:
+        """Documents, live or deleted."""
+        return int(self.live.size)
+
+    @classmethod
+    def build(cls, reader: Any, gazetteer: Gazetteer) -> Columns:
+        """Read the arrays from an index reader (postings and columns, not stored fields)."""
+        size = reader.doc_count_all()
+        live = np.zeros(size, dtype=bool)
+        live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+        day = np.fromiter(reader.column_reader("day"), dtype=np.int32, count=size)
+        # Months since 1970-01, -1 when undated: bincount-able and cheap to turn into "YYYY-MM".
+        month = np.where(day >= 0, day.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64), -1)
+        codes = {}
+        values = {}
+        for fieldname in CODED_FIELDS:
+            code = np.zeros(size, dtype=np.int32)
+            names = [""]
+            for term in reader.lexicon(fieldname):
+                text = term.decode("utf-8")
+                if not text:
+                    continue
+                names.append(text)
+                code[np.fromiter(reader.postings(fieldname, term).all_ids(), dtype=np.int64)] = len(names) - 1
+            codes[fieldname], values[fieldname] = code, names
+        bits = {}
+        unit_names = {}
+        members = {}
+        for fieldname, era in (("provinces", "new"), ("provinces_old", "old")):
+            names = [p.name for p in gazetteer.provinces(era)]
+            arr = np.zeros(size, dtype=np.uint64)
+            docs, units = [np.empty(0, dtype=np.int32)], [np.empty(0, dtype=np.uint8)]
+            for i, name in enumerate(names):
+                key = name.encode("utf-8")
+                if reader.doc_frequency(fieldname, key):
+                    ids = np.fromiter(reader.postings(fieldname, key).all_ids(), dtype=np.int64)
+                    arr[ids] |= np.uint64(1 << i)
+                    docs.append(ids.astype(np.int32))
+                    units.append(np.full(ids.size, i, dtype=np.uint8))
+            bits[fieldname], unit_names[fieldname] = arr, names
+            members[fieldname] = (np.concatenate(docs), np.concatenate(units))
+        undated = np.iinfo(np.int64).max
+        wide = day.astype(np.int64)
+        return cls(
+            live=live,
+            day=day,
+            month=month,
+            codes=codes,
+            values=values,
+            units=bits,
+            unit_names=unit_names,
+            members=members,
+            newest=np.argsort(np.where(day >= 0, -wide, undated), kind="stable").astype(np.int32),
+            oldest=np.argsort(np.where(day >= 0, wide, undated), kind="stable").astype(np.int32),
+        )

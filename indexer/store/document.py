@@ -1,0 +1,110 @@
+"""Documents as the writer takes them (analysed in a worker) and articles back from stored fields."""
+
+from __future__ import annotations
+
+import pickle
+import zlib
+from datetime import date, datetime, time
+from typing import Any
+
+from whoosh.fields import Schema
+
+from ..ingest.article import Article
+from ..text.abbreviation import abbreviations
+from .analyzed import Analyzed, kind_of
+from .bodies import BodyCodec
+from .schema import TEXT_FIELDS, VARIANTS, VietText
+
+__all__ = ["Documents", "article_from_stored"]
+
+_EPOCH = date(1970, 1, 1)
+
+
+class Documents:
+    """Turns articles into one index's documents: its schema's fields, its bodies' dictionary."""
+
+    def __init__(self, schema: Schema, bodies: BodyCodec) -> None:
+        self.schema = schema
+        self.bodies = bodies
+
+    def fields(self, article: Article) -> dict[str, Any]:
+        """The keyword arguments for writer.update_document(), text not yet analysed."""
+        doc: dict[str, Any] = {
+            "id": article.id,
+            "url": article.url,
+            "source": article.source or "",
+            "category": article.category or "",
+            "published": article.published,
+            "seen": article.seen,
+            "date_source": article.date_source,
+            "day": (article.date - _EPOCH).days if article.date else -1,
+            "provinces": ",".join(article.provinces),
+            "provinces_old": ",".join(article.provinces_old),
+            "origin": article.origin,
+        }
+        if article.author:
+            doc["author"] = article.author
+        if article.date:
+            doc["date"] = datetime.combine(article.date, time())
+        for name in TEXT_FIELDS:
+            text = getattr(article, name)
+            if text:
+                for suffix in VARIANTS:
+                    doc[name + suffix] = text
+        if article.body:
+            # Bodies are most of the stored bytes (bodies.py).
+            doc["_stored_body"] = self.bodies.compress(article.body)
+        return doc
+
+    def analyzed(self, article: Article) -> dict[str, Any]:
+        """fields(), every text field analysed by its own field (the costly part), stored fields packed."""
+        doc = self.fields(article)
+        # Abbreviations defined in one part of the article (often the lead) are used in the others.
+        table = abbreviations([getattr(article, name) for name in TEXT_FIELDS])
+        for name in [n for n in doc if not n.startswith("_")]:
+            field = self.schema[name]
+            value = doc[name]
+            if isinstance(field, VietText) and isinstance(value, str):
+                doc[name] = Analyzed(field.index(value, abbreviations=table), kind_of(field.format))
+                if field.stored:
+                    doc.setdefault("_stored_" + name, value)
+        doc["_stored_blob"] = self._stored_blob(doc)
+        return doc
+
+    def _stored_blob(self, doc: dict[str, Any]) -> bytes:
+        """A document's stored fields as Whoosh's stored column holds them (pickled, then zlib).
+
+        Made in the worker that analyses the article, so the single writing process only copies it.
+        """
+        stored = {}
+        for name in sorted(n for n in doc if not n.startswith("_")):
+            if doc[name] is None or not self.schema[name].stored:
+                continue
+            value = doc.get("_stored_" + name, doc[name])
+            if value is not None:
+                stored[name] = value
+        # Level 1: the body, most of the bytes, is compressed already (bodies.py).
+        return zlib.compress(pickle.dumps(stored, 2), 1)
+
+
+def article_from_stored(stored: dict[str, Any], bodies: BodyCodec) -> Article:
+    """Rebuild an Article from a document's stored fields, with its generation's body codec."""
+    when = stored.get("date")
+    body = stored.get("body", "")
+    return Article(
+        id=stored["id"],
+        title=stored.get("title", ""),
+        sapo=stored.get("sapo", ""),
+        body=bodies.decompress(body) if isinstance(body, bytes) else body,
+        url=stored.get("url"),
+        source=stored.get("source") or None,
+        category=stored.get("category") or None,
+        author=stored.get("author"),
+        published=stored.get("published"),
+        seen=stored.get("seen"),
+        origin=stored.get("origin", ""),
+        date=when.date() if when else None,
+        date_source=stored.get("date_source", "none"),
+        provinces=tuple(p for p in stored.get("provinces", "").split(",") if p),
+        provinces_old=tuple(p for p in stored.get("provinces_old", "").split(",") if p),
+    )

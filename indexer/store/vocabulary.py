@@ -1,0 +1,105 @@
+"""The index's own vocabulary: for each folded word or syllable, its usual accented spelling.
+
+Written by the builder into each generation (it never changes afterwards) and read by searchers,
+to restore diacritics ("bac ninh" → "Bắc Ninh") and to group syllables typed without them.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..text.normalization import fold
+
+__all__ = ["Vocabulary", "FILENAME", "MIN_DF", "WORD_FIELDS", "SYLLABLE_FIELDS"]
+
+FILENAME = "vocabulary.json.gz"
+# Words in fewer articles than this are typos or noise: never proposed, never used to group.
+MIN_DF = 2
+# The fields whose terms make the vocabulary.
+WORD_FIELDS = ("title", "sapo", "body")
+SYLLABLE_FIELDS = ("title_syl", "sapo_syl", "body_syl")
+
+
+@dataclass
+class Vocabulary:
+    """Folded form → (most frequent accented form, its document frequency), for words and syllables.
+
+    variants lists every spelling of each folded syllable, rare ones included: text typed without
+    diacritics matches any of them.
+    """
+
+    words: dict[str, tuple[str, int]]
+    syllables: dict[str, tuple[str, int]]
+    variants: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, reader: Any) -> Vocabulary:
+        """Read the lexicons of the word and syllable fields of an index reader."""
+        counts = []
+        for fields in (WORD_FIELDS, SYLLABLE_FIELDS):
+            freq: Counter[str] = Counter()
+            for fieldname in fields:
+                for term, info in reader.iter_field(fieldname):
+                    freq[term.decode("utf-8")] += info.doc_frequency()
+            counts.append(freq)
+        return cls.from_counts(counts[0], counts[1])
+
+    @classmethod
+    def from_counts(cls, words: Mapping[str, int], syllables: Mapping[str, int]) -> Vocabulary:
+        """The vocabulary of these document frequencies (summed over the word or syllable fields)."""
+        variants: dict[str, set[str]] = {}
+        for text in syllables:
+            variants.setdefault(fold(text), set()).add(text)
+        tables = []
+        for freq in (words, syllables):
+            best: dict[str, tuple[str, int]] = {}
+            for text, df in freq.items():
+                if df < MIN_DF:
+                    continue
+                key = fold(text)
+                held, held_df = best.get(key, ("", 0))
+                # Ties go to the first spelling in code point order, whatever order counts came in.
+                if df > held_df or (df == held_df and text < held):
+                    best[key] = (text, df)
+            tables.append(best)
+        return cls(tables[0], tables[1], {k: sorted(v) for k, v in variants.items()})
+
+    def save(self, folder: Path) -> None:
+        """Write into a generation folder (replacing, never rewriting, any linked older copy)."""
+        tmp = folder / (FILENAME + ".tmp")
+        with gzip.open(tmp, "wt", encoding="utf-8", compresslevel=6) as fh:
+            json.dump(
+                {"words": self.words, "syllables": self.syllables, "variants": self.variants},
+                fh,
+                ensure_ascii=False,
+            )
+        os.replace(tmp, folder / FILENAME)
+
+    @classmethod
+    def load(cls, folder: Path) -> Vocabulary | None:
+        """The vocabulary saved in a generation folder, or None when it has none."""
+        path = folder / FILENAME
+        if not path.exists():
+            return None
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            data = json.load(fh)
+        return cls(
+            {k: (v[0], v[1]) for k, v in data["words"].items()},
+            {k: (v[0], v[1]) for k, v in data["syllables"].items()},
+            data.get("variants", {}),
+        )
+
+    def spellings(self, folded: str) -> list[str]:
+        """Every indexed spelling of a folded syllable ('bac' → bác, bắc, bạc, bậc...)."""
+        return self.variants.get(folded, [])
+
+    def is_word(self, folded: tuple[str, ...]) -> bool:
+        """True when these folded syllables spell a known multi-syllable word."""
+        return "_".join(folded) in self.words

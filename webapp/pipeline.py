@@ -1,0 +1,63 @@
+"""The one search pipeline behind the HTML page, the JSON API and the exports.
+
+A URL's arguments become a SearchState, the core runs its request on the request's snapshot,
+the state takes the canonical names the core resolved, and every facet value gets its toggle
+URL; pagination links are made here once for both the page and the API.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from werkzeug.datastructures import MultiDict
+
+from indexer import MAX_PER_PAGE, MAX_RESULTS, Hit, SearchResult, Snapshot, search
+
+from .state import SearchState, add_toggle_urls
+
+__all__ = ["Answer", "answer", "all_hits"]
+
+
+@dataclass
+class Answer:
+    """A search's result, as JSON-ready data with links, and the canonical state it answered."""
+
+    state: SearchState
+    result: SearchResult
+    data: dict[str, Any]
+    pagination: dict[str, Any] | None
+
+
+def answer(
+    snap: Snapshot, args: MultiDict[str, str], base: str, *, default_per_page: int, with_era: bool = False
+) -> Answer:
+    """Parse, search, canonicalise, link: everything a search page or API answer needs."""
+    state = SearchState.parse(args, default_per_page=default_per_page, with_era=with_era)
+    result = search(snap, state.request)
+    if result.request is not None:
+        state = state.with_(request=result.request)
+    data = result.to_dict()
+    add_toggle_urls(data["facets"], state, base)
+    pagination = state.pages(result.total, base)
+    data["next_url"] = pagination["next"] if pagination else None
+    data["prev_url"] = pagination["prev"] if pagination else None
+    return Answer(state, result, data, pagination)
+
+
+def all_hits(snap: Snapshot, state: SearchState) -> tuple[SearchResult, int, Iterator[list[Hit]]]:
+    """An export's first page at once (a bad parameter fails here), how many hits it will give
+    (at most MAX_RESULTS), and every page of them lazily."""
+    request = state.request.with_(page=1, per_page=MAX_PER_PAGE, facets=False, snippets=False)
+    first = search(snap, request)
+    wanted = min(first.total, MAX_RESULTS)
+
+    def pages() -> Iterator[list[Hit]]:
+        yield first.hits
+        page = 2
+        while (page - 1) * MAX_PER_PAGE < wanted:
+            yield search(snap, request.with_(page=page)).hits
+            page += 1
+
+    return first, wanted, pages()
