@@ -7,12 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-import numpy as np
-from whoosh import query as whoosh_query
-
 from indexer import Snapshot, search
-from indexer.store.directory import current_dir
-from indexer.store.schema import TEXT_FIELDS
+from indexer.query import Node, Term
+from indexer.store import TEXT_FIELDS
 
 from .queries import BenchQuery
 
@@ -90,13 +87,12 @@ class VnnewsEngine:
 
     def word_total(self, words: tuple[str, ...]) -> int:
         """Articles holding every pyvi word in a word field: the peers' semantics, for checking."""
-        q = whoosh_query.And([whoosh_query.Or([whoosh_query.Term(f, w) for f in TEXT_FIELDS]) for w in words])
-        ids = np.fromiter(q.matcher(self.snap.searcher).all_ids(), dtype=np.int64)
-        return int(np.count_nonzero(self.snap.live[ids])) if ids.size else 0
+        wanted = Node("all", tuple(Node("any", tuple(Term(f, (w,)) for f in TEXT_FIELDS)) for w in words))
+        return len(self.snap.whoosh_docnums(wanted))
 
     def size_mb(self) -> float:
         """The current generation's folder."""
-        return disk_mb(current_dir(self.index))
+        return disk_mb(self.snap.generation.path)
 
     def close(self) -> None:
         """Close the snapshot."""

@@ -18,8 +18,7 @@ from pathlib import Path
 
 import click
 
-from indexer import IndexNotFound, SearchRequest, Snapshot, build, search
-from indexer.store.directory import open_index
+from indexer import Index, IndexNotFound, SearchRequest, Snapshot, build, search
 from indexer.text import fold, normalize
 
 SEED = 20261128
@@ -66,7 +65,7 @@ def main(shared: Path, index: Path, sample: int, show_misses: int, forms: tuple[
     if not corpus.is_dir():
         raise click.ClickException(f"{corpus} is absent: the evaluation needs the shared corpora")
     try:
-        open_index(index)
+        Index(index).snapshot().close()
     except IndexNotFound:  # absent, or in an older layout (IndexOutdated): build() rebuilds it
         click.echo(f"building {index} from {corpus} (this takes a while) ...", err=True)
         report = build([corpus], index)

@@ -10,9 +10,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from indexer import SearchRequest
+from indexer import Gazetteer, SearchRequest
 from indexer.analysis import word_analyzer
-from indexer.geo.gazetteer import Gazetteer
 from indexer.text import has_diacritics, normalize
 
 __all__ = [

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import click
 
-from indexer.geo.gazetteer import Gazetteer
-from indexer.geo.tagger import tag, tagger
+from indexer import Gazetteer
+from indexer.geo import tag, tagger
 from indexer.text import normalize
 
 REPO = Path(__file__).resolve().parents[1]

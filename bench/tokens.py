@@ -20,7 +20,7 @@ from typing import Any
 from indexer import Problem
 from indexer.analysis import word_analyzer
 from indexer.ingest import Enricher, Record, records, validate
-from indexer.text.segmentation import warm_up
+from indexer.text import warm_up
 
 __all__ = ["PassReport", "TokenDoc", "run_pass", "read_docs", "TOKENS", "META"]
 

@@ -3,7 +3,7 @@
 from .abbreviation import Abbreviations, abbreviations
 from .legacy import LegacyEncodingError, repair
 from .normalization import canonical_tones, clean, fold, has_diacritics, normalize
-from .segmentation import Span, segment, units
+from .segmentation import Span, segment, units, warm_up
 
 __all__ = [
     "Abbreviations",
@@ -18,4 +18,5 @@ __all__ = [
     "Span",
     "segment",
     "units",
+    "warm_up",
 ]
