@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.routing import PathConverter
 
 __all__ = ["create_app"]
 
@@ -34,6 +35,13 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+
+class ArticleIdConverter(PathConverter):
+    """An article id in a URL path: any text, slashes included (werkzeug's path refuses a leading one)."""
+
+    regex = ".+?"
+    part_isolating = False
+
 
 _ENV = {"INDEX": "VNNEWS_INDEX", "MAP": "VNNEWS_MAP", "MAP_OLD": "VNNEWS_MAP_OLD"}
 
@@ -84,6 +92,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     # Article ids may hold slashes ("2021/05/123"), even a leading or a doubled one: keep them.
     app.url_map.merge_slashes = False
+    app.url_map.converters["id"] = ArticleIdConverter
     app.config.from_mapping(INDEX="var/index", MAP=None, MAP_OLD="auto")
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep the documented key order
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Vietnamese stays readable

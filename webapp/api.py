@@ -42,24 +42,23 @@ def api_search() -> Response:
     return jsonify(found.data)
 
 
-@bp.get("/api/articles/<path:article_id>")
+@bp.get("/api/articles/<id:article_id>")
 def api_article(article_id: str) -> Response:
     """One article, every field."""
     return jsonify(public_article(article_id))
 
 
-@bp.get("/api/articles/<path:article_id>/similar")
+@bp.get("/api/articles/<id:article_id>/similar")
 def api_similar(article_id: str) -> Response:
     """Articles sharing this one's most distinctive words."""
     raw = request.args.getlist("limit")
     if len(raw) > 1:
         raise BadRequest("limit", "limit was given more than once")
     limit = 5
-    if raw and raw[0].strip():
-        text = raw[0].strip()
-        if not (text.isascii() and text.isdigit()):
+    if raw and raw[0] != "":
+        if not (raw[0].isascii() and raw[0].isdigit() and len(raw[0]) <= 3):
             raise BadRequest("limit", f"limit must be a whole number from 1 to {MAX_SIMILAR}")
-        limit = int(text)
+        limit = int(raw[0])
     hits = similar(get_snapshot(), _known_id(article_id), limit=limit)
     return jsonify(id=article_id, hits=[h.to_dict() for h in hits])
 

@@ -37,32 +37,51 @@ def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
+# A filter value must hold something besides spaces and control characters.
+_VISIBLE = "[^\\s\\u0000-\\u001f\\u007f-\\u009f]"
+# An empty value is the same as leaving the parameter out (HTML forms send empty fields).
+_EMPTY = {"type": "string", "enum": [""]}
+
+
+def _or_empty(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema, or an empty string."""
+    return {"anyOf": [schema, _EMPTY]}
+
+
 def _parameter(p: Param, enums: dict[str, list[str]]) -> dict[str, Any]:
     """One search parameter, described from the core's own definition."""
-    schema: dict[str, Any]
     description = p.help
     if p.kind == "values":
-        items: dict[str, Any] = {"type": "string", "maxLength": MAX_VALUE_LENGTH}
+        items: dict[str, Any] = {"type": "string", "maxLength": MAX_VALUE_LENGTH, "pattern": _VISIBLE}
         if enums.get(p.name):
             # The values this index accepts, in canonical spelling; other spellings of the same
             # province (case, accents, aliases, slugs) are accepted too.
-            items["enum"] = enums[p.name]
-        schema = {"type": "array", "maxItems": MAX_VALUES, "items": items}
-        description += " Repeat the parameter to select several values (OR)."
-        return {"name": p.name, "in": "query", "description": description, "style": "form", "explode": True,
-                "schema": schema}
+            items = {"type": "string", "enum": enums[p.name]}
+        description += " Repeat the parameter to select several values (OR); an empty value is ignored."
+        return {
+            "name": p.name,
+            "in": "query",
+            "description": description,
+            "style": "form",
+            "explode": True,
+            "schema": {"type": "array", "maxItems": MAX_VALUES, "items": _or_empty(items)},
+        }
+    if p.kind == "text":
+        return {"name": p.name, "in": "query", "description": description,
+                "schema": {"type": "string", "maxLength": MAX_QUERY_LENGTH}}
+    schema: dict[str, Any]
     if p.kind == "date":
         schema = dict(_DATE)
     elif p.kind == "choice":
-        schema = {"type": "string", "enum": list(p.choices), "default": p.choices[0]}
-    elif p.kind == "integer":
-        high = p.high
-        if p.name == "page":
-            description += f" page × per_page may not exceed {MAX_RESULTS}."
-        schema = {"type": "integer", "minimum": p.low, "maximum": high}
+        schema = {"type": "string", "enum": list(p.choices)}
     else:
-        schema = {"type": "string", "maxLength": MAX_QUERY_LENGTH}
-    return {"name": p.name, "in": "query", "description": description, "schema": schema}
+        schema = {"type": "integer", "minimum": p.low, "maximum": p.high}
+        if p.name == "page":
+            description += f" Pages past the first {MAX_RESULTS:,} results have no hits (the total stays exact)."
+    if p.name == "to":
+        description += " A range that ends before it starts holds no day."
+    return {"name": p.name, "in": "query", "description": description + " Empty: the default.",
+            "schema": _or_empty(schema)}
 
 
 def _search_params(enums: dict[str, list[str]], paging: bool) -> list[dict[str, Any]]:
@@ -78,6 +97,11 @@ def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
 _ERROR_400 = _json(_ref("Error"), "A parameter is invalid; error.param names it.")
 _ERROR_404 = _json(_ref("Error"), "No article with this id.")
 _ERROR_503 = _json(_ref("Error"), "The index cannot be opened (not built yet, or being replaced).")
+# gunicorn refuses a request line over 8,190 bytes before the application sees it.
+_ERROR_414 = {
+    "description": "The URL is too long: the server reads request lines of up to 8,190 bytes.",
+    "content": {"text/html": {"schema": {"type": "string"}}},
+}
 
 _SCHEMAS: dict[str, Any] = {
     "Error": {
@@ -368,7 +392,7 @@ def document(snap: Snapshot | None = None) -> dict[str, Any]:
     enums = _enums(snap)
     searching = _search_params(enums, paging=True)
     exporting = _search_params(enums, paging=False)
-    return {
+    document: dict[str, Any] = {
         "openapi": "3.0.3",
         "info": {
             "title": "vnnews-search",
@@ -416,7 +440,8 @@ def document(snap: Snapshot | None = None) -> dict[str, Any]:
                         {
                             "name": "limit",
                             "in": "query",
-                            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_SIMILAR, "default": 5},
+                            "description": "How many articles (default 5).",
+                            "schema": _or_empty({"type": "integer", "minimum": 1, "maximum": MAX_SIMILAR}),
                         },
                     ],
                     "responses": {
@@ -473,3 +498,7 @@ def document(snap: Snapshot | None = None) -> dict[str, Any]:
         },
         "components": {"schemas": {**_SCHEMAS, **_facet_schemas()}},
     }
+    for path in document["paths"].values():
+        for operation in path.values():
+            operation["responses"]["414"] = _ERROR_414
+    return document

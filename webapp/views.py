@@ -232,7 +232,7 @@ def _paragraphs(html: str) -> list[Markup]:
     return out
 
 
-@bp.get("/article/<path:article_id>")
+@bp.get("/article/<id:article_id>")
 def article_page(article_id: str) -> str:
     """One article in full, the query's words marked, with its provinces and similar articles."""
     article = public_article(article_id)

@@ -112,13 +112,9 @@ class SearchRequest:
             value = getattr(self, name)
             if not p.low <= value <= p.high:
                 raise BadRequest(name, f"{name} must be between {p.low} and {p.high:,}, not {value:,}")
-        if self.page * self.per_page > MAX_RESULTS:
-            raise BadRequest(
-                "page",
-                f"only the first {MAX_RESULTS:,} results can be paged to (page × per_page ≤ {MAX_RESULTS:,})",
-            )
-        if self.date_from and self.date_to and self.date_from > self.date_to:
-            raise BadRequest("from", f"from ({self.date_from}) is after to ({self.date_to})")
+        # Two rules span parameters, so they are answers, not errors: a page past the first
+        # MAX_RESULTS results has no hits (the total stays exact), and a range that ends before
+        # it starts holds no day.
 
     @classmethod
     def from_params(
@@ -126,21 +122,27 @@ class SearchRequest:
     ) -> SearchRequest:
         """A request from parameter strings (a URL's, or the command line's), name → values.
 
-        A scalar given twice is refused rather than guessed; blank values count as absent;
-        control characters become spaces. per_page is the default page size.
+        A scalar given twice is refused rather than guessed. An empty value is absent (forms
+        send empty fields); anything else must be well formed as it is: numbers and dates are
+        not trimmed, and a filter value of only spaces or control characters is refused. In
+        text, control characters become spaces. per_page is the default page size.
         """
         for p in PARAMS:
-            if p.kind != "values" and len(args.get(p.name, ())) > 1:
-                n = len(args[p.name])
+            n = len(args.get(p.name, ()))
+            if p.kind != "values" and n > 1:
                 raise BadRequest(p.name, f"{p.name} was given {n} times; give it at most once")
+            if n > MAX_VALUES:  # counted as given, repeats and empty ones included
+                raise BadRequest(p.name, f"at most {MAX_VALUES} {p.name} values may be given, not {n}")
         values: dict[str, Any] = {"per_page": per_page}
         for p in PARAMS:
-            raw = [_clean(v) for v in args.get(p.name, ())]
-            raw = [v for v in raw if v]
+            given = [v for v in args.get(p.name, ()) if v != ""]
             if p.kind == "values":
-                values[p.attr] = tuple(dict.fromkeys(raw))
-            elif raw:
-                values[p.attr] = _READERS[p.kind](p, raw[0])
+                cleaned = [_clean(v) for v in given]
+                if not all(cleaned):
+                    raise BadRequest(p.name, f"{p.name} values may not be blank")
+                values[p.attr] = tuple(dict.fromkeys(cleaned))
+            elif given:
+                values[p.attr] = _READERS[p.kind](p, given[0])
         values.update(overrides)
         return cls(**values)
 
@@ -195,12 +197,19 @@ def _day(p: Param, raw: str) -> date:
 
 
 def _text(p: Param, raw: str) -> str:
+    # Measured as given: cleaning can shorten it (a run of control characters becomes one space).
+    if len(raw) > MAX_QUERY_LENGTH:
+        raise BadRequest(p.name, f"{p.name} is {len(raw):,} characters long; at most {MAX_QUERY_LENGTH:,} are accepted")
+    return _clean(raw)
+
+
+def _choice(p: Param, raw: str) -> str:
     return raw
 
 
 _READERS: dict[str, Callable[[Param, str], Any]] = {
     "text": _text,
-    "choice": _text,
+    "choice": _choice,
     "integer": _integer,
     "date": _day,
 }

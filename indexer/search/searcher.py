@@ -14,7 +14,7 @@ from ..query.plan import Node, Term, plan
 from .execution import Matches, run
 from .facets import Filters
 from .highlight import Needle, mark_all, snippet
-from .request import SearchRequest
+from .request import MAX_RESULTS, SearchRequest
 from .result import Hit, SearchResult
 from .snapshot import Snapshot
 from .suggestion import suggest
@@ -114,7 +114,9 @@ def search(snap: Snapshot, req: SearchRequest) -> SearchResult:
     total = int(np.count_nonzero(sel))
     limit = req.page * req.per_page
     ranked: list[tuple[int, float | None]]
-    if sort == "relevance":
+    if limit > MAX_RESULTS:
+        ranked = []  # past the deepest reachable result: no hits, and no ranking work
+    elif sort == "relevance":
         ranked = list(_ranked(found.scores, sel, limit))
     else:
         ranked = list(_by_date(snap, sel, limit, newest=sort == "newest"))

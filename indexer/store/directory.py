@@ -89,13 +89,13 @@ def open_for_update(path: Path) -> FileIndex | None:
 
 def _opened(path: Path, readonly: bool) -> FileIndex | None:
     """The index in path, or None when its layout is not this version's."""
-    ix = whoosh_index.open_dir(str(path), readonly=readonly)
     try:
-        schema = ix.schema  # unpickles the schema and the segments, and their classes
+        # Opening unpickles the schema and the segments, and so imports their classes.
+        ix = whoosh_index.open_dir(str(path), readonly=readonly)
+        schema = ix.schema
     except (ImportError, AttributeError, pickle.UnpicklingError):
         # Whoosh pickles classes by module path: an index naming classes that moved or were
         # renamed was written by an older version.
-        ix.close()
         return None
     if signature(schema) != _current_signature():
         ix.close()

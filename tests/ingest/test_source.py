@@ -94,6 +94,8 @@ BAD_LINES = [
     (line(published="32/13/2021"), "bad date"),
     (line(seen="2021-02-30"), "bad date"),
     (line(id="../../etc/passwd"), "bad id"),
+    (line(id="tab\tinside"), "bad id"),
+    (line(id="a" * 513), "bad id"),
 ]
 
 
