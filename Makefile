@@ -16,7 +16,7 @@ BENCH_CORPUS ?= $(if $(filter command line environment,$(origin CORPUS)),$(CORPU
 BENCH_JSON ?=
 STAMP := $(VENV)/.installed
 
-.PHONY: install index rebuild serve run test bench eval lint clean distclean
+.PHONY: install browser index rebuild serve run test bench eval lint docs clean distclean
 
 install: $(STAMP)
 
@@ -41,7 +41,19 @@ serve: install
 
 run: install index serve
 
-test: install
+# Browser tests drive Debian's chromium: installed here when missing and we are root (as in CI);
+# otherwise pytest's summary says which tests were skipped and why.
+browser:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else \
+			echo "chromium is not installed (apt-get install chromium): the browser tests will be skipped"; \
+		fi; \
+	fi
+
+test: install browser
 	$(VENV)/bin/pytest -q
 
 bench: install
@@ -52,6 +64,10 @@ eval: install
 
 lint: install
 	$(VENV)/bin/ruff check indexer webapp tests bench
+
+# The README's command-line reference, regenerated from --help (tests/test_cli.py checks it).
+docs: install
+	$(VENV)/bin/cog -r README.md
 
 clean:
 	rm -rf var build dist *.egg-info .pytest_cache .ruff_cache .hypothesis

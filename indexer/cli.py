@@ -106,7 +106,7 @@ def _request_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """One option per request parameter but the query, from the request's own definition."""
     for p in reversed([p for p in PARAMS if p.name != "q"]):
         flag = "--" + p.name.replace("_", "-")
-        help = p.help + (f" One of: {', '.join(p.choices)}." if p.choices else "")
+        help = p.help
         if p.kind == "values":
             command = click.option(flag, p.name, multiple=True, help=help + " Repeatable.")(command)
         else:
@@ -159,6 +159,18 @@ def search_command(query: str, index: str, as_json: bool, **params: Any) -> None
             top = ", ".join(f"{v['value']} {v['count']:,}" for v in result.facets[key][:8])
             if top:
                 click.echo(f"{key}: {top}")
+
+
+def reference(width: int = 100) -> str:
+    """Every command's --help, as the README's command-line reference shows it (made by cog)."""
+    from click.testing import CliRunner
+
+    runner = CliRunner()
+    parts = []
+    for args in ([], ["build"], ["stats"], ["search"]):
+        result = runner.invoke(main, [*args, "--help"], prog_name="python -m indexer", terminal_width=width)
+        parts.append("$ python -m indexer " + " ".join([*args, "--help"]) + "\n" + result.output.rstrip() + "\n")
+    return "\n".join(parts)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from indexer.cli import main
-from tests.support import DATA, SEED, need_shared
+from tests.support import DATA, ROOT, SEED, need_shared
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -95,3 +95,11 @@ def test_dantri_corpus_indexes_2653_articles(tmp_path: Path) -> None:
     info = json.loads(run("stats", "--index", index, "--json")[1])
     assert info["articles"] == 2653
     assert info["sources"] == {"dantri.com.vn": 2653}
+
+
+def test_readme_cli_reference_is_the_current_help() -> None:
+    from cogapp import Cog
+
+    # cog --check exits 5 when regenerating would change the file; run `make docs` to refresh it.
+    status = Cog().main(["cog", "--check", str(ROOT / "README.md")])
+    assert status == 0, "README.md's command-line reference is stale: run `make docs`"
