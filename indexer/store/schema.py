@@ -43,7 +43,7 @@ def make_schema() -> Schema:
     fields: dict[str, Any] = {
         "id": ID(stored=True, unique=True),
         "url": STORED(),
-        # Facet counts and filters read these fields' postings (facets.Columns), not columns.
+        # Facet counts and filters read these fields' postings (store.columns), not Whoosh columns.
         "source": ID(stored=True),
         "category": ID(stored=True),
         "author": VietText(analyzer=syllable_pairs_analyzer(), stored=True, phrase=False),
@@ -60,10 +60,10 @@ def make_schema() -> Schema:
         "origin": STORED(),
     }
     for name in TEXT_FIELDS:
-        # No positions anywhere: phrases are matched as chains of syllable pairs, which keeps the
-        # postings small and lets whole posting lists be read as arrays (codec.ArrayCodec).
-        # Field weights are applied at query time (query.FIELD_WEIGHTS): index-time boosts would
-        # make Whoosh store a float weight with every posting.
+        # Words keep no positions (phrases are checked on syllable positions), which keeps their
+        # postings small; whole posting lists are read as arrays (codec.ArrayCodec). Field weights
+        # are applied at query time (query.plan.FIELD_WEIGHTS): index-time boosts would make
+        # Whoosh store a float weight with every posting.
         fields[name] = VietText(analyzer=word_analyzer(), stored=True, phrase=False)
         fields[name].format = VietFrequency()
         if name in PAIRED:

@@ -151,7 +151,7 @@ class BulkPool:
             fieldwriter.start_field(fieldname, self.schema[fieldname])
             postwriter = fieldwriter._postwriter
             if not isinstance(postwriter, ArrayPostingsWriter):
-                raise TypeError("bulk postings need indexer.codec.ArrayCodec")
+                raise TypeError("bulk postings need indexer.store.codec.ArrayCodec")
             for text, docs, weights, counts, positions in self.fields[fieldname].sorted_lists():
                 fieldwriter._btext = text
                 postwriter.start_postings(self.schema[fieldname].format, W3TermInfo())
