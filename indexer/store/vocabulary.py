@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import pickle
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,14 +18,77 @@ from typing import Any
 
 from ..text.normalization import fold
 
-__all__ = ["Vocabulary", "FILENAME", "MIN_DF", "WORD_FIELDS", "SYLLABLE_FIELDS"]
+__all__ = ["Vocabulary", "TermCounts", "FILENAME", "COUNTS_FILENAME", "MIN_DF", "WORD_FIELDS", "SYLLABLE_FIELDS"]
 
 FILENAME = "vocabulary.json.gz"
+# Every word's and syllable's document frequency, kept so an update adds its own counts to them
+# instead of reading every segment's lexicon again (which cost a term lookup per segment).
+COUNTS_FILENAME = "term_counts.pickle.gz"
 # Words in fewer articles than this are typos or noise: never proposed, never used to group.
 MIN_DF = 2
 # The fields whose terms make the vocabulary.
 WORD_FIELDS = ("title", "sapo", "body")
 SYLLABLE_FIELDS = ("title_syl", "sapo_syl", "body_syl")
+
+
+@dataclass
+class TermCounts:
+    """Document frequencies of the word fields' and the syllable fields' terms, each summed over
+    its fields, as Whoosh counts them (documents deleted but not yet merged away included)."""
+
+    words: Counter[str] = field(default_factory=Counter)
+    syllables: Counter[str] = field(default_factory=Counter)
+
+    @classmethod
+    def read(cls, reader: Any) -> TermCounts:
+        """Counted from the lexicons of an index reader (every term of every segment)."""
+        out = cls()
+        for fields, freq in ((WORD_FIELDS, out.words), (SYLLABLE_FIELDS, out.syllables)):
+            for fieldname in fields:
+                for term, info in reader.iter_field(fieldname):
+                    freq[term.decode("utf-8")] += info.doc_frequency()
+        return out
+
+    @classmethod
+    def of_fields(cls, frequencies: Mapping[str, Mapping[bytes, int]]) -> TermCounts:
+        """Counted from per-field document frequencies (as a writer counts them)."""
+        out = cls()
+        for fields, freq in ((WORD_FIELDS, out.words), (SYLLABLE_FIELDS, out.syllables)):
+            for fieldname in fields:
+                for text, n in frequencies.get(fieldname, {}).items():
+                    freq[text.decode("utf-8")] += n
+        return out
+
+    def __iadd__(self, other: TermCounts) -> TermCounts:
+        self.words.update(other.words)
+        self.syllables.update(other.syllables)
+        return self
+
+    def __isub__(self, other: TermCounts) -> TermCounts:
+        self.words.subtract(other.words)
+        self.syllables.subtract(other.syllables)
+        # A term no document holds any more is no term of the index.
+        for freq in (self.words, self.syllables):
+            for text in [t for t, n in freq.items() if n <= 0]:
+                del freq[text]
+        return self
+
+    def save(self, folder: Path) -> None:
+        """Write into a generation folder (replacing, never rewriting, any linked older copy)."""
+        tmp = folder / (COUNTS_FILENAME + ".tmp")
+        with gzip.open(tmp, "wb", compresslevel=3) as fh:
+            pickle.dump((dict(self.words), dict(self.syllables)), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, folder / COUNTS_FILENAME)
+
+    @classmethod
+    def load(cls, folder: Path) -> TermCounts | None:
+        """The counts saved in a generation folder, or None when it has none."""
+        path = folder / COUNTS_FILENAME
+        if not path.exists():
+            return None
+        with gzip.open(path, "rb") as fh:
+            words, syllables = pickle.load(fh)
+        return cls(Counter(words), Counter(syllables))
 
 
 @dataclass
@@ -42,14 +106,12 @@ class Vocabulary:
     @classmethod
     def build(cls, reader: Any) -> Vocabulary:
         """Read the lexicons of the word and syllable fields of an index reader."""
-        counts = []
-        for fields in (WORD_FIELDS, SYLLABLE_FIELDS):
-            freq: Counter[str] = Counter()
-            for fieldname in fields:
-                for term, info in reader.iter_field(fieldname):
-                    freq[term.decode("utf-8")] += info.doc_frequency()
-            counts.append(freq)
-        return cls.from_counts(counts[0], counts[1])
+        return cls.of(TermCounts.read(reader))
+
+    @classmethod
+    def of(cls, counts: TermCounts) -> Vocabulary:
+        """The vocabulary of these counts."""
+        return cls.from_counts(counts.words, counts.syllables)
 
     @classmethod
     def from_counts(cls, words: Mapping[str, int], syllables: Mapping[str, int]) -> Vocabulary:

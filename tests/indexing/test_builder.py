@@ -276,3 +276,24 @@ def test_counted_vocabulary_equals_the_one_read_from_the_lexicons(
     with ix.reader() as reader:
         assert saved == Vocabulary.build(reader)
     assert saved is not None and saved.words and saved.syllables and saved.variants
+
+
+def test_updates_keep_the_term_counts_and_vocabulary_of_a_lexicon_read(tmp_path: Path) -> None:
+    from indexer.store.directory import open_generation
+    from indexer.store.vocabulary import TermCounts, Vocabulary
+    from tests.support import DATA as data
+
+    rows = [json.loads(line) for line in (data / "articles.jsonl").read_text(encoding="utf-8").splitlines()]
+    index = tmp_path / "ix"
+    build([write_jsonl(tmp_path / "a.jsonl", rows[:12])], index, jobs=1)
+    # Updates that add, replace (the same ids, other text) and prune.
+    build([write_jsonl(tmp_path / "b.jsonl", rows[12:24])], index, jobs=1)
+    changed = [dict(r, title=r["title"] + " đã sửa") for r in rows[:5]]
+    build([write_jsonl(tmp_path / "c.jsonl", changed)], index, jobs=1)
+    build([tmp_path / "b.jsonl", tmp_path / "c.jsonl"], index, jobs=1, prune=True)
+    generation = store.current_dir(index).resolve()
+    ix = open_generation(generation)
+    with ix.reader() as reader:
+        assert TermCounts.load(generation) == TermCounts.read(reader)
+        assert Vocabulary.load(generation) == Vocabulary.build(reader)
+    assert Vocabulary.load(generation).syllables["sua"] == ("sửa", 10)  # type: ignore[union-attr]
