@@ -21,7 +21,7 @@ from .errors import (
     VnnewsError,
 )
 from .geo import Era, Gazetteer, slugify
-from .indexing import BuildReport, build
+from .indexing import BuildReport, build, optimize
 from .ingest import MAX_ID_LENGTH, Article, Problem, id_problem, valid_id
 from .search import (
     FACETS,
@@ -48,10 +48,13 @@ from .search import (
     similar,
     year_range,
 )
+from .store.merge import MergePolicy
 
 __all__ = [
     "BuildReport",
+    "MergePolicy",
     "build",
+    "optimize",
     "ArticleNotFound",
     "BadRequest",
     "IndexBusy",

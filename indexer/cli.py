@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from . import PARAMS, Index, Problem, SearchRequest, VnnewsError, build, index_stats, search
+from . import PARAMS, Index, Problem, SearchRequest, VnnewsError, build, index_stats, optimize, search
 
 DEFAULT_INDEX = "var/index"
 
@@ -75,6 +75,26 @@ def build_command(
     click.echo(report.summary())
     if report.skipped_count:
         sys.exit(3)
+
+
+@main.command("optimize")
+@click.option("--index", default=DEFAULT_INDEX, show_default=True, type=click.Path(), help="Index directory.")
+def optimize_command(index: str) -> None:
+    """Merge the index into one segment, dropping deleted articles (a new generation).
+
+    Updates merge segments on their own, in tiers; this is for an index that will not change
+    for a while (an archive, a snapshot to ship). Readers keep the previous generation meanwhile.
+
+    \b
+    Example:
+      python -m indexer optimize --index var/index
+    """
+    try:
+        report = optimize(index)
+    except VnnewsError as err:
+        _fail(err)
+        return
+    click.echo(report.summary())
 
 
 @main.command()
@@ -167,7 +187,7 @@ def reference(width: int = 100) -> str:
 
     runner = CliRunner()
     parts = []
-    for args in ([], ["build"], ["stats"], ["search"]):
+    for args in ([], ["build"], ["optimize"], ["stats"], ["search"]):
         result = runner.invoke(main, [*args, "--help"], prog_name="python -m indexer", terminal_width=width)
         parts.append("$ python -m indexer " + " ".join([*args, "--help"]) + "\n" + result.output.rstrip() + "\n")
     return "\n".join(parts)

@@ -10,15 +10,19 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from ..errors import IndexOutdated
 from ..ingest.article import Problem
 from ..ingest.source import Record, records
 from ..store.bodies import SAMPLE
-from ..store.directory import build_lock, new_generation, publish, write_error
+from ..store.directory import build_lock, current_dir, new_generation, publish, write_error
+from ..store.merge import MergePolicy
 from ..store.update import Update
 from .report import BuildReport
 from .workers import prepared
 
-__all__ = ["build"]
+__all__ = ["build", "optimize", "DEFAULT_POLICY"]
+
+DEFAULT_POLICY = MergePolicy()
 
 
 def _progress() -> Callable[[int], None]:
@@ -40,11 +44,13 @@ def build(
     rebuild: bool = False,
     prune: bool = False,
     on_problem: Callable[[Problem], None] | None = None,
+    policy: MergePolicy = DEFAULT_POLICY,
 ) -> BuildReport:
     """Index every article under corpus into index; incremental unless rebuild.
 
     Every build writes a new generation and publishes it atomically; a failure or a kill leaves
     the previous one in place. on_problem hears of each skipped or repaired record as it comes.
+    An update then merges segments as the policy says.
     """
     started = time.perf_counter()
     corpus = list(corpus)  # read twice: a sample for the compression dictionary, then everything
@@ -56,11 +62,40 @@ def build(
         work = new_generation(index_path, copy_current=not fresh)
         try:
             try:
-                _write(Update(work, fresh), corpus, jobs, prune, report, on_problem)
+                _write(Update(work, fresh), corpus, jobs, prune, report, on_problem, policy)
             except OSError as err:
                 # Disk full or a folder turned read-only mid-build: the work folder goes, the
                 # published generation was never touched.
                 raise write_error(index_path, err) from None
+            report.generation = publish(index_path, work).name
+        finally:
+            if work.exists():
+                shutil.rmtree(work, ignore_errors=True)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def optimize(index: str | os.PathLike[str]) -> BuildReport:
+    """Merge an index into one segment without its deleted documents, as a new generation."""
+    started = time.perf_counter()
+    index_path = Path(index)
+    report = BuildReport()
+    with build_lock(index_path):
+        current_dir(index_path)  # IndexNotFound when there is nothing to optimize
+        work = new_generation(index_path, copy_current=True)
+        try:
+            try:
+                update = Update(work, fresh=False)
+                if update.reformatted:
+                    raise IndexOutdated(f"{index_path} was built by an older version; rebuild it instead")
+                update.optimize()
+                report.total = update.live()
+            except OSError as err:
+                raise write_error(index_path, err) from None
+            report.merges = len(update.merges)
+            report.merged = sum(m.segments for m in update.merges)
+            report.rewritten = sum(m.documents for m in update.merges)
+            report.segments = update.segments()
             report.generation = publish(index_path, work).name
         finally:
             if work.exists():
@@ -88,6 +123,7 @@ def _write(
     prune: bool,
     report: BuildReport,
     on_problem: Callable[[Problem], None] | None,
+    policy: MergePolicy,
 ) -> None:
     report.reformatted = update.reformatted
     # Stored bodies share one compression dictionary per index, made by its first build.
@@ -122,7 +158,13 @@ def _write(
         raise
     repeated = [i for i, n in seen.items() if n > 1]
     gone = sorted(update.existing - seen.keys()) if prune else []
-    report.total = update.commit(repeated, gone)
+    # A fresh build's segments are sized by the writer's memory bound already; updates add small
+    # ones, which the policy merges in tiers.
+    report.total = update.commit(repeated, gone, policy=None if update.fresh else policy)
+    report.merges = len(update.merges)
+    report.merged = sum(m.segments for m in update.merges)
+    report.rewritten = sum(m.documents for m in update.merges)
+    report.segments = update.segments()
     report.removed = len(gone)
     report.indexed = len(seen)
     report.updated = len(seen.keys() & update.existing)

@@ -27,6 +27,12 @@ class BuildReport:
     generation: str = ""
     # True when an index from an older schema was rebuilt rather than updated.
     reformatted: bool = False
+    # Segments merged away (inputs of merges), the merges, and the segments the index has now.
+    merged: int = 0
+    merges: int = 0
+    segments: int = 0
+    # Documents the merges wrote again.
+    rewritten: int = 0
 
     @property
     def skipped_count(self) -> int:
@@ -50,6 +56,10 @@ class BuildReport:
             fixed = ", ".join(f"{k}: {v:,}" for k, v in self.repaired.most_common())
             parts.append(f"repaired {sum(self.repaired.values()):,} ({fixed})")
         parts.append(f"{self.total:,} in index")
+        if self.merges:
+            parts.append(f"{self.merges} merge(s) of {self.merged} segments")
+        if self.segments:
+            parts.append(f"{self.segments} segment(s)")
         if self.reformatted:
             parts.append("rebuilt: the index had an older format")
         parts.append(f"{self.seconds:.1f} s")

@@ -18,7 +18,7 @@ from whoosh.util.numeric import byte_to_length
 
 from .codec import ArrayLeafMatcher
 
-__all__ = ["Postings", "CACHE_BYTES", "walk"]
+__all__ = ["Postings", "CACHE_BYTES", "walk", "read_list", "read_positions"]
 
 # Decoded posting lists kept per process; the full corpus's most common syllable takes about 2 MB.
 CACHE_BYTES = 256 * 1024 * 1024
@@ -39,7 +39,7 @@ def walk(matcher: Any, value_as: str | None = None) -> Iterator[tuple[int, float
         matcher.next()
 
 
-def _read(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
+def read_list(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
     """A whole posting list: packed blocks in bulk, any other matcher (inlined lists) one by one."""
     if isinstance(matcher, ArrayLeafMatcher):
         return matcher.arrays()
@@ -47,7 +47,7 @@ def _read(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
     return np.array([r[0] for r in rows], dtype=np.int64), np.array([r[1] for r in rows], dtype=np.float32)
 
 
-def _read_positions(matcher: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def read_positions(matcher: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A whole list's (documents, positions per document, positions): packed in bulk, else one by one."""
     if isinstance(matcher, ArrayLeafMatcher):
         return matcher.positions()
@@ -125,11 +125,11 @@ class Postings:
             except TermNotFound:
                 continue
             if positions:
-                ids, counts, where = _read_positions(matcher)
+                ids, counts, where = read_positions(matcher)
                 firsts.append(np.repeat(ids + offset, counts))
                 seconds.append(where)
             else:
-                ids, weights = _read(matcher)
+                ids, weights = read_list(matcher)
                 firsts.append((ids + offset).astype(np.int32))
                 seconds.append(weights)
         if not firsts:

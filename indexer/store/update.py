@@ -12,6 +12,7 @@ from ..errors import IndexWriteError
 from .bodies import BodyCodec, make_dictionary
 from .codec import ArrayCodec
 from .directory import open_for_update
+from .merge import MergePolicy, MergeResult, merge
 from .schema import make_schema
 from .vocabulary import SYLLABLE_FIELDS, WORD_FIELDS, TermCounts, Vocabulary
 from .writer import BulkWriter
@@ -32,6 +33,8 @@ class Update:
 
     def __init__(self, work: Path, fresh: bool) -> None:
         self.work = work
+        # The merges this update ran, in order.
+        self.merges: list[MergeResult] = []
         # True when the copied generation had an older layout and was started afresh.
         self.reformatted = False
         try:
@@ -74,8 +77,13 @@ class Update:
             # process meanwhile), the next starts empty.
             self.writer.rotate()
 
-    def commit(self, repeated: Iterable[str] = (), gone: Iterable[str] = ()) -> int:
-        """Write everything; keep the last copy of repeated ids, delete gone ones; the live count."""
+    def commit(
+        self, repeated: Iterable[str] = (), gone: Iterable[str] = (), policy: MergePolicy | None = None
+    ) -> int:
+        """Write everything; keep the last copy of repeated ids, delete gone ones; the live count.
+
+        With a policy, segments are then merged until it is satisfied (see store.merge).
+        """
         writer = self.writer
         try:
             # The last segment's postings are written by a child too, while the vocabulary is made.
@@ -99,10 +107,40 @@ class Update:
             for ident in gone:
                 deleter.delete_by_term("id", ident)
             deleter.commit(merge=False)
+        if policy is not None:
+            self.merge(policy, counts)
         counts.save(self.work)
         Vocabulary.of(counts).save(self.work)
+        return self.live()
+
+    def live(self) -> int:
+        """Live documents in the work copy."""
         with self.ix.reader() as reader:
             return int(reader.doc_count())
+
+    def merge(self, policy: MergePolicy, counts: TermCounts) -> None:
+        """Merge segments as the policy picks them, keeping counts those of the index."""
+        while True:
+            chosen = policy.pick(self.ix._segments())
+            if not chosen:
+                return
+            done = merge(self.ix, chosen)
+            counts -= done.removed
+            counts += done.added
+            self.merges.append(done)
+
+    def optimize(self) -> None:
+        """Merge every segment into one, dropping deleted documents (nothing to do if it is so)."""
+        self.writer.cancel()  # it adds nothing, and the merge takes the index's write lock
+        segments = self.ix._segments()
+        counts = self._counts()
+        if len(segments) > 1 or any(s.deleted_count() for s in segments):
+            done = merge(self.ix, segments)
+            counts -= done.removed
+            counts += done.added
+            self.merges.append(done)
+        counts.save(self.work)
+        Vocabulary.of(counts).save(self.work)
 
     def _counts(self) -> TermCounts:
         """The term counts of the generation this update started from (none for a fresh index)."""
@@ -115,6 +153,11 @@ class Update:
                 found = TermCounts.read(reader)
         return found
 
+    def segments(self) -> int:
+        """How many segments the work copy has now."""
+        return len(self.ix._segments())
+
     def cancel(self) -> None:
         """Drop what was written (the work folder is removed by the caller)."""
-        self.writer.cancel()
+        if not self.writer.is_closed:
+            self.writer.cancel()

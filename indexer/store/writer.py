@@ -27,7 +27,7 @@ from ..errors import IndexWriteError
 from .analyzed import Analyzed
 from .codec import ArrayCodec, ArrayPostingsWriter, PackedPositions
 
-__all__ = ["BulkWriter", "BulkPool"]
+__all__ = ["BulkWriter", "BulkPool", "write_field", "add_stored_blob"]
 
 
 class _FieldPostings:
@@ -113,6 +113,23 @@ class _FieldPostings:
             yield text, docs[lo:hi], weights[lo:hi], run, positions[np.repeat(shift, run) + np.arange(int(run.sum()))]
 
 
+PostingList = tuple[bytes, np.ndarray, np.ndarray, "np.ndarray | None", "np.ndarray | None"]
+
+
+def write_field(fieldwriter: Any, fieldname: str, field: Any, lists: Iterable[PostingList]) -> None:
+    """One field's posting lists, terms in byte order: (term, documents, weights, counts, positions)."""
+    fieldwriter.start_field(fieldname, field)
+    postwriter = fieldwriter._postwriter
+    if not isinstance(postwriter, ArrayPostingsWriter):
+        raise TypeError("bulk postings need indexer.store.codec.ArrayCodec")
+    for text, docs, weights, counts, positions in lists:
+        fieldwriter._btext = text
+        postwriter.start_postings(field.format, W3TermInfo())
+        postwriter.add_arrays(docs, weights, counts, positions)
+        fieldwriter.finish_term()
+    fieldwriter.finish_field()
+
+
 class BulkPool:
     """Stands in for Whoosh's posting pool: collects postings as arrays, writes them sorted."""
 
@@ -148,16 +165,7 @@ class BulkPool:
     def write(self, fieldwriter: Any) -> None:
         """Every field's postings, in the order Whoosh's term table needs."""
         for fieldname in sorted(self.fields):
-            fieldwriter.start_field(fieldname, self.schema[fieldname])
-            postwriter = fieldwriter._postwriter
-            if not isinstance(postwriter, ArrayPostingsWriter):
-                raise TypeError("bulk postings need indexer.store.codec.ArrayCodec")
-            for text, docs, weights, counts, positions in self.fields[fieldname].sorted_lists():
-                fieldwriter._btext = text
-                postwriter.start_postings(self.schema[fieldname].format, W3TermInfo())
-                postwriter.add_arrays(docs, weights, counts, positions)
-                fieldwriter.finish_term()
-            fieldwriter.finish_field()
+            write_field(fieldwriter, fieldname, self.schema[fieldname], self.fields[fieldname].sorted_lists())
             del self.fields[fieldname]
 
     def cleanup(self) -> None:
@@ -165,7 +173,7 @@ class BulkPool:
         self.fields.clear()
 
 
-def _add_stored_blob(perdoc: Any, docnum: int, blob: bytes) -> None:
+def add_stored_blob(perdoc: Any, docnum: int, blob: bytes) -> None:
     """Put an encoded stored-fields value straight into the byte column under Whoosh's own."""
     outer = perdoc._colwriters.get("_stored")  # W3PerDocWriter's pickle-then-zlib column
     inner = getattr(outer, "_child", None)
@@ -311,11 +319,12 @@ class BulkWriter(SegmentWriter):
                 perdoc.add_column_value(fieldname, field.column_type, field.to_column_value(stored))
         perdoc.finish_doc()
         if blob is not None:
-            _add_stored_blob(perdoc, docnum, blob)
+            add_stored_blob(perdoc, docnum, blob)
         self._added = True
         self.docnum += 1
 
     def _flush_segment(self) -> None:
         self._count()
-        self.perdocwriter.close()
+        if not self.perdocwriter.is_closed:  # a merge closes it itself, to set the field lengths
+            self.perdocwriter.close()
         self._write_postings()
