@@ -16,7 +16,7 @@ BENCH_CORPUS ?= $(if $(filter command line environment,$(origin CORPUS)),$(CORPU
 BENCH_JSON ?=
 STAMP := $(VENV)/.installed
 
-.PHONY: install browser index rebuild serve run test bench eval lint docs clean distclean
+.PHONY: install browser index rebuild optimize serve run test bench eval lint docs clean distclean
 
 install: $(STAMP)
 
@@ -34,6 +34,9 @@ index: install
 rebuild: install
 	$(PY) -m indexer build $(foreach c,$(CORPUS),--corpus $(c)) --index $(INDEX) --rebuild $(if $(JOBS),--jobs $(JOBS)) \
 		|| test $$? -eq 3
+
+optimize: install
+	$(PY) -m indexer optimize --index $(INDEX)
 
 serve: install
 	VNNEWS_INDEX=$(abspath $(INDEX)) VNNEWS_MAP=$(MAP) VNNEWS_MAP_OLD=$(MAP_OLD) PORT=$(PORT) \
