@@ -16,7 +16,7 @@ BENCH_CORPUS ?= $(if $(filter command line environment,$(origin CORPUS)),$(CORPU
 BENCH_JSON ?=
 STAMP := $(VENV)/.installed
 
-.PHONY: install browser index rebuild optimize serve run test bench eval lint docs clean distclean
+.PHONY: install browser index rebuild optimize serve run test bench bench-scale eval lint docs clean distclean
 
 install: $(STAMP)
 
@@ -61,6 +61,11 @@ test: install browser
 
 bench: install
 	$(PY) -m bench $(foreach c,$(BENCH_CORPUS),--corpus $(c)) $(if $(BENCH_JSON),--json $(BENCH_JSON))
+
+# `make bench-scale SIZES=250000,1000000`: the benchmark on scale corpora made from ../shared.
+SIZES ?= 250000,1000000
+bench-scale: install
+	$(PY) -m bench.scale_bench --sizes $(SIZES) --shared $(SHARED) $(if $(BENCH_JSON),--json $(BENCH_JSON))
 
 eval: install
 	$(PY) -m bench.eval --shared $(SHARED)

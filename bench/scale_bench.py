@@ -1,0 +1,120 @@
+"""`make bench-scale`: the benchmark at several corpus sizes, on scale corpora (bench.scale).
+
+    python -m bench.scale_bench --sizes 250000,1000000 [--shared ../shared] [--work var/scale] [--json FILE]
+
+Per size: the whole `make bench` (vnnews, SQLite FTS5 and Tantivy on the same pyvi tokens, built
+one after the other, then the committed query set with and without facets), then one
+incremental update of 1,000 further articles (a fresh `python -m indexer build` process), then
+gunicorn with two workers on the index, warmed with the query set, and the resident memory of
+each worker. One table across sizes at the end; ratios are to the peers of the same size's run.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import click
+
+from .harness import run_benchmark
+from .load import memory_of, worker_pids
+from .report import document, notes, table
+from .serve_while_indexing import gunicorn
+
+UPDATE = 1_000
+
+
+def _corpus(path: Path, shared: Path, size: int, seed: int) -> Path:
+    """The scale corpus of this size and seed, made once (in a process of its own: the real
+    articles it reads would otherwise sit in this process's memory, shared with every stage)."""
+    if not path.exists():
+        command = [sys.executable, "-m", "bench.scale", "--size", str(size), "--seed", str(seed)]
+        subprocess.run([*command, "--out", str(path), "--shared", str(shared)], check=True)
+    return path
+
+
+def _serving_memory(index: Path, queries: list[Any], log: Path) -> dict[str, Any]:
+    """Resident and proportional memory of each of two gunicorn workers after the query set."""
+    with gunicorn(index, log, workers=2) as server:
+        for _ in range(2):  # each worker answers some: the kernel spreads the connections
+            for q in queries:
+                request = q.request(True)
+                params: list[tuple[str, str]] = [("q", request.q)]
+                params += [("province", p) for p in request.province]
+                params += [("source", s) for s in request.source]
+                if request.date_from:
+                    params.append(("from", request.date_from.isoformat()))
+                if request.date_to:
+                    params.append(("to", request.date_to.isoformat()))
+                params += [("page", str(request.page))]
+                with urllib.request.urlopen(f"{server.url}/api/search?{urlencode(params)}", timeout=120) as r:
+                    r.read()
+        workers = [m for m in (memory_of(pid) for pid in worker_pids(server.pid)) if m]
+    rss, pss = [round(r, 1) for r, _ in workers], [round(p, 1) for _, p in workers]
+    return {"workers": len(workers), "rss_mb": rss, "pss_mb": pss}
+
+
+@click.command()
+@click.option("--sizes", default="250000,1000000", show_default=True, help="Corpus sizes, comma-separated.")
+@click.option("--shared", type=click.Path(path_type=Path, file_okay=False), default=Path("../shared"))
+@click.option("--work", type=click.Path(path_type=Path, file_okay=False), default=Path("var/scale"))
+@click.option("--repeat", type=click.IntRange(min=1), default=3, show_default=True)
+@click.option("--jobs", type=click.IntRange(min=1), default=2, show_default=True)
+@click.option("--json", "json_path", type=click.Path(path_type=Path, dir_okay=False))
+def main(sizes: str, shared: Path, work: Path, repeat: int, jobs: int, json_path: Path | None) -> None:
+    """Benchmark vnnews against SQLite FTS5 and Tantivy at several sizes of a scale corpus."""
+    if not (shared / "corpus").is_dir():
+        raise click.ClickException(f"{shared / 'corpus'} is absent: the scale corpora are made from it")
+    rows = []
+    for size in [int(s) for s in sizes.split(",")]:
+        log = lambda m, size=size: click.echo(f"[{size:,}] {m}", err=True)  # noqa: E731
+        corpus = _corpus(work / f"c{size}.jsonl.gz", shared, size, seed=1)
+        # Further articles, with ids of their own (seed 2), for the incremental update.
+        extra = _corpus(work / f"u{size}.jsonl.gz", shared, UPDATE, seed=2 + size)
+        folder = work / f"w{size}"
+        result = run_benchmark([corpus], folder, repeat, jobs, log)
+        click.echo(table(result))
+        click.echo(notes(result))
+        index = folder / "vnnews"
+        started = time.perf_counter()
+        command = [sys.executable, "-m", "indexer", "build", "--corpus", str(extra), "--index", str(index), "-q"]
+        done = subprocess.run(command, capture_output=True, text=True)
+        update_s = time.perf_counter() - started
+        log(f"update of {UPDATE:,} articles: {update_s:.1f} s: {done.stdout.strip()}")
+        memory = _serving_memory(index, result.queries, folder / "gunicorn.log")
+        log(f"serving: {memory}")
+        rows.append({"size": size, "bench": document(result), "update_s": round(update_s, 1), "serving": memory})
+        if json_path is not None:
+            json_path.write_text(json.dumps(rows, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    click.echo(summary(rows))
+
+
+def summary(rows: list[dict[str, Any]]) -> str:
+    """One line per size: vnnews's figures and their ratios to the peers of the same run."""
+    head = (
+        f"{'size':>10} {'build s':>8} {'×pyvi':>6} {'peak MB':>8} {'index MB':>9} {'×tantivy':>8} "
+        f"{'fac p50':>8} {'p95':>7} {'p99':>7} {'p95×tan':>8} {'p95×sql':>8} {'worker MB':>10} {'update s':>9}"
+    )
+    lines = [head, "-" * len(head)]
+    for row in rows:
+        engines = row["bench"]["engines"]
+        v, t, s = engines["vnnews"], engines["tantivy"], engines["sqlite"]
+        pyvi = row["bench"]["corpus"]["pyvi_only_s"]
+        lines.append(
+            f"{row['size']:>10,} {v['build_s']:>8.0f} {v['build_s'] / pyvi:>6.2f} {v['peak_mb']:>8.0f} "
+            f"{v['index_mb']:>9.0f} {v['index_mb'] / t['index_mb']:>8.2f} {v['facets_p50_ms']:>8.1f} "
+            f"{v['facets_p95_ms']:>7.1f} {v['facets_p99_ms']:>7.1f} {v['facets_p95_ms'] / t['facets_p95_ms']:>8.2f} "
+            f"{v['facets_p95_ms'] / s['facets_p95_ms']:>8.2f} {max(row['serving']['rss_mb'] or [0]):>10.0f} "
+            f"{row['update_s']:>9.1f}"
+        )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
