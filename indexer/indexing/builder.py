@@ -139,6 +139,9 @@ def _write(
             on_problem(problem)
 
     try:
+        if not update.fresh:
+            # The merge the policy wants starts now, in a child, while the articles are analysed.
+            update.start_merging(policy)
         for article, problems, doc in prepared(records(corpus), jobs, read_problems, bodies):
             while read_problems:
                 note(read_problems.pop(0))

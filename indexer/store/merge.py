@@ -24,12 +24,13 @@ from whoosh.columns import VarBytesColumn
 from whoosh.reading import SegmentReader
 from whoosh.util.numeric import byte_to_length
 
+from .codec import ArrayCodec
 from .formats import PackedPositions
 from .postings import read_list, read_positions
 from .vocabulary import SYLLABLE_FIELDS, WORD_FIELDS, TermCounts
 from .writer import BulkWriter, PostingList, add_stored_blob, write_field
 
-__all__ = ["MergePolicy", "merge", "MergeResult"]
+__all__ = ["MergePolicy", "merge", "write_merged", "live_numbers", "MergeResult"]
 
 
 @dataclass(frozen=True)
@@ -54,15 +55,20 @@ class MergePolicy:
             bound *= self.factor
         return tier
 
-    def pick(self, segments: Sequence[Any]) -> list[Any] | None:
-        """The segments to merge next, or None when the index is in shape."""
+    def pick(self, segments: Sequence[Any], incoming: bool = False) -> list[Any] | None:
+        """The segments to merge next, or None when the index is in shape.
+
+        incoming counts one more segment in the lowest tier, one still being written: a merge
+        that starts before it is done then makes room for it (it is never picked itself).
+        """
         by_tier: dict[int, list[Any]] = {}
         for seg in segments:
             by_tier.setdefault(self.tier(_live(seg)), []).append(seg)
         for tier in sorted(by_tier):
-            if len(by_tier[tier]) >= self.factor:
+            extra = 1 if incoming and tier == 0 else 0
+            if len(by_tier[tier]) + extra >= self.factor and len(by_tier[tier]) > 1:
                 # The smallest of the lowest full tier: cheap merges first, and they cascade.
-                return sorted(by_tier[tier], key=_live)[: self.factor]
+                return sorted(by_tier[tier], key=_live)[: self.factor - extra]
         for seg in segments:
             if seg.doc_count_all() and seg.deleted_count() / seg.doc_count_all() > self.deletes:
                 return [seg]
@@ -86,19 +92,15 @@ class MergeResult:
 
 def merge(ix: Any, segments: Sequence[Any]) -> MergeResult:
     """Merge these segments of ix into one (committed, replacing them); the others stay."""
-    writer = BulkWriter(ix, compound=False)
+    writer = BulkWriter(ix, compound=False)  # for the index's write lock and its table of contents
     try:
         merged = {s.segid for s in segments}
         chosen = [s for s in writer.segments if s.segid in merged]
         if len(chosen) != len(segments):
             raise ValueError("merge() was given segments the index does not hold")
-        readers = [SegmentReader(writer.storage, writer.schema, s) for s in chosen]
-        try:
-            result = _write(writer, readers)
-        finally:
-            for r in readers:
-                r.close()
-        writer.commit(mergetype=lambda w, segs: [s for s in segs if s.segid not in merged], merge=False)
+        segment, result = write_merged(writer.storage, writer.schema, chosen)
+        kept = [s for s in writer.segments if s.segid not in merged]
+        writer.commit(mergetype=lambda w, segs: [*kept, segment], merge=False)
     except BaseException:
         if not writer.is_closed:
             writer.cancel()
@@ -106,44 +108,54 @@ def merge(ix: Any, segments: Sequence[Any]) -> MergeResult:
     return result
 
 
-def _write(writer: BulkWriter, readers: list[SegmentReader]) -> MergeResult:
-    """The merged segment's documents and postings, through the writer's segment files."""
-    schema = writer.schema
-    # Old document number → new one (−1 for a deleted document), per input segment; a segment
-    # without deletions only moves by its base (shifts), which saves masking every list.
+def live_numbers(segments: Sequence[Any]) -> list[np.ndarray]:
+    """Old document number → number in the merged segment (−1 for a deleted one), per segment."""
     remaps: list[np.ndarray] = []
-    shifts: list[int | None] = []
     base = 0
-    for r in readers:
-        seg = r.segment()
+    for seg in segments:
         remap = np.full(seg.doc_count_all(), -1, dtype=np.int64)
         live = np.ones(seg.doc_count_all(), dtype=bool)
-        deleted = np.fromiter(seg.deleted_docs(), dtype=np.int64)
-        live[deleted] = False
+        live[np.fromiter(seg.deleted_docs(), dtype=np.int64)] = False
         remap[live] = base + np.arange(int(live.sum()))
-        shifts.append(None if deleted.size else base)
         base += int(live.sum())
         remaps.append(remap)
-    _copy_documents(writer, readers, remaps)
-    removed, added = TermCounts(), TermCounts()
-    # A document's length in a field is the sum of its terms' frequencies, which are the weights
-    # of its postings: summing the kept postings gives the exact totals BM25 averages over (the
-    # per-document lengths are one approximate byte each).
-    lengths: dict[str, float] = {}
-    for fieldname in sorted({name for r in readers for name in r.indexed_field_names()}):
-        field = schema[fieldname]
-        counted = (removed.words, added.words) if fieldname in WORD_FIELDS else None
-        if fieldname in SYLLABLE_FIELDS:
-            counted = (removed.syllables, added.syllables)
-        lists = _summed(_merged_lists(readers, remaps, shifts, fieldname, field, counted), lengths, fieldname)
-        write_field(writer.fieldwriter, fieldname, field, lists)
-    writer.newsegment._fieldlengths = {
-        name: int(round(total)) for name, total in lengths.items() if total and schema[name].scorable
-    }
-    writer.docnum = base
-    writer._added = True  # the merged segment is this writer's new segment
-    total = sum(r.segment().doc_count_all() for r in readers)
-    return MergeResult(len(readers), base, total - base, removed, added)
+    return remaps
+
+
+def write_merged(storage: Any, schema: Any, segments: Sequence[Any]) -> tuple[Any, MergeResult]:
+    """The segment merging these, written to storage (not yet listed in any table of contents)."""
+    codec = ArrayCodec()
+    segment = codec.new_segment(storage, segments[0].indexname)
+    perdoc = codec.per_document_writer(storage, segment)
+    fieldwriter = codec.field_writer(storage, segment)
+    readers = [SegmentReader(storage, schema, s) for s in segments]
+    try:
+        remaps = live_numbers(segments)
+        # A segment without deletions only moves by its base: no masking of its lists.
+        shifts: list[int | None] = []
+        for seg, remap in zip(segments, remaps, strict=True):
+            shifts.append(None if seg.deleted_count() else int(remap[0]) if remap.size else 0)
+        count = _copy_documents(perdoc, schema, readers, remaps)
+        removed, added = TermCounts(), TermCounts()
+        # A document's length in a field is the sum of its terms' frequencies, which are the
+        # weights of its postings: summing the kept postings gives the exact totals BM25
+        # averages over (the per-document lengths are one approximate byte each).
+        lengths: dict[str, float] = {}
+        for fieldname in sorted({name for r in readers for name in r.indexed_field_names()}):
+            field = schema[fieldname]
+            counted = (removed.words, added.words) if fieldname in WORD_FIELDS else None
+            if fieldname in SYLLABLE_FIELDS:
+                counted = (removed.syllables, added.syllables)
+            lists = _summed(_merged_lists(readers, remaps, shifts, fieldname, field, counted), lengths, fieldname)
+            write_field(fieldwriter, fieldname, field, lists)
+        fieldwriter.close()
+    finally:
+        for r in readers:
+            r.close()
+    segment.set_doc_count(count)
+    segment._fieldlengths = {name: int(round(n)) for name, n in lengths.items() if n and schema[name].scorable}
+    total = sum(s.doc_count_all() for s in segments)
+    return segment, MergeResult(len(segments), count, total - count, removed, added)
 
 
 def _summed(lists: Iterator[PostingList], totals: dict[str, float], fieldname: str) -> Iterator[PostingList]:
@@ -153,10 +165,8 @@ def _summed(lists: Iterator[PostingList], totals: dict[str, float], fieldname: s
         yield item
 
 
-def _copy_documents(writer: BulkWriter, readers: list[SegmentReader], remaps: list[np.ndarray]) -> None:
-    """Stored fields, field lengths and columns of every live document, in order."""
-    schema = writer.schema
-    perdoc = writer.perdocwriter
+def _copy_documents(perdoc: Any, schema: Any, readers: list[SegmentReader], remaps: list[np.ndarray]) -> int:
+    """Stored fields, field lengths and columns of every live document, in order; their count."""
     scored = [name for name in schema.names() if schema[name].scorable]
     columns = [name for name in schema.names() if schema[name].column_type]
     docnum = 0
@@ -187,6 +197,7 @@ def _copy_documents(writer: BulkWriter, readers: list[SegmentReader], remaps: li
             add_stored_blob(perdoc, docnum, stored[old])
             docnum += 1
     perdoc.close()
+    return docnum
 
 
 def _terms(reader: SegmentReader, number: int, fieldname: str) -> Iterator[tuple[bytes, int, Any]]:

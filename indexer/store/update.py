@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
+import os
+import pickle
+import signal
+import traceback
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -12,7 +19,7 @@ from ..errors import IndexWriteError
 from .bodies import BodyCodec, make_dictionary
 from .codec import ArrayCodec
 from .directory import open_for_update
-from .merge import MergePolicy, MergeResult, merge
+from .merge import MergePolicy, MergeResult, live_numbers, merge, write_merged
 from .schema import make_schema
 from .vocabulary import SYLLABLE_FIELDS, WORD_FIELDS, TermCounts, Vocabulary
 from .writer import BulkWriter
@@ -35,6 +42,9 @@ class Update:
         self.work = work
         # The merges this update ran, in order.
         self.merges: list[MergeResult] = []
+        # A merge running in a forked child: (pid, its input segments, their deletions then, file).
+        self._merging: tuple[int, list[Any], dict[str, set[int]], Path] | None = None
+        self._background: MergeResult | None = None
         # True when the copied generation had an older layout and was started afresh.
         self.reformatted = False
         try:
@@ -57,6 +67,54 @@ class Update:
             self.writer = BulkWriter(ix, compound=False, counted=WORD_FIELDS + SYLLABLE_FIELDS)
         except OSError as err:
             raise IndexWriteError(f"cannot write the index in {work.parent}: {err.strerror or err}") from None
+
+    def start_merging(self, policy: MergePolicy) -> None:
+        """Start the merge the policy wants now, in a forked child, while documents are added.
+
+        The child writes the merged segment's files and leaves them, with what the merge did,
+        for commit() to take; the segments it reads are never changed meanwhile (documents the
+        update deletes from them are carried over to the merged segment at commit).
+        """
+        chosen = policy.pick(self.writer.segments, incoming=True) if hasattr(os, "fork") else None
+        if not chosen:
+            return
+        deleted = {s.segid: set(s.deleted_docs()) for s in chosen}
+        out = self.work / f"merge-{os.getpid()}.pickle"
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                _die_with_parent()
+                segment, result = write_merged(self.writer.storage, self.writer.schema, chosen)
+                with open(out, "wb") as fh:
+                    pickle.dump((segment, result), fh, protocol=pickle.HIGHEST_PROTOCOL)
+                code = 0
+            except BaseException:
+                os.write(2, traceback.format_exc().encode("utf-8", "replace"))
+            finally:
+                os._exit(code)
+        self._merging = (pid, chosen, deleted, out)
+
+    def _take_merge(self) -> None:
+        """Wait for the background merge and put its segment in place of its inputs."""
+        if self._merging is None:
+            return
+        pid, chosen, deleted, out = self._merging
+        self._merging = None
+        _, status = os.waitpid(pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise IndexWriteError("merging segments in the background failed (see above)")
+        with open(out, "rb") as fh:
+            segment, result = pickle.load(fh)
+        out.unlink()
+        # The inputs as the child read them: deletions made since move to the merged segment.
+        at_fork = [_Deleted(s, deleted[s.segid]) for s in chosen]
+        for seg, remap in zip(chosen, live_numbers(at_fork), strict=True):
+            for docnum in set(seg.deleted_docs()) - deleted[seg.segid]:
+                segment.delete_document(int(remap[docnum]))
+        gone = {s.segid for s in chosen}
+        self.writer.segments = [s for s in self.writer.segments if s.segid not in gone] + [segment]
+        self._background = result
 
     def bodies(self, sample: Iterable[str]) -> BodyCodec:
         """The index's body codec: the generation's own, or for a fresh index one made from sample."""
@@ -88,8 +146,13 @@ class Update:
         try:
             # The last segment's postings are written by a child too, while the vocabulary is made.
             writer.rotate()
+            self._take_merge()
             counts = self._counts()
             counts += TermCounts.of_fields(writer.frequencies)
+            if self._background is not None:
+                counts -= self._background.removed
+                counts += self._background.added
+                self.merges.append(self._background)
             # No merging: Whoosh merges segments one posting at a time (rebuild to compact).
             writer.commit(merge=False)
         except BaseException:
@@ -159,5 +222,32 @@ class Update:
 
     def cancel(self) -> None:
         """Drop what was written (the work folder is removed by the caller)."""
+        if self._merging is not None:
+            pid = self._merging[0]
+            self._merging = None
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
         if not self.writer.is_closed:
             self.writer.cancel()
+
+
+class _Deleted:
+    """A segment as it was when a background merge began: its size and its deletions then."""
+
+    def __init__(self, segment: Any, deleted: set[int]) -> None:
+        self._count = segment.doc_count_all()
+        self._deleted = deleted
+
+    def doc_count_all(self) -> int:
+        return self._count
+
+    def deleted_docs(self) -> Iterable[int]:
+        return iter(self._deleted)
+
+
+def _die_with_parent() -> None:
+    """Have the kernel kill this (forked) process if the build that forked it dies."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG

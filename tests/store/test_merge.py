@@ -174,3 +174,32 @@ def test_sigkill_during_a_merge_leaves_the_previous_generation(tmp_path: Path) -
     report = optimize(index)
     assert report.segments == 1 and report.total == 600
     assert not list(index.glob("building-*")) and len(list(index.glob("gen-*"))) <= 2
+
+
+def test_an_update_merges_in_the_background_and_keeps_its_own_replacements(tmp_path: Path) -> None:
+    index = tmp_path / "ix"
+    rows = [dict(r, id=f"{r['id']}-{k}") for k in range(3) for r in ROWS]  # 90 articles
+    for k in range(9):
+        build([write_jsonl(tmp_path / f"p{k}.jsonl", rows[k * 10 : (k + 1) * 10])], index, jobs=1, policy=NEVER)
+    # The update replaces articles of the segments being merged (deletions made while the child
+    # merges them) and adds new ones; the ninth segment plus the update's make a full tier.
+    replaced = [dict(r, title=(r["title"] or "Bài") + " đã sửa") for r in rows[5:25]]
+    fresh = [dict(r, id=r["id"] + "-new") for r in ROWS[:10]]
+    update = write_jsonl(tmp_path / "update.jsonl", replaced + fresh)
+    report = build([update], index, jobs=1, policy=MergePolicy(factor=10, floor=1000))
+    assert report.merges == 1 and report.merged == 9 and report.segments == 2
+    final = [r for r in rows if r not in rows[5:25]] + replaced + fresh
+    rebuilt = tmp_path / "rebuilt"
+    build([write_jsonl(tmp_path / "all.jsonl", final)], rebuilt, jobs=1)
+    for req in QUERIES[:5]:
+        with Snapshot.open(index) as ours, Snapshot.open(rebuilt) as theirs:
+            a, b = search(ours, req), search(theirs, req)
+            assert (a.total, a.facets) == (b.total, b.facets), req
+        assert a.total
+    with Snapshot.open(index) as snap:
+        assert snap.doc_count == 100
+        assert search(snap, SearchRequest(q="đã sửa")).total == 20
+    generation = current_dir(index).resolve()
+    ix = open_generation(generation)
+    with ix.reader() as reader:
+        assert TermCounts.load(generation) == TermCounts.read(reader)

@@ -1,0 +1,176 @@
+"""A year of daily updates: does the 365th cost what the first did, and does search stay as fast?
+
+    python -m bench.year --base var/scale/c1000000.jsonl.gz [--updates 365] [--batch 500]
+                         [--every 30] [--work var/year] [--shared ../shared] [--json FILE]
+
+Builds (or reuses) an index of the base corpus, then applies `--updates` incremental updates of
+`--batch` new articles each (a scale corpus of their own, seed 3), each as `make index` runs it: a
+fresh `python -m indexer build` process. Every `--every` updates it reports the update's time,
+the segment count and the latency (p50/p95) of the committed query set with facets. At the end
+it rebuilds an index of everything from scratch and compares it with the updated one: totals and
+facet counts of every query must be equal; latencies are measured in turns, in one process.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+import numpy as np
+
+from indexer import Snapshot, index_stats, search
+from indexer.store.directory import current_dir, open_generation
+
+from .queries import load_queries
+
+SEGMENTS = re.compile(r"(\d+) segment\(s\)")
+
+
+def _indexer(*args: str) -> tuple[float, str]:
+    """Run python -m indexer with these arguments; (seconds, its summary line)."""
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "indexer", *args], capture_output=True, text=True)
+    if done.returncode not in (0, 3):
+        raise click.ClickException(f"indexer {' '.join(args)} failed: {done.stderr[-2000:]}")
+    return time.perf_counter() - started, done.stdout.strip()
+
+
+def _latency(index: Path, queries: list[Any], repeat: int = 2) -> dict[str, float]:
+    """p50 and p95 of the query set with facets, after a warm-up run."""
+    times: list[float] = []
+    with Snapshot.open(index) as snap:
+        for r in range(repeat + 1):
+            for q in queries:
+                started = time.perf_counter()
+                search(snap, q.request(True))
+                if r:
+                    times.append((time.perf_counter() - started) * 1000)
+    p50, p95 = np.percentile(times, [50, 95])
+    return {"p50_ms": round(float(p50), 2), "p95_ms": round(float(p95), 2)}
+
+
+def _answers(index: Path, queries: list[Any]) -> dict[str, Any]:
+    """Total and facet counts of every query."""
+    with Snapshot.open(index) as snap:
+        out = {}
+        for q in queries:
+            res = search(snap, q.request(True))
+            facets = {k: v for k, v in res.facets.items() if k != "date"}
+            out[q.id] = (res.total, json.dumps(facets, sort_keys=True), json.dumps(res.facets["date"], sort_keys=True))
+        return out
+
+
+def _segments(index: Path) -> int:
+    return len(open_generation(current_dir(index).resolve())._segments())
+
+
+@click.command()
+@click.option("--base", type=click.Path(path_type=Path, dir_okay=False, exists=True), required=True)
+@click.option("--updates", type=click.IntRange(min=1), default=365, show_default=True)
+@click.option("--batch", type=click.IntRange(min=1), default=500, show_default=True)
+@click.option("--every", type=click.IntRange(min=1), default=30, show_default=True)
+@click.option("--work", type=click.Path(path_type=Path, file_okay=False), default=Path("var/year"))
+@click.option("--shared", type=click.Path(path_type=Path, file_okay=False), default=Path("../shared"))
+@click.option("--json", "json_path", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--no-rebuild", is_flag=True, help="Skip the comparison with a fresh rebuild.")
+@click.option(
+    "--also",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    multiple=True,
+    help="Corpora the existing index holds besides the base (for the rebuild).",
+)
+def main(
+    base: Path,
+    updates: int,
+    batch: int,
+    every: int,
+    work: Path,
+    shared: Path,
+    json_path: Path | None,
+    no_rebuild: bool,
+    also: tuple[Path, ...],
+) -> None:
+    """Apply a year of daily updates to an index and watch their cost and the search latency."""
+    work.mkdir(parents=True, exist_ok=True)
+    index = work / "ix"
+    log = lambda m: click.echo(m, err=True)  # noqa: E731
+    if not (index / "current").exists():
+        seconds, line = _indexer("build", "--corpus", str(base), "--index", str(index), "-q")
+        log(f"base index: {line} ({seconds:.0f} s)")
+    stream = work / f"updates-{updates}x{batch}.jsonl.gz"
+    if not stream.exists():
+        command = [sys.executable, "-m", "bench.scale", "--size", str(updates * batch), "--seed", "3"]
+        subprocess.run([*command, "--out", str(stream), "--shared", str(shared)], check=True)
+    with gzip.open(stream, "rt", encoding="utf-8") as fh:
+        lines = fh.readlines()
+    # '#1' in the query set is the corpus's most frequent source, and so on.
+    queries = load_queries(list(index_stats(index)["sources"]))
+    rows: list[dict[str, Any]] = []
+    times: list[float] = []
+    batch_file = work / "batch.jsonl"
+    for day in range(1, updates + 1):
+        batch_file.write_text("".join(lines[(day - 1) * batch : day * batch]), encoding="utf-8")
+        seconds, line = _indexer("build", "--corpus", str(batch_file), "--index", str(index), "-q")
+        times.append(seconds)
+        found = SEGMENTS.search(line)
+        if day == 1 or day % every == 0 or day == updates:
+            row = {
+                "update": day,
+                "seconds": round(seconds, 1),
+                "mean_of_window_s": round(statistics.fmean(times[-every:]), 1),
+                "max_of_window_s": round(max(times[-every:]), 1),
+                "segments": int(found.group(1)) if found else _segments(index),
+                **_latency(index, queries),
+            }
+            rows.append(row)
+            log(json.dumps(row))
+            if json_path is not None:
+                json_path.write_text(json.dumps({"rows": rows}, indent=2) + "\n", encoding="utf-8")
+    result: dict[str, Any] = {"rows": rows, "update_seconds": [round(t, 2) for t in times]}
+    if not no_rebuild:
+        everything = work / "everything.jsonl"
+        everything.write_text("".join(lines[: updates * batch]), encoding="utf-8")
+        rebuilt = work / "rebuilt"
+        corpora = [a for p in (base, *also, everything) for a in ("--corpus", str(p))]
+        seconds, line = _indexer("build", *corpora, "--index", str(rebuilt), "--rebuild", "-q")
+        log(f"rebuild: {line} ({seconds:.0f} s)")
+        ours, theirs = _answers(index, queries), _answers(rebuilt, queries)
+        differ = [q for q in ours if ours[q] != theirs[q]]
+        lat = {"updated": [], "rebuilt": []}  # type: dict[str, list[dict[str, float]]]
+        for _ in range(3):  # in turns, so a busy spell lands on both
+            lat["updated"].append(_latency(index, queries, 1))
+            lat["rebuilt"].append(_latency(rebuilt, queries, 1))
+        result["rebuild"] = {
+            "seconds": round(seconds, 1),
+            "segments": _segments(rebuilt),
+            "queries_differing": differ,
+            "updated_p50_p95": [
+                statistics.median(x["p50_ms"] for x in lat["updated"]),
+                statistics.median(x["p95_ms"] for x in lat["updated"]),
+            ],
+            "rebuilt_p50_p95": [
+                statistics.median(x["p50_ms"] for x in lat["rebuilt"]),
+                statistics.median(x["p95_ms"] for x in lat["rebuilt"]),
+            ],
+        }
+        log(json.dumps(result["rebuild"]))
+    if json_path is not None:
+        json_path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    first, last = times[0], times[-1]
+    click.echo(
+        f"first update {first:.1f} s, last {last:.1f} s (×{last / first:.2f}); "
+        f"mean of the first {every} {statistics.fmean(times[:every]):.1f} s, of the last {every} "
+        f"{statistics.fmean(times[-every:]):.1f} s; segments at the end {rows[-1]['segments']}"
+    )
+
+
+if __name__ == "__main__":
+    main()
