@@ -19,10 +19,29 @@ __all__ = ["Matches", "run", "term_arrays"]
 
 @dataclass
 class Matches:
-    """A mask over document numbers, and scores (zero wherever the mask is False)."""
+    """Matching documents (ascending numbers) and their scores, as aligned arrays.
 
-    mask: np.ndarray
-    scores: np.ndarray
+    Sparse, so that a query's work follows the lengths of its posting lists, not the size of
+    the index: every operator works on the documents its children matched.
+    """
+
+    ids: np.ndarray  # int64, ascending, unique
+    scores: np.ndarray  # float32
+
+    @classmethod
+    def none(cls) -> Matches:
+        """No document."""
+        return cls(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32))
+
+    def mask(self, size: int) -> np.ndarray:
+        """The documents as a boolean mask over size document numbers."""
+        out = np.zeros(size, dtype=bool)
+        out[self.ids] = True
+        return out
+
+    def only(self, keep: np.ndarray) -> Matches:
+        """The documents where the boolean array keep (aligned with ids) is True."""
+        return Matches(self.ids[keep], self.scores[keep])
 
 
 def term_arrays(post: Postings, term: Term) -> tuple[np.ndarray, np.ndarray]:
@@ -30,6 +49,12 @@ def term_arrays(post: Postings, term: Term) -> tuple[np.ndarray, np.ndarray]:
     if len(term.texts) == 1:
         return post.term(term.field, term.texts[0])
     return post.merged(term.field, term.texts, lambda: _merge(post, term))
+
+
+def _scored(post: Postings, term: Term) -> tuple[np.ndarray, np.ndarray]:
+    """A term's documents (int64) and BM25 scores, kept with the generation's posting lists."""
+    ids, counts = term_arrays(post, term)
+    return ids.astype(np.int64), bm25(post, term.field, ids, counts).astype(np.float32)
 
 
 def _merge(post: Postings, term: Term) -> tuple[np.ndarray, np.ndarray]:
@@ -40,61 +65,101 @@ def _merge(post: Postings, term: Term) -> tuple[np.ndarray, np.ndarray]:
     if len(parts) == 1:
         return parts[0]
     # A document may hold several spellings: sum their counts per document.
-    dense = np.bincount(
-        np.concatenate([p[0] for p in parts]),
-        weights=np.concatenate([p[1] for p in parts]),
-        minlength=post.size,
-    )
-    ids = np.flatnonzero(dense)
-    return ids.astype(np.int32), dense[ids].astype(np.float32)
+    ids, where = np.unique(np.concatenate([p[0] for p in parts]), return_inverse=True)
+    counts = np.zeros(ids.size, dtype=np.float64)
+    np.add.at(counts, where, np.concatenate([p[1] for p in parts]))
+    return ids.astype(np.int32), counts.astype(np.float32)
 
 
 def run(post: Postings, node: Plan) -> Matches:
     """Documents matching the plan, with their scores."""
     if isinstance(node, Term):
-        mask = np.zeros(post.size, dtype=bool)
-        scores = np.zeros(post.size, dtype=np.float32)
-        ids, counts = term_arrays(post, node)
-        mask[ids] = True
-        scores[ids] = node.boost * bm25(post, node.field, ids, counts)
-        return Matches(mask, scores)
+        ids, scores = post.scored(node.field, node.texts, lambda: _scored(post, node))
+        if node.boost != 1.0:
+            scores = np.float32(node.boost) * scores
+        return Matches(ids, scores)
     return _combine(post, node)
 
 
 def _combine(post: Postings, node: Node) -> Matches:
     if not node.children:
         # An empty conjunction matches everything (browsing), an empty disjunction nothing.
-        return Matches(np.full(post.size, node.op == "all"), np.zeros(post.size, dtype=np.float32))
+        if node.op == "all":
+            return Matches(np.arange(post.size, dtype=np.int64), np.zeros(post.size, dtype=np.float32))
+        return Matches.none()
     parts = [run(post, child) for child in node.children]
     first = parts[0]
-    mask, scores = first.mask.copy(), first.scores.copy()
     if node.op in ("all", "seq", "phrase"):
+        ids, scores = first.ids, first.scores.copy()
         for part in parts[1:]:
-            mask &= part.mask
-            scores += part.scores
+            mine, theirs = _common(ids, part.ids)
+            ids, scores = ids[mine], scores[mine] + part.scores[theirs]
         if node.op != "all":
-            scores /= len(parts)
+            scores /= np.float32(len(parts))
+        found = Matches(ids, scores)
         if node.op == "phrase":
-            _verify(post, node, mask)
-        scores *= mask
+            found = found.only(_verify(post, node, ids))
     elif node.op == "any":
-        for part in parts[1:]:
-            mask |= part.mask
-            scores += part.scores
+        found = _union(parts, post.size)
     elif node.op == "maybe":
-        scores += parts[1].scores * mask
+        scores = first.scores.copy()
+        mine, theirs = _common(first.ids, parts[1].ids)
+        scores[mine] += parts[1].scores[theirs]
+        found = Matches(first.ids, scores)
     elif node.op == "not":
-        mask &= ~parts[1].mask
-        scores *= mask
+        found = first.only(~np.isin(first.ids, parts[1].ids, assume_unique=True))
     else:
         raise ValueError(f"unknown plan operator {node.op!r}")
     if node.boost != 1.0:
-        scores *= node.boost
-    return Matches(mask, scores)
+        found = Matches(found.ids, found.scores * np.float32(node.boost))
+    return found
 
 
-def _verify(post: Postings, node: Node, mask: np.ndarray) -> None:
-    """Keep the candidates where the children's terms occur at consecutive positions."""
+def _common(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where the documents two ascending arrays share sit in each: (indexes into a, into b)."""
+    if not a.size or not b.size:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty
+    if a.size <= b.size:
+        at = np.minimum(np.searchsorted(b, a), b.size - 1)
+        hit = b[at] == a
+        return np.flatnonzero(hit), at[hit]
+    at = np.minimum(np.searchsorted(a, b), a.size - 1)
+    hit = a[at] == b
+    return at[hit], np.flatnonzero(hit)
+
+
+# A union over more documents than this share of the index is summed in index-sized arrays:
+# cheaper than sorting the children's lists together.
+_DENSE_SHARE = 1 / 16
+
+
+def _union(parts: list[Matches], size: int) -> Matches:
+    """Documents any part matched, each scored with the sum of its parts' scores, in part order."""
+    total = sum(p.ids.size for p in parts)
+    if total > size * _DENSE_SHARE:
+        mask = np.zeros(size, dtype=bool)
+        dense = np.zeros(size, dtype=np.float32)
+        for part in parts:
+            mask[part.ids] = True
+            dense[part.ids] += part.scores
+        ids = np.flatnonzero(mask)
+        return Matches(ids, dense[ids])
+    # Each part is ascending: a stable sort of their concatenation merges runs, then repeats go.
+    joined = np.sort(np.concatenate([p.ids for p in parts]), kind="stable")
+    ids = joined[np.concatenate(([True], joined[1:] != joined[:-1]))] if joined.size else joined
+    scores = np.zeros(ids.size, dtype=np.float32)
+    for part in parts:  # in order: each document's score is summed as the children come
+        scores[np.searchsorted(ids, part.ids)] += part.scores
+    return Matches(ids, scores)
+
+
+def _verify(post: Postings, node: Node, candidates: np.ndarray) -> np.ndarray:
+    """Which candidates hold the children's terms at consecutive positions (aligned booleans)."""
+    if not candidates.size:
+        return np.zeros(0, dtype=bool)
+    mask = np.zeros(post.size, dtype=bool)
+    mask[candidates] = True
     run_starts: np.ndarray | None = None
     for shift, child in enumerate(node.children):
         assert isinstance(child, Term), "a phrase holds terms"
@@ -117,6 +182,6 @@ def _verify(post: Postings, node: Node, mask: np.ndarray) -> None:
             run_starts = found
         if not run_starts.size:
             break
-    mask[:] = False
-    if run_starts is not None:
-        mask[run_starts >> 32] = True
+    if run_starts is None or not run_starts.size:
+        return np.zeros(candidates.size, dtype=bool)
+    return np.isin(candidates, np.unique(run_starts >> 32), assume_unique=True)

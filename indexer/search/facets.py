@@ -46,7 +46,7 @@ class Facet:
         raise NotImplementedError
 
     def count(self, cols: Columns, sel: np.ndarray, chosen: Any) -> Listing:
-        """Counts over the selected documents, JSON-ready."""
+        """Counts over the selected documents (ascending document numbers), JSON-ready."""
         raise NotImplementedError
 
     def describe(self, chosen: Any) -> dict[str, Any]:
@@ -138,10 +138,19 @@ class SetFacet(_MultiValued):
         return (cols.units[self.field] & want) != 0
 
     def count(self, cols: Columns, sel: np.ndarray, chosen: tuple[str, ...]) -> Listing:
-        """Selected documents per unit, from the (document, unit) pairs."""
+        """Selected documents per unit: from their bit sets, or for many, from the (document, unit) pairs."""
         names = cols.unit_names[self.field]
-        docs, units = cols.members[self.field]
-        counts = np.bincount(units[sel[docs]], minlength=len(names))
+        if sel.size * 8 > cols.size:
+            # Most articles name no province: counting the tagged pairs beats unpacking 64 bits
+            # of every selected document once the selection is a good part of the index.
+            docs, units = cols.members[self.field]
+            mask = np.zeros(cols.size, dtype=bool)
+            mask[sel] = True
+            counts = np.bincount(units[mask[docs]], minlength=len(names))
+        else:
+            sets = cols.units[self.field][sel].astype("<u8", copy=False)
+            bits = np.unpackbits(sets.view(np.uint8), bitorder="little")
+            counts = bits.reshape(-1, 64).sum(axis=0, dtype=np.int64)[: len(names)]
         return _listing(names, counts, chosen)
 
 
@@ -174,7 +183,7 @@ class ValueFacet(_MultiValued):
     def count(self, cols: Columns, sel: np.ndarray, chosen: tuple[str, ...]) -> Listing:
         """Selected documents per value (documents without one are not listed)."""
         names = cols.values[self.field]
-        counts = np.bincount(cols.codes[self.field][sel], minlength=len(names))
+        counts = np.bincount(cols.codes[self.field][sel], minlength=len(names))  # sel: document numbers
         return _listing(names[1:], counts[1:], chosen)
 
 
@@ -290,16 +299,22 @@ class Filters:
         return cls(chosen, {f.name: f.mask(cols, chosen[f.name]) for f in FACETS})
 
     def combine(self, matched: np.ndarray, skip: str | None = None) -> np.ndarray:
-        """matched AND every facet's mask (except skip's)."""
+        """The matched document numbers every facet's selection keeps (except skip's)."""
         sel = matched
         for name, mask in self.masks.items():
             if mask is not None and name != skip:
-                sel = sel & mask
+                sel = sel[mask[sel]]
         return sel
 
     def counts(self, cols: Columns, matched: np.ndarray) -> dict[str, Listing]:
-        """Each facet's counts over the matches that the other facets' selections keep."""
-        return {f.name: f.count(cols, self.combine(matched, skip=f.name), self.chosen[f.name]) for f in FACETS}
+        """Each facet's counts over the matches (document numbers) the other facets' selections keep."""
+        kept = self.combine(matched) if not any(m is not None for m in self.masks.values()) else None
+        out = {}
+        for f in FACETS:
+            # Without any selection every facet counts the same documents: filter them once.
+            sel = kept if kept is not None else self.combine(matched, skip=f.name)
+            out[f.name] = f.count(cols, sel, self.chosen[f.name])
+        return out
 
     def described(self) -> dict[str, Any]:
         """The active filters in canonical form, by parameter."""

@@ -28,8 +28,7 @@ MAX_SIMILAR = 20
 def _match(snap: Snapshot, parsed: ParsedQuery, any_word: bool = False, folded: bool = False) -> Matches:
     """Every live match of the query, with its BM25F score."""
     found = run(snap.postings, plan(parsed, snap.spell, any_word=any_word, folded=folded))
-    found.mask &= snap.live
-    return found
+    return found.only(snap.live[found.ids])
 
 
 def _needles(parsed: ParsedQuery, folded: bool) -> list[Needle]:
@@ -70,19 +69,29 @@ def _lead(text: str, limit: int = 120) -> str:
     return first[: cut if cut > 0 else limit] + "…"
 
 
-def _ranked(scores: np.ndarray, sel: np.ndarray, limit: int) -> list[tuple[int, float]]:
-    """Top documents by score among the selected ones; ties keep index order."""
-    ids = np.flatnonzero(sel)
+def _ranked(found: Matches, sel: np.ndarray, limit: int) -> list[tuple[int, float]]:
+    """Top documents by score among the selected ones (document numbers); ties keep index order."""
+    scores = found.scores[np.searchsorted(found.ids, sel)]
+    ids = sel
     if ids.size > limit:
-        part = np.argpartition(-scores[ids], limit - 1)[:limit]
-        ids = ids[part]
-    order = np.lexsort((ids, -scores[ids]))
-    return [(int(ids[i]), float(scores[ids[i]])) for i in order]
+        part = np.argpartition(-scores, limit - 1)[:limit]
+        ids, scores = ids[part], scores[part]
+    order = np.lexsort((ids, -scores))
+    return [(int(ids[i]), float(scores[i])) for i in order]
 
 
 def _by_date(snap: Snapshot, sel: np.ndarray, limit: int, newest: bool) -> list[tuple[int, None]]:
-    order = snap.cols.newest if newest else snap.cols.oldest
-    picked = order[sel[order]][:limit]
+    """The selected documents newest (or oldest) first, undated last, ties in index order."""
+    cols = snap.cols
+    if sel.size * 8 > snap.size:
+        order = cols.newest if newest else cols.oldest
+        mask = np.zeros(snap.size, dtype=bool)
+        mask[sel] = True
+        picked = order[mask[order]][:limit]
+    else:
+        days = cols.day[sel].astype(np.int64)
+        key = np.where(days >= 0, -days if newest else days, np.iinfo(np.int64).max)
+        picked = sel[np.lexsort((sel, key))][:limit]
     return [(int(d), None) for d in picked]
 
 
@@ -97,27 +106,28 @@ def search(snap: Snapshot, req: SearchRequest) -> SearchResult:
     sort = "newest" if browse and req.sort == "relevance" else req.sort
     folded = False
     if browse:
-        found = Matches(snap.live, np.zeros(snap.size, dtype=np.float32))
+        live = np.flatnonzero(snap.live)
+        found = Matches(live, np.zeros(live.size, dtype=np.float32))
     else:
         found = _match(snap, parsed)
-    sel = filters.combine(found.mask)
-    if not browse and parsed.positive and not sel.any():
+    sel = filters.combine(found.ids)
+    if not browse and parsed.positive and not sel.size:
         # Nothing with every word as typed: first forgive diacritics, then ask for any word.
         if parsed.accented:
             found, folded = _match(snap, parsed, folded=True), True
-            sel = filters.combine(found.mask)
-            relaxed = "diacritics" if sel.any() else None
-        if not sel.any() and sum(len(c.units) for c in parsed.positive) > 1:
+            sel = filters.combine(found.ids)
+            relaxed = "diacritics" if sel.size else None
+        if not sel.size and sum(len(c.units) for c in parsed.positive) > 1:
             found, folded = _match(snap, parsed, any_word=True, folded=True), True
-            sel = filters.combine(found.mask)
-            relaxed = "any_word" if sel.any() else None
-    total = int(np.count_nonzero(sel))
+            sel = filters.combine(found.ids)
+            relaxed = "any_word" if sel.size else None
+    total = int(sel.size)
     limit = req.page * req.per_page
     ranked: list[tuple[int, float | None]]
     if limit > MAX_RESULTS:
         ranked = []  # past the deepest reachable result: no hits, and no ranking work
     elif sort == "relevance":
-        ranked = list(_ranked(found.scores, sel, limit))
+        ranked = list(_ranked(found, sel, limit))
     else:
         ranked = list(_by_date(snap, sel, limit, newest=sort == "newest"))
     needles = _needles(parsed, folded)
@@ -131,7 +141,7 @@ def search(snap: Snapshot, req: SearchRequest) -> SearchResult:
         suggestion=suggest(snap, parsed, 0 if relaxed else total),
         relaxed=relaxed,
         hits=hits,
-        facets=filters.counts(cols, found.mask) if req.facets else {},
+        facets=filters.counts(cols, found.ids) if req.facets else {},
         filters=filters.described(),
         request=filters.canonical(req),
     )
@@ -171,7 +181,6 @@ def similar(snap: Snapshot, article_id: str, limit: int = 5) -> list[Hit]:
         return []
     wanted = Node("any", tuple(Term(f, (t,), w) for t, w in terms for f in ("body", "title")))
     found = run(snap.postings, wanted)
-    found.mask &= snap.live
-    found.mask[docnum] = False
-    ranked = _ranked(found.scores, found.mask, limit)
+    found = found.only(snap.live[found.ids] & (found.ids != docnum))
+    ranked = _ranked(found, found.ids, limit)
     return [_hit(snap, d, [], s, True) for d, s in ranked]

@@ -44,7 +44,8 @@ def _surface(snap: Snapshot, words: list[list[str]]) -> str:
     out = []
     for syllables in words:
         wanted = Node("any", tuple(syllable_run(f, tuple(syllables), 1.0) for f in ("title", "sapo")))
-        docs = np.flatnonzero(run(snap.postings, wanted).mask & snap.live)[:_SAMPLE]
+        ids = run(snap.postings, wanted).ids
+        docs = ids[snap.live[ids]][:_SAMPLE]
         pattern = re.compile(r"\b" + r"\s+".join(re.escape(s) for s in syllables) + r"\b", re.IGNORECASE)
         forms: Counter[str] = Counter()
         for docnum in docs.tolist():
@@ -64,7 +65,8 @@ def _count(snap: Snapshot, syllables: list[str]) -> int:
     if not syllables:
         return 0
     wanted = Node("all", tuple(Node("any", tuple(Term(f, (s,)) for f in fields)) for s in syllables))
-    return int(np.count_nonzero(run(snap.postings, wanted).mask & snap.live))
+    ids = run(snap.postings, wanted).ids
+    return int(np.count_nonzero(snap.live[ids]))
 
 
 def _respell(snap: Snapshot, vocab: Vocabulary, syllables: list[str]) -> list[str]:

@@ -98,6 +98,12 @@ class Postings:
         """Several spellings' lists counted as one term, as compute() merges them, kept like a term's."""
         return self._cached((fieldname, "\x01".join(texts) + "\x01"), compute)
 
+    def scored(
+        self, fieldname: str, texts: tuple[str, ...], compute: Callable[[], tuple[np.ndarray, np.ndarray]]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """A term's (or its spellings') documents and scores, as compute() makes them, kept like a term's."""
+        return self._cached((fieldname, "\x02".join(texts) + "\x02"), compute)
+
     def positions(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Every occurrence of the term in a positional field, as (document number, position) pairs."""
         return self._cached((fieldname, text + "\0"), lambda: self._gather(fieldname, text, positions=True))
