@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 import string
 from bisect import bisect_left
+from collections.abc import Mapping, Sequence
 
 from .memo import LastCall
 
-__all__ = ["Span", "units", "units_of", "segment", "has_word", "warm_up"]
+__all__ = ["Span", "units", "units_of", "segment", "has_word", "warm_up", "use_cache", "line_labels"]
 
 Span = tuple[int, int]
 
@@ -71,24 +72,56 @@ def warm_up() -> None:
     segment("Khởi động")
 
 
+# pyvi's labels of lines segmented before, by line: b"B"/b"I" per unit. Off (None) in the
+# product; a benchmark that indexes recombined real sentences sets it, once per process before
+# any worker is forked, so that each real sentence pays pyvi once (bench/segcache.py).
+_cache: Mapping[str, bytes] | None = None
+
+
+def use_cache(labels: Mapping[str, bytes] | None) -> None:
+    """Take labels of known lines from this mapping (None: always run pyvi)."""
+    global _cache
+    _cache = labels
+
+
+def line_labels(lines: list[str]) -> list[bytes]:
+    """pyvi's labels of each line's units (b"I" where a unit continues the word before)."""
+    chunks: list[tuple[int, list[str]]] = []
+    for n, line in enumerate(lines):
+        cut = [line[s:e] for s, e in units(line)]
+        chunks.extend((n, cut[i : i + _MAX_SEQ]) for i in range(0, len(cut), _MAX_SEQ))
+    out = [bytearray() for _ in lines]
+    if chunks:
+        for (n, _), tags in zip(chunks, _predict([c for _, c in chunks]), strict=True):
+            out[n] += bytes(73 if t == "I_W" else 66 for t in tags)
+    return [bytes(b) for b in out]
+
+
 def segment(text: str) -> list[Span]:
     """Word spans of already-normalised text (a word may span several syllables), from pyvi."""
-    sequences: list[list[Span]] = []
+    # (units of one CRF sequence, whether each continues the word before, or None: to predict)
+    sequences: list[tuple[list[Span], Sequence[bool] | None]] = []
     cut = units_of(text)
     starts = [s for s, _ in cut]
     for para in re.finditer(r"[^\n]+", text):
         lo, hi = bisect_left(starts, para.start()), bisect_left(starts, para.end())
+        known = _cache.get(para.group(0)) if _cache is not None and hi > lo else None
+        if known is not None and len(known) != hi - lo:
+            known = None
         for i in range(lo, hi, _MAX_SEQ):
-            sequences.append(cut[i : min(i + _MAX_SEQ, hi)])
-    sequences = [seq for seq in sequences if seq]
-    if not sequences:
-        return []
-    labels = _predict([[text[s:e] for s, e in seq] for seq in sequences])
+            j = min(i + _MAX_SEQ, hi)
+            sequences.append((cut[i:j], [b == 73 for b in known[i - lo : j - lo]] if known is not None else None))
+    todo = [n for n, (_, tags) in enumerate(sequences) if tags is None]
+    if todo:
+        predicted = _predict([[text[s:e] for s, e in sequences[n][0]] for n in todo])
+        for n, tags in zip(todo, predicted, strict=True):
+            sequences[n] = (sequences[n][0], [t == "I_W" for t in tags])
     words: list[Span] = []
-    for seq, tags in zip(sequences, labels, strict=True):
+    for seq, joins in sequences:
+        assert joins is not None
         start, end = seq[0]
-        for (s, e), tag, (ps, pe) in zip(seq[1:], tags[1:], seq[:-1], strict=True):
-            if tag == "I_W" and _joinable(text[ps:pe], text[s:e]):
+        for (s, e), joined, (ps, pe) in zip(seq[1:], joins[1:], seq[:-1], strict=True):
+            if joined and _joinable(text[ps:pe], text[s:e]):
                 end = e
             else:
                 words.append((start, end))
