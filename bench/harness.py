@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import itertools
 import json
 import os
 import shutil
@@ -39,7 +40,7 @@ METRICS = (
     "facets_p99_ms",
 )
 # Where each stage writes inside the work folder (the pyvi pass writes tokens.jsonl there).
-_DEST = {"tokens": ".", "vnnews": "vnnews", "sqlite": "sqlite.db", "tantivy": "tantivy"}
+_DEST = {"tokens": ".", "segments": "segmented", "vnnews": "vnnews", "sqlite": "sqlite.db", "tantivy": "tantivy"}
 
 Log = Callable[[str], None]
 
@@ -125,7 +126,7 @@ def _clean(work: Path) -> None:
     """Remove this harness's own artifacts from an earlier run (nothing else in work)."""
     for name in (TOKENS, META, "details.json", _DEST["sqlite"]):
         (work / name).unlink(missing_ok=True)
-    for name in (_DEST["vnnews"], _DEST["tantivy"]):
+    for name in (_DEST["vnnews"], _DEST["tantivy"], _DEST["segments"]):
         shutil.rmtree(work / name, ignore_errors=True)
 
 
@@ -134,7 +135,7 @@ def _stage(stage: str, corpus: Sequence[Path], work: Path, jobs: int) -> tuple[S
     dest = work / _DEST[stage]
     # Absolute paths: the worker runs from the repository's root, wherever we were started.
     cmd = [sys.executable, "-m", "bench.worker", stage, "--dest", str(dest.resolve()), "--jobs", str(jobs)]
-    if stage in ("tokens", "vnnews"):
+    if stage in ("tokens", "segments", "vnnews"):
         for path in corpus:
             cmd += ["--corpus", str(path.resolve())]
     else:
@@ -239,7 +240,21 @@ def _check(
     return problems, checked, differences
 
 
-def _corpus_info(corpus: Sequence[Path], report: PassReport, jobs: int, queries: int, repeat: int) -> dict[str, Any]:
+def _differing_tokens(work: Path) -> int:
+    """Articles whose tokens differ between the pyvi pass and the project's segmenter's pass."""
+    ours = work / _DEST["segments"]
+    differ = 0
+    with (work / TOKENS).open(encoding="utf-8") as a, (ours / TOKENS).open(encoding="utf-8") as b:
+        for x, y in itertools.zip_longest(a, b):
+            differ += x != y
+    if (work / META).read_bytes() != (ours / META).read_bytes():
+        differ += 1
+    return differ
+
+
+def _corpus_info(
+    corpus: Sequence[Path], report: PassReport, ours: PassReport, jobs: int, queries: int, repeat: int
+) -> dict[str, Any]:
     """The JSON's corpus section: what was indexed, the pyvi-only pass, the size of the run."""
     return {
         "paths": [str(p) for p in corpus],
@@ -257,6 +272,9 @@ def _corpus_info(corpus: Sequence[Path], report: PassReport, jobs: int, queries:
             "provinces": round(report.tag_cpu_s, 2),
             "segment": round(report.segment_cpu_s, 2),
         },
+        # The same pass with the project's segmenter: its wall time and segmentation CPU.
+        "segmenter_only_s": round(ours.seconds, 2),
+        "segmenter_cpu_s": round(ours.segment_cpu_s, 2),
         "queries": queries,
         "repeats": repeat,
     }
@@ -274,6 +292,11 @@ def run_benchmark(corpus: Sequence[Path], work: Path, repeat: int, jobs: int, lo
         f"  {report.articles:,} articles ({report.skipped:,} skipped, "
         f"{report.duplicates:,} repeated ids) in {report.seconds:.1f} s, peak {pyvi.peak_mb:.0f} MB"
     )
+    log("the same pass with the project's segmenter ...")
+    _, info = _stage("segments", corpus, work, jobs)
+    ours = PassReport(**info["pass"])
+    differing = _differing_tokens(work)
+    log(f"  {ours.seconds:.1f} s; articles whose tokens differ from pyvi's: {differing:,}")
     queries = load_queries([src for src, _ in report.sources])
     builds: dict[str, BuildStats] = {}
     for name in ENGINES:
@@ -308,6 +331,8 @@ def run_benchmark(corpus: Sequence[Path], work: Path, repeat: int, jobs: int, lo
         for engine in opened:
             engine.close()
     disagreements, checked, differences = _check(queries, engines, word_totals)
+    if differing:
+        disagreements.insert(0, f"tokens of {differing:,} articles differ between pyvi and the project's segmenter")
     counts = {name: b.docs for name, b in builds.items()}
     if len(set(counts.values()) | {report.articles}) > 1:
         disagreements.insert(
@@ -316,7 +341,7 @@ def run_benchmark(corpus: Sequence[Path], work: Path, repeat: int, jobs: int, lo
             + ", ".join(f"{k} {v:,}" for k, v in counts.items()),
         )
     return BenchResult(
-        corpus=_corpus_info(corpus, report, jobs, len(queries), repeat),
+        corpus=_corpus_info(corpus, report, ours, jobs, len(queries), repeat),
         queries=list(queries),
         engines=engines,
         word_totals=word_totals,

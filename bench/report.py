@@ -73,6 +73,19 @@ def _kind_totals(result: BenchResult) -> list[str]:
     return out
 
 
+def _segmenter_lines(c: dict[str, Any], build_s: float) -> list[str]:
+    """pyvi's segmentation against the project's segmenter, in characters per CPU second."""
+    if "segmenter_cpu_s" not in c:
+        return []
+    chars, pyvi, ours = c["characters"], c["pyvi_cpu_s"]["segment"], max(c["segmenter_cpu_s"], 1e-6)
+    return [
+        f"segmentation, characters per second per core: pyvi {chars / pyvi:,.0f}, the project's "
+        f"segmenter {chars / ours:,.0f} (×{pyvi / ours:.1f}); the same pass with it: "
+        f"{c['segmenter_only_s']:.1f} s wall; vnnews's build = ×{build_s / c['pyvi_only_s']:.2f} the "
+        f"pyvi-only pass, ×{build_s / c['segmenter_only_s']:.2f} the segmenter's pass",
+    ]
+
+
 def notes(result: BenchResult) -> str:
     """What each column measures, the corpus line, totals by kind, and the cross-check verdict."""
     c = result.corpus
@@ -93,6 +106,7 @@ def notes(result: BenchResult) -> str:
         f"{c['pyvi_only_s']:.1f} s wall, peak {pyvi.peak_mb:.0f} MB; worker CPU: segment "
         f"{cpu['segment']:.1f} s, provinces {cpu['provinces']:.1f} s, normalise "
         f"{cpu['normalise']:.1f} s",
+        *_segmenter_lines(c, result.engines["vnnews"].build.seconds),
         "build s: from the corpus files to a searchable index. vnnews: its own build (reading, "
         "normalising, tagging, two analyses per field, writing). sqlite, tantivy: the shared "
         f"pyvi-only pass ({pyvi.seconds:.1f} s) + indexing its tokens (sqlite "
@@ -104,7 +118,7 @@ def notes(result: BenchResult) -> str:
         f"ru_maxrss of the stage's process / of its largest worker, MB: {ru}.",
         "index MB: disk usage (du) of vnnews's generation folder, the SQLite file, the Tantivy folder.",
         "latency: one call returning the exact total and one page of 10 hits with snippets "
-        "(query text segmented by pyvi inside the call); +facets also counts 34-unit province, "
+        "(query text segmented inside the call, by the build's segmenter); +facets also counts 34-unit province, "
         "source and year-month (vnnews also category and 63-unit province), each facet ignoring "
         "its own filter. No result cache: every timed query is computed. Engines take turns "
         "within each run.",

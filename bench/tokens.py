@@ -1,5 +1,8 @@
 """The pyvi-only pass: read, normalise, tag provinces and segment each article once, for the peers.
 
+The same pass with the project's segmenter instead of pyvi's code (run_pass(pyvi=False)) must
+write the same tokens: the benchmark compares the two files.
+
 Its output, `tokens.jsonl`, holds one JSON object per article (pyvi words space-joined per field,
 plus the metadata the peers filter and count on); `tokens.meta.json` lists lines that a later
 record with the same id supersedes, since vnnews keeps the last copy of a repeated id.
@@ -20,7 +23,11 @@ from typing import Any
 from indexer import Problem
 from indexer.analysis import word_analyzer
 from indexer.ingest import Enricher, Record, records, validate
+from indexer.ingest.article import Article
 from indexer.text import warm_up
+from indexer.text.normalization import normalize
+from indexer.text.segmentation import batch as segment_batch
+from indexer.text.segmentation import use_pyvi
 
 __all__ = ["PassReport", "TokenDoc", "run_pass", "read_docs", "TOKENS", "META"]
 
@@ -68,8 +75,8 @@ def _lead(text: str, limit: int = 120) -> str:
 
 def _prepare_batch(batch: list[Record]) -> tuple[list[TokenDoc | None], float, float, float]:
     """Prepare a batch in a worker; returns the documents and the time spent in each step."""
-    norm = tag = seg = 0.0
-    out: list[TokenDoc | None] = []
+    norm = tag = 0.0
+    articles: list[Article | None] = []
     enricher = _enricher or Enricher()  # forked workers inherit the parent's
     for record in batch:
         t0 = time.process_time()
@@ -78,29 +85,34 @@ def _prepare_batch(batch: list[Record]) -> tuple[list[TokenDoc | None], float, f
             article = enricher.dated(article)
         t1 = time.process_time()
         norm += t1 - t0
-        if article is None:
-            out.append(None)
-            continue
-        article = enricher.tagged(article)
-        new = article.provinces
-        t2 = time.process_time()
-        tag += t2 - t1
-        doc: TokenDoc = {
-            "id": article.id,
-            "display": article.title or _lead(article.sapo or article.body),
-            "url": article.url or "",
-            "source": article.source or "",
-            "day": (article.date - _EPOCH).days if article.date else -1,
-            "ym": article.date.strftime("%Y-%m") if article.date else "",
-            "provinces": list(new),
-            "title": _words(article.title),
-            "sapo": _words(article.sapo),
-            "body": _words(article.body),
-            "chars": len(article.title) + len(article.sapo) + len(article.body),
-        }
-        seg += time.process_time() - t2
-        out.append(doc)
-    return out, norm, tag, seg
+        if article is not None:
+            article = enricher.tagged(article)
+            tag += time.process_time() - t1
+        articles.append(article)
+    t2 = time.process_time()
+    out: list[TokenDoc | None] = []
+    # The texts of the batch segmented together, as the build's workers do.
+    with segment_batch(normalize(t) for a in articles if a for t in (a.title, a.sapo, a.body) if t):
+        for article in articles:
+            if article is None:
+                out.append(None)
+                continue
+            out.append(
+                {
+                    "id": article.id,
+                    "display": article.title or _lead(article.sapo or article.body),
+                    "url": article.url or "",
+                    "source": article.source or "",
+                    "day": (article.date - _EPOCH).days if article.date else -1,
+                    "ym": article.date.strftime("%Y-%m") if article.date else "",
+                    "provinces": list(article.provinces),
+                    "title": _words(article.title),
+                    "sapo": _words(article.sapo),
+                    "body": _words(article.body),
+                    "chars": len(article.title) + len(article.sapo) + len(article.body),
+                }
+            )
+    return out, norm, tag, time.process_time() - t2
 
 
 def _batches(items: Iterator[Record | Problem]) -> Iterator[list[Record]]:
@@ -117,9 +129,15 @@ def _batches(items: Iterator[Record | Problem]) -> Iterator[list[Record]]:
         yield batch
 
 
-def run_pass(corpus: Sequence[Path], out_dir: Path, jobs: int) -> PassReport:
-    """Segment every article of corpus with `jobs` processes into out_dir/tokens.jsonl; timed."""
+def run_pass(corpus: Sequence[Path], out_dir: Path, jobs: int, pyvi: bool = True) -> PassReport:
+    """Segment every article of corpus with `jobs` processes into out_dir/tokens.jsonl; timed.
+
+    With pyvi, pyvi's own code labels the syllables (the pass every pyvi-based engine pays);
+    without, the project's segmenter does (the same tokens, as the check of the bench shows).
+    """
     report = PassReport()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    use_pyvi(pyvi)
     started = time.perf_counter()
     # Load pyvi's model and compile the province tagger before forking, so workers share them.
     warm_up()

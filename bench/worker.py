@@ -1,11 +1,13 @@
 """Run one build stage in a fresh process, so that its time and memory are its own.
 
     python -m bench.worker tokens --dest WORK --corpus PATH [--corpus PATH ...] [--jobs N]
+    python -m bench.worker segments --dest DIR --corpus PATH [--corpus PATH ...] [--jobs N]
     python -m bench.worker vnnews --dest DIR --corpus PATH [--corpus PATH ...] [--jobs N]
     python -m bench.worker sqlite --dest FILE --work WORK
     python -m bench.worker tantivy --dest DIR --work WORK [--jobs N]
 
-`tokens` is the pyvi-only pass the peers are built from. Prints one JSON line:
+`tokens` is the pyvi-only pass the peers are built from; `segments` is the same pass with the
+project's segmenter in place of pyvi's code (its tokens must be the same). Prints one JSON line:
 {"docs", "seconds", "maxrss_self_mb", "maxrss_children_mb"} (plus "pass", the pass's report).
 """
 
@@ -23,7 +25,7 @@ import click
 
 __all__ = ["main", "STAGES"]
 
-STAGES = ("tokens", "vnnews", "sqlite", "tantivy")
+STAGES = ("tokens", "segments", "vnnews", "sqlite", "tantivy")
 
 
 def _maxrss_mb(who: int) -> float:
@@ -41,10 +43,10 @@ def main(stage: str, dest: Path, corpus: tuple[Path, ...], work: Path | None, jo
     """Run STAGE into --dest and report articles, seconds and peak memory as JSON."""
     extra: dict[str, Any] = {}
     # Modules are imported before the clock starts: loading them is not part of building.
-    if stage in ("tokens", "vnnews") and not corpus:
+    if stage in ("tokens", "segments", "vnnews") and not corpus:
         raise click.UsageError(f"{stage} reads --corpus")
     cache = os.environ.get("BENCH_SEGMENT_CACHE")
-    if cache and stage in ("tokens", "vnnews"):
+    if cache and stage in ("tokens", "segments", "vnnews"):
         # pyvi's labels of known lines (bench.segcache), loaded before the clock starts: the
         # stage then runs pyvi only on lines it does not hold.
         import pickle
@@ -58,11 +60,11 @@ def main(stage: str, dest: Path, corpus: tuple[Path, ...], work: Path | None, jo
 
         started = time.perf_counter()
         docs = build(list(corpus), dest, jobs=jobs, rebuild=True).total
-    elif stage == "tokens":
+    elif stage in ("tokens", "segments"):
         from .tokens import run_pass
 
         started = time.perf_counter()
-        report = run_pass(list(corpus), dest, jobs)
+        report = run_pass(list(corpus), dest, jobs, pyvi=stage == "tokens")
         docs, extra["pass"] = report.articles, asdict(report)
     else:
         if work is None:

@@ -1,6 +1,6 @@
 """A year of daily updates: does the 365th cost what the first did, and does search stay as fast?
 
-    python -m bench.year --base var/scale/c1000000.jsonl.gz [--updates 365] [--batch 500]
+    python -m bench.year --base var/scale/c1000000.jsonl.gz [--updates 365] [--batch 500] [--compare-only]
                          [--every 30] [--work var/year] [--shared ../shared] [--json FILE]
 
 Builds (or reuses) an index of the base corpus, then applies `--updates` incremental updates of
@@ -81,6 +81,7 @@ def _segments(index: Path) -> int:
 @click.option("--shared", type=click.Path(path_type=Path, file_okay=False), default=Path("../shared"))
 @click.option("--json", "json_path", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--no-rebuild", is_flag=True, help="Skip the comparison with a fresh rebuild.")
+@click.option("--compare-only", is_flag=True, help="Skip the updates: the index in --work already had them.")
 @click.option(
     "--also",
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
@@ -96,6 +97,7 @@ def main(
     shared: Path,
     json_path: Path | None,
     no_rebuild: bool,
+    compare_only: bool,
     also: tuple[Path, ...],
 ) -> None:
     """Apply a year of daily updates to an index and watch their cost and the search latency."""
@@ -116,7 +118,10 @@ def main(
     rows: list[dict[str, Any]] = []
     times: list[float] = []
     batch_file = work / "batch.jsonl"
-    for day in range(1, updates + 1):
+    if compare_only:
+        previous = json.loads(json_path.read_text(encoding="utf-8")) if json_path and json_path.exists() else {}
+        rows, times = previous.get("rows", []), previous.get("update_seconds", [])
+    for day in range(1, 0 if compare_only else updates + 1):
         batch_file.write_text("".join(lines[(day - 1) * batch : day * batch]), encoding="utf-8")
         seconds, line = _indexer("build", "--corpus", str(batch_file), "--index", str(index), "-q")
         times.append(seconds)
@@ -133,7 +138,8 @@ def main(
             rows.append(row)
             log(json.dumps(row))
             if json_path is not None:
-                json_path.write_text(json.dumps({"rows": rows}, indent=2) + "\n", encoding="utf-8")
+                progress = {"rows": rows, "update_seconds": [round(t, 2) for t in times]}
+                json_path.write_text(json.dumps(progress, indent=2) + "\n", encoding="utf-8")
     result: dict[str, Any] = {"rows": rows, "update_seconds": [round(t, 2) for t in times]}
     if not no_rebuild:
         everything = work / "everything.jsonl"
@@ -164,6 +170,8 @@ def main(
         log(json.dumps(result["rebuild"]))
     if json_path is not None:
         json_path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    if not times:
+        return
     first, last = times[0], times[-1]
     click.echo(
         f"first update {first:.1f} s, last {last:.1f} s (×{last / first:.2f}); "

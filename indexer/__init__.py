@@ -49,8 +49,11 @@ from .search import (
     year_range,
 )
 from .store.merge import MergePolicy
+from .text.segmentation import tokenize, tokenize_all
 
 __all__ = [
+    "tokenize",
+    "tokenize_all",
     "BuildReport",
     "MergePolicy",
     "build",

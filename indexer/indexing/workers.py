@@ -39,8 +39,14 @@ class Preparer:
         return article, problems, self.documents.analyzed(article)
 
     def batch(self, records: list[Record]) -> list[Prepared]:
-        """Several records in order."""
-        return [self(r) for r in records]
+        """Several records in order, their texts segmented together."""
+        checked = [validate(r) for r in records]
+        articles = [self.enricher(a) if a is not None else None for a, _ in checked]
+        docs = iter(self.documents.analyzed_all([a for a in articles if a is not None]))
+        return [
+            (a, problems, next(docs) if a is not None else {})
+            for a, (_, problems) in zip(articles, checked, strict=True)
+        ]
 
 
 # The preparer of a worker process: the pool's initializer makes it, once per process, and the

@@ -11,6 +11,8 @@ from whoosh.fields import Schema
 
 from ..ingest.article import Article
 from ..text.abbreviation import abbreviations
+from ..text.normalization import normalize
+from ..text.segmentation import batch
 from .analyzed import Analyzed, kind_of
 from .bodies import BodyCodec
 from .schema import TEXT_FIELDS, VARIANTS, VietText
@@ -70,6 +72,13 @@ class Documents:
                     doc.setdefault("_stored_" + name, value)
         doc["_stored_blob"] = self._stored_blob(doc)
         return doc
+
+    def analyzed_all(self, articles: list[Article]) -> list[dict[str, Any]]:
+        """analyzed() of several articles, their texts segmented in one go (much faster than one by one)."""
+        # The word tokenizer segments each text as normalize() leaves it (idempotent on articles).
+        texts = [normalize(t) for a in articles for t in (getattr(a, name) for name in TEXT_FIELDS) if t]
+        with batch(texts):
+            return [self.analyzed(a) for a in articles]
 
     def _stored_blob(self, doc: dict[str, Any]) -> bytes:
         """A document's stored fields as Whoosh's stored column holds them (pickled, then zlib).
