@@ -67,6 +67,10 @@ SIZES ?= 250000,1000000
 bench-scale: install
 	$(PY) -m bench.scale_bench --sizes $(SIZES) --shared $(SHARED) $(if $(BENCH_JSON),--json $(BENCH_JSON))
 
+# Every article of ../shared/corpus segmented by pyvi and by the project's segmenter, compared.
+bench-segment: install
+	$(PY) -m bench.segment --shared $(SHARED) $(if $(BENCH_JSON),--json $(BENCH_JSON))
+
 eval: install
 	$(PY) -m bench.eval --shared $(SHARED)
 

@@ -14,7 +14,6 @@ project's segmenter in place of pyvi's code (its tokens must be the same). Print
 from __future__ import annotations
 
 import json
-import os
 import resource
 import time
 from dataclasses import asdict
@@ -45,16 +44,6 @@ def main(stage: str, dest: Path, corpus: tuple[Path, ...], work: Path | None, jo
     # Modules are imported before the clock starts: loading them is not part of building.
     if stage in ("tokens", "segments", "vnnews") and not corpus:
         raise click.UsageError(f"{stage} reads --corpus")
-    cache = os.environ.get("BENCH_SEGMENT_CACHE")
-    if cache and stage in ("tokens", "segments", "vnnews"):
-        # pyvi's labels of known lines (bench.segcache), loaded before the clock starts: the
-        # stage then runs pyvi only on lines it does not hold.
-        import pickle
-
-        from indexer.text.segmentation import use_cache
-
-        with open(cache, "rb") as fh:
-            use_cache(pickle.load(fh))
     if stage == "vnnews":
         from indexer import build
 

@@ -1,4 +1,4 @@
-"""The command line: build, stats and search, their messages and exit codes."""
+"""The command line: build, stats, search and segment, their messages and exit codes."""
 
 from __future__ import annotations
 
@@ -75,8 +75,19 @@ def test_errors_are_messages_not_tracebacks(tmp_path: Path) -> None:
     assert code == 1 and "--from:" in err
 
 
+def test_segment_prints_pyvis_own_output_line_by_line() -> None:
+    lines = SEED.read_text(encoding="utf-8").splitlines()[:40] + ["", "TP.HCM: 1.000 người!"]
+    stdin = "\n".join(lines) + "\n"
+    ours = CliRunner().invoke(main, ["segment", "--batch", "7"], input=stdin)
+    theirs = CliRunner().invoke(main, ["segment", "--pyvi"], input=stdin)
+    assert ours.exit_code == theirs.exit_code == 0
+    assert ours.stdout == theirs.stdout
+    assert ours.stdout.splitlines()[-2:] == ["", "TP. HCM : 1.000 người !"]
+    assert len(ours.stdout.splitlines()) == len(lines)
+
+
 def test_help_has_examples() -> None:
-    for command in ("build", "search", "stats"):
+    for command in ("build", "search", "stats", "optimize", "segment"):
         code, out, _ = run(command, "--help")
         examples = [line.strip() for line in out.splitlines() if line.strip().startswith("python -m indexer ")]
         # Each example keeps its own line (click's \b), even one longer than the help is wide.

@@ -185,24 +185,35 @@ class Labeller:
 
     def inside(self, sequences: Sequence[Sequence[str]]) -> list[list[bool]]:
         """For each sequence, whether each unit continues the word before (label I_W)."""
-        order = sorted((n for n in range(len(sequences)) if sequences[n]), key=lambda n: -len(sequences[n]))
-        out: list[list[bool]] = [[] for _ in sequences]
-        if not order:
+        lengths = np.array([len(seq) for seq in sequences], dtype=np.intp)
+        flat = self.inside_flat([u for seq in sequences for u in seq], lengths).tolist()
+        ends = np.cumsum(lengths).tolist()
+        return [flat[end - length : end] for end, length in zip(ends, lengths.tolist(), strict=True)]
+
+    def inside_flat(self, units: list[str], lengths: np.ndarray) -> np.ndarray:
+        """inside() of sequences laid end to end (units), of these lengths: one boolean per unit."""
+        out = np.zeros(len(units), dtype=bool)
+        lengths = lengths[lengths > 0]
+        if not len(lengths):
             return out
-        ordered = [sequences[n] for n in order]
-        lengths = np.array([len(seq) for seq in ordered], dtype=np.intp)
-        inside = (self.model.viterbi(self.state_scores(ordered), lengths) == self._inside).tolist()
-        at = 0
-        for n, length in zip(order, lengths.tolist(), strict=True):
-            out[n] = inside[at : at + length]
-            at += length
+        # Longest first for the Viterbi: the units of each sequence moved to its new place.
+        order = np.argsort(-lengths, kind="stable")
+        starts = np.cumsum(lengths) - lengths
+        moved = lengths[order]
+        places = np.repeat(starts[order] - (np.cumsum(moved) - moved), moved) + np.arange(len(units))
+        rows = self._lookup(units)  # may grow the table
+        scores = self._state_scores(self._table[rows[places]], moved)
+        out[places] = self.model.viterbi(scores, moved) == self._inside
         return out
 
     def state_scores(self, sequences: Sequence[Sequence[str]]) -> np.ndarray:
         """CRFsuite's state scores (unit × label) of nonempty sequences laid end to end."""
         lengths = np.array([len(seq) for seq in sequences], dtype=np.intp)
         rows = self._lookup([u for seq in sequences for u in seq])  # may grow the table
-        ids = self._items(self._table[rows], lengths)
+        return self._state_scores(self._table[rows], lengths)
+
+    def _state_scores(self, table: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        ids = self._items(table, lengths)
         # Per label, the weights added one attribute after another in the item's order
         # (crf1dt_state_score), so the sums are equal to the last bit; a pad (an attribute the
         # unit lacks) adds zero, which changes no sum.

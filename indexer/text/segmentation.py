@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 import string
 import unicodedata
-from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+
+import numpy as np
 
 from .crf import pyvi_labeller
 from .memo import LastCall
@@ -23,9 +24,7 @@ __all__ = [
     "tokenize_all",
     "has_word",
     "warm_up",
-    "use_cache",
     "use_pyvi",
-    "line_labels",
 ]
 
 Span = tuple[int, int]
@@ -46,15 +45,29 @@ _UNITS = re.compile(_ABBREVIATIONS + _SPECIALS + _TAIL)
 # pyvi's own syllabiser (ViTokenizer.sylabelize) also makes a line break a unit.
 _PYVI_UNITS = re.compile(_ABBREVIATIONS + _SPECIALS + r"|\n" + _TAIL)
 _HAS_WORD = re.compile(r"[^\W_]")
+_NEWLINE = re.compile("\n")
 _PUNCT = set(string.punctuation)
 # A CRF sequence longer than this is cut: pyvi builds a dict of features per unit, so one huge
 # paragraph would otherwise cost gigabytes.
 _MAX_SEQ = 400
 
 
+# Each unit with the whitespace before it: findall then gives every offset by adding lengths up.
+_SPACED_UNITS = re.compile(r"\s*(?:" + _UNITS.pattern + ")")
+
+
+def _cut(text: str) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """pyvi's syllable units of text: their strings, start and end offsets."""
+    spaced = _SPACED_UNITS.findall(text)
+    pieces = list(map(str.lstrip, spaced))
+    ends = np.cumsum(np.fromiter(map(len, spaced), dtype=np.intp, count=len(spaced)))
+    return pieces, ends - np.fromiter(map(len, pieces), dtype=np.intp, count=len(pieces)), ends
+
+
 def units(text: str) -> list[Span]:
     """Spans of pyvi's syllable units in text (no unit holds whitespace, so none spans a line)."""
-    return [m.span() for m in _UNITS.finditer(text)]
+    _, starts, ends = _cut(text)
+    return list(zip(starts.tolist(), ends.tolist(), strict=True))
 
 
 # A text's words and then its syllables are cut from the same units.
@@ -64,19 +77,6 @@ units_of = LastCall(units)
 def has_word(text: str, start: int = 0, end: int | None = None) -> bool:
     """True when text[start:end] holds a letter or digit (not only punctuation)."""
     return _HAS_WORD.search(text, start, len(text) if end is None else end) is not None
-
-
-def _joinable(prev: str, cur: str) -> bool:
-    """pyvi's own guard: never glue punctuation, digits, or a capital onto a lowercase word."""
-    return not (
-        cur in _PUNCT
-        or prev in _PUNCT
-        or cur[0].isdigit()
-        or prev[0].isdigit()
-        or (cur[0].istitle() and not prev[0].istitle())
-        or not _HAS_WORD.search(cur)
-        or not _HAS_WORD.search(prev)
-    )
 
 
 # Whether pyvi itself labels the units (its own features and CRFsuite's tagger) instead of the
@@ -138,31 +138,6 @@ def _joined(units: list[str], inside: Sequence[bool]) -> str:
     return "".join(out)
 
 
-# pyvi's labels of lines segmented before, by line: b"B"/b"I" per unit. Off (None) in the
-# product; a benchmark that indexes recombined real sentences sets it, once per process before
-# any worker is forked, so that each real sentence pays pyvi once (bench/segcache.py).
-_cache: Mapping[str, bytes] | None = None
-
-
-def use_cache(labels: Mapping[str, bytes] | None) -> None:
-    """Take labels of known lines from this mapping (None: always run pyvi)."""
-    global _cache
-    _cache = labels
-
-
-def line_labels(lines: list[str]) -> list[bytes]:
-    """pyvi's labels of each line's units (b"I" where a unit continues the word before)."""
-    chunks: list[tuple[int, list[str]]] = []
-    for n, line in enumerate(lines):
-        cut = [line[s:e] for s, e in units(line)]
-        chunks.extend((n, cut[i : i + _MAX_SEQ]) for i in range(0, len(cut), _MAX_SEQ))
-    out = [bytearray() for _ in lines]
-    if chunks:
-        for (n, _), tags in zip(chunks, _predict([c for _, c in chunks]), strict=True):
-            out[n] += bytes(73 if t else 66 for t in tags)
-    return [bytes(b) for b in out]
-
-
 def segment(text: str) -> list[Span]:
     """Word spans of already-normalised text (a word may span several syllables), from pyvi."""
     found = _batch.get(text)
@@ -190,37 +165,89 @@ def batch(texts: Iterable[str]) -> Iterator[None]:
 
 def segment_all(texts: Sequence[str]) -> list[list[Span]]:
     """segment() of several texts, their units labelled together."""
-    # (text number, units of one CRF sequence, whether each continues the word before, or None: to predict)
-    sequences: list[tuple[int, list[Span], Sequence[bool] | None]] = []
-    for n, text in enumerate(texts):
-        cut = units_of(text)
-        starts = [s for s, _ in cut]
-        for para in re.finditer(r"[^\n]+", text):
-            lo, hi = bisect_left(starts, para.start()), bisect_left(starts, para.end())
-            known = _cache.get(para.group(0)) if _cache is not None and hi > lo else None
-            if known is not None and len(known) != hi - lo:
-                known = None
-            for i in range(lo, hi, _MAX_SEQ):
-                j = min(i + _MAX_SEQ, hi)
-                tags = [b == 73 for b in known[i - lo : j - lo]] if known is not None else None
-                sequences.append((n, cut[i:j], tags))
-    todo = [k for k, (_, _, tags) in enumerate(sequences) if tags is None]
-    if todo:
-        predicted = _predict([[texts[sequences[k][0]][s:e] for s, e in sequences[k][1]] for k in todo])
-        for k, tags in zip(todo, predicted, strict=True):
-            sequences[k] = (sequences[k][0], sequences[k][1], tags)
-    out: list[list[Span]] = [[] for _ in texts]
-    for n, seq, joins in sequences:
-        assert joins is not None
-        text, words = texts[n], out[n]
-        start, end = seq[0]
-        for (s, e), joined, (ps, pe) in zip(seq[1:], joins[1:], seq[:-1], strict=True):
-            if joined and _joinable(text[ps:pe], text[s:e]):
-                end = e
-            else:
-                if _HAS_WORD.search(text, start, end):
-                    words.append((start, end))
-                start, end = s, e
-        if _HAS_WORD.search(text, start, end):
-            words.append((start, end))
+    cuts = [_cut(text) for text in texts]
+    counts = np.array([len(pieces) for pieces, _, _ in cuts], dtype=np.intp)
+    total = int(counts.sum())
+    if total == 0:
+        return [[] for _ in texts]
+    pieces = [p for cut in cuts for p in cut[0]]
+    begin = np.concatenate([cut[1] for cut in cuts])
+    end = np.concatenate([cut[2] for cut in cuts])
+    text_of = np.repeat(np.arange(len(texts)), counts)
+    index = np.arange(total)
+    # A CRF sequence is a paragraph's units (a line break lies between it and the unit before),
+    # cut every _MAX_SEQ units.
+    starts = np.ones(total, dtype=bool)
+    starts[1:] = (text_of[1:] != text_of[:-1]) | _breaks(texts, begin, counts)[1:]
+    first = np.maximum.accumulate(np.where(starts, index, 0))
+    starts |= (index - first) % _MAX_SEQ == 0
+    cuts_at = np.flatnonzero(starts)
+    lengths = np.diff(np.append(cuts_at, total))
+    inside = _inside(pieces, lengths)
+    flags = _flags(pieces)
+    glue = np.zeros(total, dtype=bool)
+    glue[1:] = inside[1:] & _joinable(flags[:-1], flags[1:])
+    glue &= ~starts
+    word_at = np.flatnonzero(~glue)
+    last = np.append(word_at[1:], total) - 1
+    # A word of punctuation only is no word.
+    keep = np.logical_or.reduceat((flags & _WORD) > 0, word_at)
+    words = list(zip(begin[word_at[keep]].tolist(), end[last[keep]].tolist(), strict=True))
+    owner = text_of[word_at[keep]]
+    bounds = np.cumsum(np.bincount(owner, minlength=len(texts))).tolist()
+    return [words[b - n : b] for b, n in zip(bounds, np.diff([0, *bounds]).tolist(), strict=True)]
+
+
+def _breaks(texts: Sequence[str], begin: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Per unit, whether a line break lies between it and the unit before in its text."""
+    out = np.zeros(len(begin), dtype=bool)
+    at = 0
+    for text, n in zip(texts, counts.tolist(), strict=True):
+        if n > 1 and "\n" in text:
+            lines = np.array([m.start() for m in _NEWLINE.finditer(text)], dtype=np.intp)
+            line_of = np.searchsorted(lines, begin[at : at + n])
+            out[at + 1 : at + n] = line_of[1:] != line_of[:-1]
+        at += n
     return out
+
+
+def _inside(pieces: list[str], lengths: np.ndarray) -> np.ndarray:
+    """Whether each unit continues the word before, for sequences laid end to end."""
+    if not _pyvi:
+        return pyvi_labeller().inside_flat(pieces, lengths)
+    ends = np.cumsum(lengths).tolist()
+    sequences = [pieces[e - n : e] for e, n in zip(ends, lengths.tolist(), strict=True)]
+    return np.array([t for tags in _predict(sequences) for t in tags], dtype=bool)
+
+
+# What pyvi's guard asks of a unit, as bits: punctuation, starts with a digit, starts with a
+# capital, holds a letter or digit. A cache of a pure function of the unit.
+_PUNCTUATION, _DIGIT, _TITLE, _WORD = 1, 2, 4, 8
+_unit_flags: dict[str, int] = {}
+
+
+def _flags(pieces: list[str]) -> np.ndarray:
+    """The guard's bits of each unit."""
+    if len(_unit_flags) > 2_000_000:
+        _unit_flags.clear()
+    get = _unit_flags.get
+    out = [get(p, -1) for p in pieces]
+    for n, bits in enumerate(out):
+        if bits < 0:
+            p = pieces[n]
+            bits = _unit_flags[p] = (
+                (_PUNCTUATION if p in _PUNCT else 0)
+                | (_DIGIT if p[0].isdigit() else 0)
+                | (_TITLE if p[0].istitle() else 0)
+                | (_WORD if _HAS_WORD.search(p) else 0)
+            )
+            out[n] = bits
+    return np.array(out, dtype=np.intp)
+
+
+def _joinable(prev: np.ndarray, cur: np.ndarray) -> np.ndarray:
+    """pyvi's own guard: never glue punctuation, digits, or a capital onto a lowercase word."""
+    blocked = ((prev | cur) & (_PUNCTUATION | _DIGIT)) > 0
+    blocked |= ((cur & _TITLE) > 0) & ((prev & _TITLE) == 0)
+    blocked |= ((prev & cur & _WORD) == 0)
+    return ~blocked

@@ -1,10 +1,8 @@
-"""pyvi segmentation with spans, and the cache of known lines a benchmark may preload."""
+"""pyvi segmentation with spans: units, words, paragraphs and CRF sequences."""
 
 from __future__ import annotations
 
 import json
-
-import pytest
 
 from indexer.text import normalize
 from indexer.text import segmentation as seg
@@ -16,24 +14,26 @@ def _texts() -> list[str]:
     return [normalize(r.get(k) or "") for r in rows for k in ("title", "sapo", "body") if r.get(k)]
 
 
-@pytest.fixture()
-def no_cache():  # type: ignore[no-untyped-def]
-    yield
-    seg.use_cache(None)
+def test_units_are_the_spans_of_pyvis_syllabiser() -> None:
+    for text in [*_texts(), "TP.HCM ==> 1.000,5 đồng... e-mail: a.b@c.vn http://x.vn/a?b=1", "  a \n\n b  "]:
+        assert seg.units(text) == [m.span() for m in seg._UNITS.finditer(text)]
 
 
-def test_cached_lines_segment_as_pyvi_does(no_cache: None) -> None:
-    texts = _texts()
-    plain = [seg.segment(t) for t in texts]
-    lines = sorted({line for t in texts for line in t.split("\n") if line})
-    seg.use_cache(dict(zip(lines, seg.line_labels(lines), strict=True)))
-    assert [seg.segment(t) for t in texts] == plain
+def test_words_span_their_syllables_and_never_a_line_break() -> None:
+    text = normalize("Thủ tướng Chính phủ\nphát biểu tại Hà Nội (TP.HCM)... 1.000 người")
+    words = [text[s:e] for s, e in seg.segment(text)]
+    assert "Thủ tướng" in words and "Chính phủ" in words and "Hà Nội" in words
+    assert all("\n" not in w for w in words)
+    assert "..." not in words and "(" not in words  # punctuation alone is no word
+    assert seg.segment_all([text, "", text]) == [seg.segment(text), [], seg.segment(text)]
 
 
-def test_a_cache_entry_of_another_length_is_not_used(no_cache: None) -> None:
-    text = normalize("Ban chỉ đạo phòng, chống khủng bố Bắc Ninh làm việc")
-    expected = seg.segment(text)
-    seg.use_cache({text: b"B" * 3})  # not this line's units: ignored
-    assert seg.segment(text) == expected
-    seg.use_cache({text: b"B" * len(seg.units(text))})  # the right length: taken as given
-    assert len(seg.segment(text)) == len([u for u in seg.units(text) if seg.has_word(text, *u)])
+def test_a_paragraph_longer_than_a_crf_sequence_is_cut_into_sequences() -> None:
+    pairs = seg._MAX_SEQ // 2 + 10
+    text = "Ông " + " ".join(["Hà Nội"] * pairs)
+    spans = seg.segment(text)
+    assert [text[s:e] for s, e in spans[:3]] == ["Ông", "Hà Nội", "Hà Nội"]
+    # Unit 400, a "Nội", opens the second sequence, so a word starts there, as pyvi would have
+    # it had it been given the two sequences.
+    cut = seg.units(text)[seg._MAX_SEQ][0]
+    assert any(s == cut for s, _ in spans) and not any(s < cut < e for s, e in spans)
