@@ -271,6 +271,7 @@ def _corpus_info(
             "normalise": round(report.normalise_cpu_s, 2),
             "provinces": round(report.tag_cpu_s, 2),
             "segment": round(report.segment_cpu_s, 2),
+            "words": round(report.words_cpu_s, 2),
         },
         # The same pass with the project's segmenter: its wall time and segmentation CPU.
         "segmenter_only_s": round(ours.seconds, 2),

@@ -104,8 +104,8 @@ def notes(result: BenchResult) -> str:
         f"{c['repeats']} runs after a warm-up = {samples} timings per latency column",
         f"pyvi-only pass (read, normalise, tag provinces, segment; {c['pyvi_jobs']} processes): "
         f"{c['pyvi_only_s']:.1f} s wall, peak {pyvi.peak_mb:.0f} MB; worker CPU: segment "
-        f"{cpu['segment']:.1f} s, provinces {cpu['provinces']:.1f} s, normalise "
-        f"{cpu['normalise']:.1f} s",
+        f"{cpu['segment']:.1f} s, word analysis {cpu.get('words', 0):.1f} s, provinces "
+        f"{cpu['provinces']:.1f} s, normalise {cpu['normalise']:.1f} s",
         *_segmenter_lines(c, result.engines["vnnews"].build.seconds),
         "build s: from the corpus files to a searchable index. vnnews: its own build (reading, "
         "normalising, tagging, two analyses per field, writing). sqlite, tantivy: the shared "
