@@ -8,6 +8,7 @@ A query's text is segmented by the same pyvi analyzer at query time (inside the 
 from __future__ import annotations
 
 import sqlite3
+import string
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,11 @@ LEAD_CHARS = 200
 # ----------------------------------------------------------------------------------------------
 # SQLite FTS5
 
-_FTS_TOKENIZER = "unicode61 remove_diacritics 0 tokenchars '_'"
+# The tokens are pyvi words separated by spaces (Tantivy's whitespace tokenizer takes them so):
+# punctuation inside one ("l.trường" from the byline "L.TRƯỜNG", "1.000") must not split it, or
+# FTS5 matches "trường" there and Tantivy does not. Quotes stay out (they would need escaping).
+_TOKEN_CHARS = "".join(c for c in string.punctuation if c not in "'\"")
+_FTS_TOKENIZER = f"unicode61 remove_diacritics 0 tokenchars '{_TOKEN_CHARS}'"
 _SCHEMA = f"""
 CREATE TABLE docs(
     rowid INTEGER PRIMARY KEY, id TEXT NOT NULL, display TEXT, url TEXT,
