@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import struct
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,6 +128,8 @@ class Labeller:
         self._trigrams = np.unique([self._key(e.split(" ")) for e in tri_grams])
         self._units: dict[str, int] = {}
         self._table = np.zeros((1024, _ROLE_WIDTH), dtype=np.intp)  # rows of the units, grown by doubling
+        # The cache grows under this lock: a threaded server segments queries in several threads.
+        self._lock = threading.Lock()
 
     def _key(self, parts: list[str]) -> int:
         key = 0
@@ -159,8 +162,14 @@ class Labeller:
             self._words.get(lower, -1) + 1,  # 0: in no n-gram
         ]
 
+    def _rows(self, flat: list[str]) -> np.ndarray:
+        """The table's rows of these units (new units added first)."""
+        with self._lock:
+            rows = self._lookup(flat)  # may replace the table by a larger one
+            return self._table[rows]
+
     def _lookup(self, flat: list[str]) -> np.ndarray:
-        """Row numbers of these units in the table, adding the new ones."""
+        """Row numbers of these units in the table, adding the new ones (under the lock)."""
         if len(self._units) > self.MAX_UNITS:
             self._units = {}
         known = self._units
@@ -201,16 +210,14 @@ class Labeller:
         starts = np.cumsum(lengths) - lengths
         moved = lengths[order]
         places = np.repeat(starts[order] - (np.cumsum(moved) - moved), moved) + np.arange(len(units))
-        rows = self._lookup(units)  # may grow the table
-        scores = self._state_scores(self._table[rows[places]], moved)
+        scores = self._state_scores(self._rows(units)[places], moved)
         out[places] = self.model.viterbi(scores, moved) == self._inside
         return out
 
     def state_scores(self, sequences: Sequence[Sequence[str]]) -> np.ndarray:
         """CRFsuite's state scores (unit × label) of nonempty sequences laid end to end."""
         lengths = np.array([len(seq) for seq in sequences], dtype=np.intp)
-        rows = self._lookup([u for seq in sequences for u in seq])  # may grow the table
-        return self._state_scores(self._table[rows], lengths)
+        return self._state_scores(self._rows([u for seq in sequences for u in seq]), lengths)
 
     def _state_scores(self, table: np.ndarray, lengths: np.ndarray) -> np.ndarray:
         ids = self._items(table, lengths)

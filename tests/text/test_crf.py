@@ -172,3 +172,16 @@ def test_a_sample_of_the_shared_corpus_is_tokenized_exactly_as_pyvi_does() -> No
     for start in range(0, len(texts), 300):
         chunk = texts[start : start + 300]
         assert tokenize_all(chunk) == _pyvi(chunk)
+
+
+def test_threads_segmenting_at_once_get_pyvis_labels() -> None:
+    # The labeller's cache of units grows while several threads use it (a threaded server).
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = list(_varied(_repo_texts()))[:600]
+    expected = _pyvi(texts)
+    labeller = pyvi_labeller()
+    labeller._units.clear()  # every thread adds units at once
+    with ThreadPoolExecutor(8) as pool:
+        got = list(pool.map(tokenize, texts))
+    assert got == expected
