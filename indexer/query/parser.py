@@ -14,6 +14,7 @@ from ..analysis.analyzers import folded_analyzer, syllable_analyzer, word_analyz
 from ..store.schema import TEXT_FIELDS
 from ..store.vocabulary import Vocabulary
 from ..text.normalization import has_diacritics, normalize
+from .stopwords import is_function_word
 
 __all__ = ["Unit", "Clause", "ParsedQuery", "parse", "FIELDS", "MAX_QUERY_CHARS", "MAX_UNITS"]
 
@@ -54,6 +55,8 @@ class Clause:
     units: list[Unit]
     negated: bool = False
     fields: tuple[str, ...] = TEXT_FIELDS
+    # A function word typed outside quotes: it scores but is not required.
+    optional: bool = False
 
 
 @dataclass
@@ -192,4 +195,15 @@ def parse(text: str, vocabulary: Vocabulary | None = None) -> ParsedQuery:
         if clause.units:
             kept.append(clause)
     result.clauses = kept
+    _mark_function_words(result)
     return result
+
+
+def _mark_function_words(parsed: ParsedQuery) -> None:
+    """Make bare function words optional, when something else in the query is required."""
+    candidates = [
+        c for c in parsed.positive if len(c.units) == 1 and not c.units[0].phrase and is_function_word(c.units[0].word)
+    ]
+    if len(candidates) < len(parsed.positive):
+        for clause in candidates:
+            clause.optional = True

@@ -127,9 +127,10 @@ def plan(parsed: ParsedQuery, spell: Speller | None, any_word: bool = False, fol
         return spell if (folded or not unit.accented) else None
 
     positives: list[Plan] = []
+    optional: list[Plan] = []
     for clause in parsed.positive:
         alts = [unit_plan(u, clause.fields, speller(u)) for u in clause.units]
-        positives.append(alts[0] if len(alts) == 1 else Node("any", tuple(alts)))
+        (optional if clause.optional else positives).append(alts[0] if len(alts) == 1 else Node("any", tuple(alts)))
     if not positives:
         return Node("all", ())
     core: Plan = positives[0] if len(positives) == 1 else Node("any" if any_word else "all", tuple(positives))
@@ -142,6 +143,9 @@ def plan(parsed: ParsedQuery, spell: Speller | None, any_word: bool = False, fol
             folds = tuple(s for u in units for s in u.folded)
             bonus.append(syllable_run("title", folds, 2.0 * FIELD_WEIGHTS["title"], spell))
         core = Node("maybe", (core, Node("any", tuple(bonus))))
+    if optional:
+        # Function words add their scores where they occur and select nothing.
+        core = Node("maybe", (core, Node("any", tuple(optional))))
     negatives = [unit_plan(u, c.fields, None) for c in parsed.clauses if c.negated for u in c.units]
     if negatives:
         core = Node("not", (core, Node("any", tuple(negatives))))
