@@ -23,7 +23,7 @@ from .peers import SqliteEngine, TantivyEngine
 from .queries import BenchQuery, load_queries, peer_form
 from .tokens import META, TOKENS, PassReport
 
-__all__ = ["Stage", "BuildStats", "EngineResult", "BenchResult", "run_benchmark", "METRICS"]
+__all__ = ["Stage", "BuildStats", "EngineResult", "BenchResult", "run_benchmark", "open_engine", "METRICS"]
 
 ROOT = Path(__file__).resolve().parents[1]
 # Per-engine keys of the JSON document, in table order.
@@ -163,7 +163,7 @@ def _stage(stage: str, corpus: Sequence[Path], work: Path, jobs: int) -> tuple[S
     ), info
 
 
-def _open(name: str, work: Path) -> Engine:
+def open_engine(name: str, work: Path) -> Engine:
     """Open one engine's built index for searching."""
     if name == "vnnews":
         return VnnewsEngine(work / _DEST["vnnews"])
@@ -312,7 +312,7 @@ def run_benchmark(corpus: Sequence[Path], work: Path, repeat: int, jobs: int, lo
     try:
         for name in ENGINES:
             log(f"opening and warming up {name} ({len(queries)} queries × 2 modes) ...")
-            engine = _open(name, work)
+            engine = open_engine(name, work)
             opened.append(engine)
             builds[name].index_mb = engine.size_mb()
             engines[name] = EngineResult(name, builds[name])

@@ -28,8 +28,8 @@ import click
 
 from indexer import Snapshot, get_article
 
-from .engines import ENGINES, Engine, VnnewsEngine
-from .peers import SqliteEngine, TantivyEngine
+from .engines import ENGINES
+from .harness import open_engine
 from .queries import BenchQuery
 
 __all__ = ["TOPICS", "JUDGMENTS", "load_topics", "load_judgments", "ndcg", "precision", "main"]
@@ -76,17 +76,9 @@ def precision(grades: Sequence[int], depth: int = DEPTH) -> float:
     return sum(1 for g in grades[:depth] if g >= 1) / depth
 
 
-def _open(work: Path) -> dict[str, Engine]:
-    return {
-        "vnnews": VnnewsEngine(work / "vnnews"),
-        "sqlite": SqliteEngine(work / "sqlite.db"),
-        "tantivy": TantivyEngine(work / "tantivy"),
-    }
-
-
 def _rankings(work: Path, topics: list[tuple[BenchQuery, str]]) -> dict[str, dict[str, list[str]]]:
     """engine → query id → its top 10 ids."""
-    engines = _open(work)
+    engines = {name: open_engine(name, work) for name in ENGINES}
     try:
         return {name: {q.id: e.run(q, facets=False).ids[:DEPTH] for q, _ in topics} for name, e in engines.items()}
     finally:

@@ -25,7 +25,6 @@ from indexer.analysis import word_analyzer
 from indexer.ingest import Enricher, Record, records, validate
 from indexer.ingest.article import Article
 from indexer.text import warm_up
-from indexer.text.normalization import normalize
 from indexer.text.segmentation import batch as segment_batch
 from indexer.text.segmentation import use_pyvi
 
@@ -93,7 +92,7 @@ def _prepare_batch(batch: list[Record]) -> tuple[list[TokenDoc | None], float, f
     t2 = time.process_time()
     out: list[TokenDoc | None] = []
     # The texts of the batch segmented together, as the build's workers do.
-    with segment_batch(normalize(t) for a in articles if a for t in (a.title, a.sapo, a.body) if t):
+    with segment_batch(t for a in articles if a for t in (a.title, a.sapo, a.body) if t):
         t3 = time.process_time()  # the segmentation itself is done: what follows is analysis
         for article in articles:
             if article is None:

@@ -32,11 +32,7 @@ class Preparer:
 
     def __call__(self, record: Record) -> Prepared:
         """One record validated, enriched and analysed."""
-        article, problems = validate(record)
-        if article is None:
-            return None, problems, {}
-        article = self.enricher(article)
-        return article, problems, self.documents.analyzed(article)
+        return self.batch([record])[0]
 
     def batch(self, records: list[Record]) -> list[Prepared]:
         """Several records in order, their texts segmented together."""

@@ -11,7 +11,6 @@ from whoosh.fields import Schema
 
 from ..ingest.article import Article
 from ..text.abbreviation import abbreviations
-from ..text.normalization import normalize
 from ..text.segmentation import batch
 from .analyzed import Analyzed, kind_of
 from .bodies import BodyCodec
@@ -75,9 +74,9 @@ class Documents:
 
     def analyzed_all(self, articles: list[Article]) -> list[dict[str, Any]]:
         """analyzed() of several articles, their texts segmented in one go (much faster than one by one)."""
-        # The word tokenizer segments each text as normalize() leaves it (idempotent on articles).
-        texts = [normalize(t) for a in articles for t in (getattr(a, name) for name in TEXT_FIELDS) if t]
-        with batch(texts):
+        # Articles' texts are normalised already, as the word tokenizer's normalize() leaves them
+        # (it is idempotent), so they are the keys its segment() calls look up.
+        with batch(t for a in articles for t in (getattr(a, name) for name in TEXT_FIELDS) if t):
             return [self.analyzed(a) for a in articles]
 
     def _stored_blob(self, doc: dict[str, Any]) -> bytes:

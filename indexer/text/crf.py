@@ -192,15 +192,8 @@ class Labeller:
             self._table[start : len(known)] = fresh
         return np.array(rows, dtype=np.intp)
 
-    def inside(self, sequences: Sequence[Sequence[str]]) -> list[list[bool]]:
-        """For each sequence, whether each unit continues the word before (label I_W)."""
-        lengths = np.array([len(seq) for seq in sequences], dtype=np.intp)
-        flat = self.inside_flat([u for seq in sequences for u in seq], lengths).tolist()
-        ends = np.cumsum(lengths).tolist()
-        return [flat[end - length : end] for end, length in zip(ends, lengths.tolist(), strict=True)]
-
     def inside_flat(self, units: list[str], lengths: np.ndarray) -> np.ndarray:
-        """inside() of sequences laid end to end (units), of these lengths: one boolean per unit."""
+        """Whether each unit continues the word before (label I_W), for sequences laid end to end."""
         out = np.zeros(len(units), dtype=bool)
         lengths = lengths[lengths > 0]
         if not len(lengths):

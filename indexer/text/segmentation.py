@@ -30,8 +30,8 @@ __all__ = [
 Span = tuple[int, int]
 
 # The same units pyvi's own syllabiser cuts (abbreviations, URLs, e-mails, grouped digits, single
-# punctuation, words), so that its CRF model sees the sequences it was trained on; finditer keeps
-# the offsets that pyvi's findall throws away.
+# punctuation, words), so that its CRF model sees the sequences it was trained on; _cut keeps the
+# offsets that pyvi's findall throws away.
 _SPECIALS = r"==>|->|\.\.\.|>>"
 _TAIL = (
     r"|\w+://\S+"
@@ -91,16 +91,6 @@ def use_pyvi(on: bool) -> None:
     _pyvi = on
 
 
-def _predict(sequences: list[list[str]]) -> list[list[bool]]:
-    """pyvi's CRF labels of several unit sequences: whether each unit continues the word before."""
-    if not _pyvi:
-        return pyvi_labeller().inside(sequences)
-    from pyvi.ViTokenizer import ViTokenizer  # loading the model takes a second: only on first use
-
-    feats = [ViTokenizer.sent2features(seq, False) for seq in sequences]
-    return [[t == "I_W" for t in tags] for tags in ViTokenizer.model.predict(feats)]
-
-
 def warm_up() -> None:
     """Load pyvi's model now (before forking workers, so that they share it)."""
     segment("Khởi động")
@@ -114,9 +104,14 @@ def tokenize(text: str) -> str:
 def tokenize_all(texts: Sequence[str]) -> list[str]:
     """tokenize() of several texts, labelled together."""
     cut = [_PYVI_UNITS.findall(unicodedata.normalize("NFC", text)) for text in texts]
-    labels = iter(_predict([units for units in cut if units]))
+    lengths = np.array([len(units) for units in cut], dtype=np.intp)
+    inside = _inside([u for units in cut for u in units], lengths).tolist()
+    ends = np.cumsum(lengths).tolist()
     # No units: pyvi answers with the text as given.
-    return [_joined(units, next(labels)) if units else text for text, units in zip(texts, cut, strict=True)]
+    return [
+        _joined(units, inside[end - len(units) : end]) if units else text
+        for text, units, end in zip(texts, cut, ends, strict=True)
+    ]
 
 
 def _joined(units: list[str], inside: Sequence[bool]) -> str:
@@ -212,12 +207,15 @@ def _breaks(texts: Sequence[str], begin: np.ndarray, counts: np.ndarray) -> np.n
 
 
 def _inside(pieces: list[str], lengths: np.ndarray) -> np.ndarray:
-    """Whether each unit continues the word before, for sequences laid end to end."""
+    """pyvi's CRF labels of sequences laid end to end: whether each unit continues the word before."""
     if not _pyvi:
         return pyvi_labeller().inside_flat(pieces, lengths)
+    from pyvi.ViTokenizer import ViTokenizer  # loading the model takes a second: only on first use
+
     ends = np.cumsum(lengths).tolist()
-    sequences = [pieces[e - n : e] for e, n in zip(ends, lengths.tolist(), strict=True)]
-    return np.array([t for tags in _predict(sequences) for t in tags], dtype=bool)
+    sequences = [pieces[e - n : e] for e, n in zip(ends, lengths.tolist(), strict=True) if n]
+    tags = ViTokenizer.model.predict([ViTokenizer.sent2features(seq, False) for seq in sequences])
+    return np.array([t == "I_W" for seq in tags for t in seq], dtype=bool)
 
 
 # What pyvi's guard asks of a unit, as bits: punctuation, starts with a digit, starts with a
