@@ -17,6 +17,7 @@ from . import (
     Index,
     Problem,
     SearchRequest,
+    Synonyms,
     VnnewsError,
     build,
     index_stats,
@@ -183,8 +184,14 @@ def _request_options(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.argument("query", default="")
 @click.option("--index", default=DEFAULT_INDEX, show_default=True, type=click.Path(), help="Index directory.")
 @_request_options
+@click.option(
+    "--synonyms",
+    "synonyms_file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="The archive's own variants and abbreviations (lines of forms joined by ' | '), added to the shipped list.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the same JSON document as /api/search.")
-def search_command(query: str, index: str, as_json: bool, **params: Any) -> None:
+def search_command(query: str, index: str, synonyms_file: str | None, as_json: bool, **params: Any) -> None:
     """Search the index; an empty QUERY browses (newest first).
 
     Filters take names in any case or accent form, slugs or aliases; each is checked as the
@@ -194,12 +201,14 @@ def search_command(query: str, index: str, as_json: bool, **params: Any) -> None
     Examples:
       python -m indexer search --index var/index "khủng bố"
       python -m indexer search --index var/index --province "bac ninh" --from 2021-01-01 --sort newest
+      python -m indexer search --index var/index --variants off "ô tô"
     """
     args = {name: [v] if isinstance(v, str) else list(v) for name, v in params.items() if v}
     args["q"] = [query]
     try:
         req = SearchRequest.from_params(args)
-        with Index(index).snapshot() as snap:
+        synonyms = Synonyms.load(synonyms_file) if synonyms_file else None
+        with Index(index, synonyms=synonyms).snapshot() as snap:
             result = search(snap, req)
     except VnnewsError as err:
         _fail(err)
@@ -211,6 +220,10 @@ def search_command(query: str, index: str, as_json: bool, **params: Any) -> None
     click.echo(f"{result.total:,} articles ({result.took_ms:.0f} ms){note}")
     if result.suggestion:
         click.echo(f"did you mean: {result.suggestion['text']}")
+    groups = result.variants["groups"]
+    if groups:
+        said = "; ".join(f"{', '.join(g['also'])} (for {g['typed']})" for g in groups)
+        click.echo(f"also searched: {said}" if result.variants["on"] else f"not searched (--variants off): {said}")
     first = (result.page - 1) * result.per_page
     for n, hit in enumerate(result.hits, start=first + 1):
         meta = " · ".join(x for x in (hit.date, hit.source, ", ".join(hit.provinces)) if x)

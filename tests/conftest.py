@@ -20,6 +20,16 @@ def search_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return index
 
 
+@pytest.fixture(scope="session")
+def ranking_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An index of tests/data/ranking.jsonl: spelling variants, function words, near and far words."""
+    from indexer import build
+
+    index = tmp_path_factory.mktemp("ranking-index")
+    build([DATA / "ranking.jsonl"], index, jobs=1)
+    return index
+
+
 @pytest.fixture()
 def snapshot(search_index: Path):  # type: ignore[no-untyped-def]
     """A Snapshot of search_index, closed after the test."""

@@ -6,7 +6,8 @@ Configuration (later sources win):
   3. environment: VNNEWS_INDEX (index directory), VNNEWS_MAP (GeoJSON of the 34 provinces),
      VNNEWS_MAP_OLD (GeoJSON of the 63 pre-2025 provinces). MAP_OLD = "auto" (the default) uses
      the file beside MAP whose name has "63" where MAP's has "34", if it exists; an empty value
-     means no map;
+     means no map; VNNEWS_SYNONYMS (the archive's own variants and abbreviations, added to the
+     shipped list; default `instance/synonyms.txt` when it exists);
   4. test_config passed to create_app.
 
 Run: gunicorn -c webapp/gunicorn.conf.py "webapp:create_app()"
@@ -43,7 +44,7 @@ class ArticleIdConverter(PathConverter):
     part_isolating = False
 
 
-_ENV = {"INDEX": "VNNEWS_INDEX", "MAP": "VNNEWS_MAP", "MAP_OLD": "VNNEWS_MAP_OLD"}
+_ENV = {"INDEX": "VNNEWS_INDEX", "MAP": "VNNEWS_MAP", "MAP_OLD": "VNNEWS_MAP_OLD", "SYNONYMS": "VNNEWS_SYNONYMS"}
 
 
 def _sibling_old_map(new_map: str | None) -> str | None:
@@ -93,7 +94,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # Article ids may hold slashes ("2021/05/123"), even a leading or a doubled one: keep them.
     app.url_map.merge_slashes = False
     app.url_map.converters["id"] = ArticleIdConverter
-    app.config.from_mapping(INDEX="var/index", MAP=None, MAP_OLD="auto")
+    app.config.from_mapping(INDEX="var/index", MAP=None, MAP_OLD="auto", SYNONYMS=None)
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep the documented key order
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Vietnamese stays readable
     if test_config is None:

@@ -205,6 +205,7 @@ _SCHEMAS: dict[str, Any] = {
             "took_ms",
             "suggestion",
             "relaxed",
+            "variants",
             "hits",
             "facets",
             "filters",
@@ -232,6 +233,23 @@ _SCHEMAS: dict[str, Any] = {
                 "nullable": True,
                 "enum": ["diacritics", "any_word", None],
                 "description": "Set when nothing matched as typed and the query was loosened.",
+            },
+            "variants": {
+                "type": "object",
+                "required": ["on", "groups"],
+                "description": "Listed spelling variants and abbreviations of the words typed: searched too "
+                "(with a lower weight) when on is true, offered when variants=off.",
+                "properties": {
+                    "on": {"type": "boolean"},
+                    "groups": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["typed", "also"],
+                            "properties": {"typed": _STR, "also": {"type": "array", "items": _STR}},
+                        },
+                    },
+                },
             },
             "hits": {"type": "array", "items": _ref("Hit")},
             "facets": _ref("Facets"),

@@ -7,9 +7,11 @@ request, without a restart.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask, current_app, g
 
-from indexer import Index, Snapshot
+from indexer import Index, Snapshot, Synonyms, SynonymsError
 
 __all__ = ["get_snapshot", "open_snapshot", "close_snapshot", "init_app"]
 
@@ -37,7 +39,22 @@ def close_snapshot(_exc: BaseException | None = None) -> None:
         snap.close()
 
 
+def _synonyms(app: Flask) -> Synonyms | None:
+    """The shipped variants plus the archive's own (SYNONYMS, default instance/synonyms.txt)."""
+    path = app.config.get("SYNONYMS") or str(Path(app.instance_path) / "synonyms.txt")
+    if not Path(path).is_file():
+        if app.config.get("SYNONYMS"):
+            app.logger.error("synonyms file %s not found: only the shipped list is used", path)
+        return None
+    try:
+        return Synonyms.load(path)
+    except SynonymsError as err:
+        # Search stays up on the shipped list; the log names the file and line to fix.
+        app.logger.error("synonyms file ignored: %s", err)
+        return None
+
+
 def init_app(app: Flask) -> None:
     """Open the configured index for the app's life; close snapshots when each app context ends."""
-    app.extensions[_KEY] = Index(app.config["INDEX"])
+    app.extensions[_KEY] = Index(app.config["INDEX"], synonyms=_synonyms(app))
     app.teardown_appcontext(close_snapshot)

@@ -167,6 +167,8 @@ def search_page() -> str:
     suggestion_url = None
     if result["suggestion"]:
         suggestion_url = state.with_request(q=result["suggestion"]["text"], page=1).url(base)
+    flip = "off" if state.request.variants == "on" else "on"
+    variants_url = state.with_request(variants=flip, page=1).url(base)
     other_era = "old" if state.era == "new" else "new"
     hidden_filters = [
         (f, v) for f in ("province", "province_old") if f != state.facet_name for v in state.values(f)
@@ -185,6 +187,7 @@ def search_page() -> str:
         era_url=state.with_(era=other_era).url(base),
         hidden_filters=hidden_filters,
         suggestion_url=suggestion_url,
+        variants_url=variants_url,
         widened=_widened(state, found.result),
         sort_labels=SORT_LABELS,
         export_query=state.query_string(view=False),

@@ -16,7 +16,7 @@ from ..store.vocabulary import Vocabulary
 from ..text.normalization import has_diacritics, normalize
 from .stopwords import is_function_word
 
-__all__ = ["Unit", "Clause", "ParsedQuery", "parse", "FIELDS", "MAX_QUERY_CHARS", "MAX_UNITS"]
+__all__ = ["Unit", "Clause", "Variant", "ParsedQuery", "parse", "words", "FIELDS", "MAX_QUERY_CHARS", "MAX_UNITS"]
 
 # Field prefixes a user may type; author is searched only when asked for.
 FIELDS = {"title": ("title",), "sapo": ("sapo",), "body": ("body",), "author": ("author",)}
@@ -41,6 +41,8 @@ class Unit:
     folded: tuple[str, ...]
     accented: bool
     phrase: bool = False
+    # As typed, letter case kept ("AI"), for forms that only count when typed so.
+    surface: str = ""
 
     @property
     def text(self) -> str:
@@ -59,12 +61,25 @@ class Clause:
     optional: bool = False
 
 
+@dataclass(frozen=True)
+class Variant:
+    """Clauses start..stop (bare words in a row) also match any one of these other forms."""
+
+    start: int
+    stop: int
+    typed: str
+    alternatives: tuple[tuple[Unit, ...], ...]
+    shown: tuple[str, ...]
+
+
 @dataclass
 class ParsedQuery:
     """The clauses of a query; empty means browse everything."""
 
     clauses: list[Clause] = field(default_factory=list)
     text: str = ""
+    # Spelling variants and abbreviations the clauses also match (query.synonyms).
+    variants: list[Variant] = field(default_factory=list)
 
     @property
     def positive(self) -> list[Clause]:
@@ -96,7 +111,7 @@ def _group(units: list[Unit], vocabulary: Vocabulary) -> list[Unit]:
                 folded = tuple(u.folded[0] for u in run)
                 if vocabulary.is_word(folded):
                     syls = tuple(u.syllables[0] for u in run)
-                    out.append(Unit("_".join(syls), syls, folded, False))
+                    out.append(Unit("_".join(syls), syls, folded, False, surface=" ".join(u.surface for u in run)))
                     i += n
                     break
         else:
@@ -114,15 +129,20 @@ def _units_of(text: str, phrase: bool, vocabulary: Vocabulary | None = None) -> 
         if not syls:
             return []
         folded = tuple(t.text for t in _folded(text))
-        return [Unit("_".join(syls), syls, folded, has_diacritics(text), phrase=True)]
+        return [Unit("_".join(syls), syls, folded, has_diacritics(text), phrase=True, surface=text)]
     out = []
     for tok in _word(text, chars=True):
         surface = text[tok.startchar : tok.endchar]
         syls = tuple(t.text for t in _syllable(surface))
         folded = tuple(t.text for t in _folded(surface))
         if syls:
-            out.append(Unit(tok.text, syls, folded, has_diacritics(surface)))
+            out.append(Unit(tok.text, syls, folded, has_diacritics(surface), surface=surface))
     return _group(out, vocabulary) if vocabulary else out
+
+
+def words(text: str) -> list[Unit]:
+    """Bare text as the units a query makes of it (pyvi's words)."""
+    return _units_of(text, phrase=False)
 
 
 def parse(text: str, vocabulary: Vocabulary | None = None) -> ParsedQuery:

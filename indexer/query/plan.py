@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from ..analysis.filters import pair
-from ..store.schema import CHAINED, PAIRED
-from .parser import ParsedQuery, Unit
+from ..store.schema import CHAINED, PAIRED, TEXT_FIELDS
+from .parser import Clause, ParsedQuery, Unit, Variant
 
 __all__ = [
     "Term",
@@ -29,11 +29,23 @@ __all__ = [
     "FOLDED_WEIGHT",
     "FOLDED_WEIGHT_RELAXED",
     "FIELD_WEIGHTS",
+    "VARIANT_WEIGHT",
+    "PROXIMITY_WEIGHT",
+    "PROXIMITY_WINDOW",
+    "Frequency",
+    "proximity",
 ]
 
 WORD_WEIGHT, SYLLABLE_WEIGHT, FOLDED_WEIGHT, FOLDED_WEIGHT_RELAXED = 1.0, 0.6, 1.0, 0.2
 FIELD_WEIGHTS = {"title": 3.0, "sapo": 1.5, "body": 1.0, "author": 1.0}
-
+# A spelling variant or abbreviation of what was typed counts less than the typed form itself.
+VARIANT_WEIGHT = 0.7
+# Consecutive query words found within PROXIMITY_WINDOW syllables of each other in a body add a
+# score, as the sequential dependence model's unordered windows do; pairs of the first
+# PROXIMITY_WORDS required words only, and only words whose rarest syllable is in at most
+# PROXIMITY_MAX_DOCS bodies, so that the positions read stay few (bench.versions measures it).
+PROXIMITY_WEIGHT, PROXIMITY_WINDOW, PROXIMITY_WORDS = 1.0, 8, 6
+PROXIMITY_MAX_DOCS = 5_000
 
 
 @dataclass(frozen=True)
@@ -51,13 +63,16 @@ class Node:
 
     all: every child, scores summed; any: at least one, scores summed; seq: every child, mean
     score (the syllable pairs of one phrase); phrase: as seq, where the children (terms of one
-    positional field) occur at consecutive positions; maybe: the first child, plus the second's
-    score where it also matches; not: the first child without the second's documents.
+    positional field) occur at consecutive positions; near: two terms of one positional field
+    within window positions of each other, scored as a term counting such occurrences; maybe: the
+    first child, plus the second's score where it also matches; not: the first child without the
+    second's documents.
     """
 
     op: str
     children: tuple[Plan, ...]
     boost: float = 1.0
+    window: int = 0
 
 
 Plan = Term | Node
@@ -67,6 +82,12 @@ class Speller(Protocol):
     """The index's spellings of folded syllables, as terms of a field."""
 
     def __call__(self, fieldname: str, folded: tuple[str, ...], joiner: str) -> tuple[str, ...]: ...
+
+
+class Frequency(Protocol):
+    """How many documents hold a term of a field."""
+
+    def __call__(self, fieldname: str, text: str) -> int: ...
 
 
 def sequence(fieldname: str, syllables: tuple[str, ...], boost: float, spell: Speller | None = None) -> Plan:
@@ -116,37 +137,109 @@ def unit_plan(unit: Unit, fields: tuple[str, ...], spell: Speller | None) -> Pla
     return Node("any", tuple(alts))
 
 
-def plan(parsed: ParsedQuery, spell: Speller | None, any_word: bool = False, folded: bool = False) -> Plan:
+def proximity(units: list[tuple[Unit, Speller | None]], frequency: Frequency | None) -> list[Plan]:
+    """Near nodes for each pair of consecutive words found within PROXIMITY_WINDOW body syllables.
+
+    A word stands for its rarest syllable (its positions are the fewest to read, and a word's
+    syllables sit together anyway); a pair is left out when that syllable is in more than
+    PROXIMITY_MAX_DOCS bodies: its positions would cost more to read than the rest of the query.
+    """
+    out: list[Plan] = []
+    terms: list[Term | None] = []
+    for unit, spell in units[:PROXIMITY_WORDS]:
+        sources = unit.folded if spell else unit.syllables
+        options = [spell("body_syl", (s,), "") if spell else (s,) for s in sources]
+        options = [o for o in options if o]
+        if not options or frequency is None:
+            terms.append(None)
+            continue
+        counts = [sum(frequency("body_syl", t) for t in o) for o in options]
+        best = min(range(len(options)), key=counts.__getitem__)
+        terms.append(Term("body_syl", tuple(options[best])) if counts[best] <= PROXIMITY_MAX_DOCS else None)
+    weight = PROXIMITY_WEIGHT * FIELD_WEIGHTS["body"]
+    for a, b in zip(terms, terms[1:], strict=False):
+        if a is not None and b is not None:
+            out.append(Node("near", (a, b), weight, PROXIMITY_WINDOW))
+    return out
+
+
+def plan(
+    parsed: ParsedQuery,
+    spell: Speller | None,
+    any_word: bool = False,
+    folded: bool = False,
+    frequency: Frequency | None = None,
+    near: bool = True,
+) -> Plan:
     """What to match and how to score it: all clauses required (or any, when relaxed), exclusions removed.
 
     Syllables typed without diacritics, or all syllables when folded, also match every spelling
-    of them the index holds (spell).
+    of them the index holds (spell). Documents where consecutive words occur close together
+    score more (near; frequency picks the syllables that stand for the words).
     """
 
     def speller(unit: Unit) -> Speller | None:
         return spell if (folded or not unit.accented) else None
 
+    def clause_plan(clause: Clause) -> Plan:
+        alts = [unit_plan(u, clause.fields, speller(u)) for u in clause.units]
+        return alts[0] if len(alts) == 1 else Node("any", tuple(alts))
+
+    def variant_plans(variant: Variant, fields: tuple[str, ...]) -> list[Plan]:
+        # Listed forms are matched as written: their diacritics are part of the form.
+        return [
+            Node("all", tuple(unit_plan(u, fields, None) for u in form), VARIANT_WEIGHT)
+            for form in variant.alternatives
+        ]
+
+    starts = {v.start: v for v in parsed.variants}
     positives: list[Plan] = []
     optional: list[Plan] = []
-    for clause in parsed.positive:
-        alts = [unit_plan(u, clause.fields, speller(u)) for u in clause.units]
-        (optional if clause.optional else positives).append(alts[0] if len(alts) == 1 else Node("any", tuple(alts)))
+    negatives: list[Plan] = []
+    clauses = parsed.clauses
+    i = 0
+    while i < len(clauses):
+        clause, variant = clauses[i], starts.get(i)
+        run = clauses[i : variant.stop] if variant else [clause]
+        i += len(run)
+        if clause.negated:
+            negatives.extend(unit_plan(u, c.fields, None) for c in run for u in c.units)
+            if variant:
+                negatives.extend(variant_plans(variant, clause.fields))
+            continue
+        optional.extend(clause_plan(c) for c in run if c.optional)
+        required = [clause_plan(c) for c in run if not c.optional]
+        if variant and required:
+            typed = required[0] if len(required) == 1 else Node("all", tuple(required))
+            positives.append(Node("any", (typed, *variant_plans(variant, clause.fields))))
+        else:
+            positives.extend(required)
     if not positives:
         return Node("all", ())
     core: Plan = positives[0] if len(positives) == 1 else Node("any" if any_word else "all", tuple(positives))
     # Reward documents whose title holds the typed words in order (known-item searches).
     units = parsed.units()
+    bonus: list[Plan] = []
     if len(units) > 1:
         syls = tuple(s for u in units for s in u.syllables)
-        bonus: list[Plan] = [syllable_run("title", syls, 2.0 * FIELD_WEIGHTS["title"])]
+        bonus.append(syllable_run("title", syls, 2.0 * FIELD_WEIGHTS["title"]))
         if spell and (not parsed.accented or folded):
             folds = tuple(s for u in units for s in u.folded)
             bonus.append(syllable_run("title", folds, 2.0 * FIELD_WEIGHTS["title"], spell))
+    if near:
+        # Words typed as plain words, in order; alternatives (a OR b) and function words aside.
+        plain = [
+            (c.units[0], speller(c.units[0]))
+            for c in parsed.positive
+            if len(c.units) == 1 and not c.optional and not c.units[0].phrase and c.fields == TEXT_FIELDS
+        ]
+        if len(plain) > 1:
+            bonus.extend(proximity(plain, frequency))
+    if bonus:
         core = Node("maybe", (core, Node("any", tuple(bonus))))
     if optional:
         # Function words add their scores where they occur and select nothing.
         core = Node("maybe", (core, Node("any", tuple(optional))))
-    negatives = [unit_plan(u, c.fields, None) for c in parsed.clauses if c.negated for u in c.units]
     if negatives:
         core = Node("not", (core, Node("any", tuple(negatives))))
     return core

@@ -1,5 +1,6 @@
 """Searching an index: requests, snapshots, plan execution, BM25F, facets, suggestions, highlighting."""
 
+from ..query.synonyms import Synonyms, SynonymsError
 from .facets import FACETS, DateFacet, Facet, Filters, SetFacet, ValueFacet, month_range, year_range
 from .request import (
     MAX_PER_PAGE,
@@ -45,4 +46,6 @@ __all__ = [
     "Index",
     "Snapshot",
     "index_stats",
+    "Synonyms",
+    "SynonymsError",
 ]

@@ -71,23 +71,33 @@ def _merge(post: Postings, term: Term) -> tuple[np.ndarray, np.ndarray]:
     return ids.astype(np.int32), counts.astype(np.float32)
 
 
-def run(post: Postings, node: Plan) -> Matches:
-    """Documents matching the plan, with their scores."""
+def run(post: Postings, node: Plan, within: np.ndarray | None = None) -> Matches:
+    """Documents matching the plan, with their scores.
+
+    within (a boolean mask over document numbers), when given, says which documents can matter:
+    others may be left out. A bonus is only ever added to the documents its query matched.
+    """
     if isinstance(node, Term):
         ids, scores = post.scored(node.field, node.texts, lambda: _scored(post, node))
         if node.boost != 1.0:
             scores = np.float32(node.boost) * scores
         return Matches(ids, scores)
-    return _combine(post, node)
+    return _combine(post, node, within)
 
 
-def _combine(post: Postings, node: Node) -> Matches:
+def _combine(post: Postings, node: Node, within: np.ndarray | None) -> Matches:
     if not node.children:
         # An empty conjunction matches everything (browsing), an empty disjunction nothing.
         if node.op == "all":
             return Matches(np.arange(post.size, dtype=np.int64), np.zeros(post.size, dtype=np.float32))
         return Matches.none()
-    parts = [run(post, child) for child in node.children]
+    if node.op == "near":
+        return _near(post, node, within)
+    if node.op == "maybe":
+        first = run(post, node.children[0], within)
+        parts = [first, run(post, node.children[1], first.mask(post.size))]
+    else:
+        parts = [run(post, child, within) for child in node.children]
     first = parts[0]
     if node.op in ("all", "seq", "phrase"):
         ids, scores = first.ids, first.scores.copy()
@@ -152,6 +162,50 @@ def _union(parts: list[Matches], size: int) -> Matches:
     for part in parts:  # in order: each document's score is summed as the children come
         scores[np.searchsorted(ids, part.ids)] += part.scores
     return Matches(ids, scores)
+
+
+def _occurrences(post: Postings, term: Term, within: np.ndarray | None) -> np.ndarray:
+    """Each occurrence of a term (any of its spellings) as a sortable key: document, then position."""
+    keys = [post.occurrences(term.field, text) for text in term.texts]
+    if within is not None:
+        keys = [k[within[k >> 32]] for k in keys]
+    if len(keys) == 1:
+        return keys[0]  # documents ascending, positions ascending in each
+    return np.sort(np.concatenate(keys)) if keys else np.empty(0, dtype=np.int64)
+
+
+def _near(post: Postings, node: Node, within: np.ndarray | None) -> Matches:
+    """Documents where the two terms occur within node.window positions of each other (either order).
+
+    Scored by BM25 as a term whose count is the occurrences of the rarer term that have the other
+    close by, with the rarer term's document frequency: the score of a document does not depend
+    on which others were looked at (within).
+    """
+    first, second = node.children
+    assert isinstance(first, Term) and isinstance(second, Term), "near takes two terms"
+    a, b = _occurrences(post, first, within), _occurrences(post, second, within)
+    if a.size < b.size:
+        a, b = b, a  # look up each occurrence of the rarer term among the other's
+    if not a.size or not b.size:
+        return Matches.none()
+    # The nearest occurrence of the other term strictly before and strictly after each one.
+    before = np.searchsorted(a, b, side="left") - 1
+    after = np.searchsorted(a, b, side="right")
+    doc = b >> 32
+    left = a[np.maximum(before, 0)]
+    right = a[np.minimum(after, a.size - 1)]
+    close = ((before >= 0) & (left >> 32 == doc) & (b - left <= node.window)) | (
+        (after < a.size) & (right >> 32 == doc) & (right - b <= node.window)
+    )
+    docs = doc[close]  # ascending: count each document's run
+    if not docs.size:
+        return Matches.none()
+    starts = np.flatnonzero(np.concatenate(([True], docs[1:] != docs[:-1])))
+    ids = docs[starts]
+    counts = np.diff(np.append(starts, docs.size)).astype(np.float32)
+    df = min(sum(post.frequency(t.field, x) for x in t.texts) for t in (first, second))
+    scores = bm25(post, first.field, ids, counts, df) * np.float32(node.boost)
+    return Matches(ids.astype(np.int64), scores.astype(np.float32))
 
 
 def _verify(post: Postings, node: Node, candidates: np.ndarray) -> np.ndarray:

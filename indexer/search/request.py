@@ -27,6 +27,7 @@ __all__ = [
 ]
 
 SORTS = ("relevance", "newest", "oldest")
+SWITCH = ("on", "off")
 MAX_PER_PAGE = 100
 # Deepest result reachable by paging or export; bounds the work of one request.
 MAX_RESULTS = 10_000
@@ -92,6 +93,16 @@ class SearchRequest:
         default="relevance",
         metadata=_param("sort", "choice", "relevance (newest when q is empty), newest or oldest.", choices=SORTS),
     )
+    variants: str = field(
+        default="on",
+        metadata=_param(
+            "variants",
+            "choice",
+            "on: words also match their listed spelling variants and abbreviations (ô tô: ôtô; UBND: Ủy ban "
+            "nhân dân), with a lower weight; off: only as typed.",
+            choices=SWITCH,
+        ),
+    )
     page: int = field(default=1, metadata=_param("page", "integer", "Page number.", low=1, high=MAX_RESULTS))
     per_page: int = field(
         default=10, metadata=_param("per_page", "integer", "Hits per page.", low=1, high=MAX_PER_PAGE)
@@ -105,8 +116,10 @@ class SearchRequest:
         for p in PARAMS:
             if p.kind == "values":
                 _check_values(p.name, getattr(self, p.attr))
-        if self.sort not in SORTS:
-            raise BadRequest("sort", f"sort must be one of {', '.join(SORTS)}, not {_shown(self.sort)}")
+        for p in PARAMS:
+            if p.kind == "choice" and getattr(self, p.attr) not in p.choices:
+                value = getattr(self, p.attr)
+                raise BadRequest(p.name, f"{p.name} must be one of {', '.join(p.choices)}, not {_shown(str(value))}")
         for name in ("page", "per_page"):
             p = _BY_NAME[name]
             value = getattr(self, name)

@@ -44,6 +44,8 @@ class SearchResult:
     suggestion: dict[str, str] | None
     relaxed: str | None
     hits: list[Hit]
+    # The listed variants of the words typed: searched too when on, offered when off.
+    variants: dict[str, Any] = field(default_factory=lambda: {"on": True, "groups": []})
     facets: dict[str, Any] = field(default_factory=dict)
     filters: dict[str, Any] = field(default_factory=dict)
     # The request as run, its selections in canonical form (not part of the JSON document).

@@ -27,7 +27,8 @@ MAX_SIMILAR = 20
 
 def _match(snap: Snapshot, parsed: ParsedQuery, any_word: bool = False, folded: bool = False) -> Matches:
     """Every live match of the query, with its BM25F score."""
-    found = run(snap.postings, plan(parsed, snap.spell, any_word=any_word, folded=folded))
+    post = snap.postings
+    found = run(post, plan(parsed, snap.spell, any_word=any_word, folded=folded, frequency=post.frequency))
     return found.only(snap.live[found.ids])
 
 
@@ -37,6 +38,9 @@ def _needles(parsed: ParsedQuery, folded: bool) -> list[Needle]:
         out.append((u.syllables, False))
         if folded or not u.accented:
             out.append((u.folded, True))
+    for variant in parsed.variants:
+        # A listed form is marked as a whole ("Ủy ban nhân dân" for UBND), with its diacritics.
+        out.extend((tuple(s for u in form for s in u.syllables), False) for form in variant.alternatives)
     return out
 
 
@@ -101,6 +105,9 @@ def search(snap: Snapshot, req: SearchRequest) -> SearchResult:
     cols = snap.cols
     filters = Filters.of(cols, req)
     parsed = parse(req.q, snap.vocabulary)
+    variants = snap.synonyms.variants(parsed)
+    if req.variants == "on":
+        parsed.variants = variants
     relaxed: str | None = None
     browse = not parsed.clauses
     sort = "newest" if browse and req.sort == "relevance" else req.sort
@@ -140,6 +147,7 @@ def search(snap: Snapshot, req: SearchRequest) -> SearchResult:
         took_ms=round((time.perf_counter() - started) * 1000, 1),
         suggestion=suggest(snap, parsed, 0 if relaxed else total),
         relaxed=relaxed,
+        variants={"on": req.variants == "on", "groups": [{"typed": v.typed, "also": list(v.shown)} for v in variants]},
         hits=hits,
         facets=filters.counts(cols, found.ids) if req.facets else {},
         filters=filters.described(),

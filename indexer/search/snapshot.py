@@ -20,6 +20,7 @@ from whoosh.searching import Searcher
 
 from ..ingest.article import Article
 from ..query.plan import Node, Plan, Term
+from ..query.synonyms import Synonyms, shipped
 from ..store.columns import Columns
 from ..store.directory import current_dir
 from ..store.generation import Generation
@@ -36,8 +37,10 @@ class Index:
     request, without a restart. The previous generation is dropped once no snapshot holds it.
     """
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(self, path: str | os.PathLike[str], synonyms: Synonyms | None = None) -> None:
         self.path = Path(path)
+        # The variants and abbreviations queries also match: the shipped list unless told otherwise.
+        self.synonyms = shipped() if synonyms is None else synonyms
         self._lock = threading.Lock()
         self._generation: Generation | None = None
 
@@ -50,14 +53,15 @@ class Index:
             gen = self._generation
             if gen is None or gen.path != path:
                 gen = self._generation = Generation(path)
-        return Snapshot(gen)
+        return Snapshot(gen, self.synonyms)
 
 
 class Snapshot:
     """One generation for the length of a request; close() it after use."""
 
-    def __init__(self, generation: Generation) -> None:
+    def __init__(self, generation: Generation, synonyms: Synonyms | None = None) -> None:
         self.generation = generation
+        self.synonyms = shipped() if synonyms is None else synonyms
         self._searcher: Searcher | None = None
 
     @classmethod
@@ -173,6 +177,8 @@ def _to_whoosh(node: Plan) -> Q.Query:
     kids = [_to_whoosh(c) for c in node.children]
     if node.op == "phrase":
         return Q.Sequence(kids, boost=node.boost)
+    if node.op == "near":
+        return Q.Sequence(kids, slop=node.window, ordered=False, boost=node.boost)
     if node.op in ("all", "seq"):
         return Q.And(kids, boost=node.boost) if kids else Q.Every()
     if node.op == "any":

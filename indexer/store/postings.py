@@ -59,6 +59,9 @@ def read_positions(matcher: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     )
 
 
+_NO_KEYS = np.empty(0, dtype=np.int64)
+
+
 class Postings:
     """Term lookups as (document numbers, term counts), and BM25 scoring over them."""
 
@@ -104,9 +107,24 @@ class Postings:
         """A term's (or its spellings') documents and scores, as compute() makes them, kept like a term's."""
         return self._cached((fieldname, "\x02".join(texts) + "\x02"), compute)
 
+    def frequency(self, fieldname: str, text: str) -> int:
+        """Documents holding the term, live or deleted, from the term dictionaries alone."""
+        raw = text.encode("utf-8")
+        with self._lock:  # the readers seek in their term files
+            return sum(leaf.doc_frequency(fieldname, raw) for leaf, _ in self._leaves)
+
     def positions(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Every occurrence of the term in a positional field, as (document number, position) pairs."""
         return self._cached((fieldname, text + "\0"), lambda: self._gather(fieldname, text, positions=True))
+
+    def occurrences(self, fieldname: str, text: str) -> np.ndarray:
+        """Every occurrence as one ascending int64 key, document << 32 | position (kept like a term's)."""
+
+        def keys() -> tuple[np.ndarray, np.ndarray]:
+            docs, places = self._gather(fieldname, text, positions=True)
+            return (docs.astype(np.int64) << 32) | places, _NO_KEYS
+
+        return self._cached((fieldname, text + "\3"), keys)[0]
 
     def _cached(
         self, key: tuple[str, str], compute: Callable[[], tuple[np.ndarray, np.ndarray]]
