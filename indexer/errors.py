@@ -15,6 +15,7 @@ __all__ = [
     "UnknownProvince",
     "BadRequest",
     "ArticleNotFound",
+    "ShardUnavailable",
 ]
 
 
@@ -96,3 +97,10 @@ class ArticleNotFound(VnnewsError):
 
     status = 404
     code = "not_found"
+
+
+class ShardUnavailable(VnnewsError):
+    """The shard an answer needs is down (a search instead says which shards it lacks)."""
+
+    status = 503
+    code = "shard_unavailable"

@@ -13,6 +13,7 @@ import numpy as np
 from ..query.plan import Node, Plan, Term
 from ..store.postings import Postings
 from .scoring import bm25
+from .statistics import Statistics
 
 __all__ = ["Matches", "run", "term_arrays"]
 
@@ -51,10 +52,11 @@ def term_arrays(post: Postings, term: Term) -> tuple[np.ndarray, np.ndarray]:
     return post.merged(term.field, term.texts, lambda: _merge(post, term))
 
 
-def _scored(post: Postings, term: Term) -> tuple[np.ndarray, np.ndarray]:
+def _scored(post: Postings, term: Term, stats: Statistics) -> tuple[np.ndarray, np.ndarray]:
     """A term's documents (int64) and BM25 scores, kept with the generation's posting lists."""
     ids, counts = term_arrays(post, term)
-    return ids.astype(np.int64), bm25(post, term.field, ids, counts).astype(np.float32)
+    df = stats.df(term.field, term.texts, int(ids.size))
+    return ids.astype(np.int64), bm25(post, stats, term.field, ids, counts, df).astype(np.float32)
 
 
 def _merge(post: Postings, term: Term) -> tuple[np.ndarray, np.ndarray]:
@@ -71,33 +73,38 @@ def _merge(post: Postings, term: Term) -> tuple[np.ndarray, np.ndarray]:
     return ids.astype(np.int32), counts.astype(np.float32)
 
 
-def run(post: Postings, node: Plan, within: np.ndarray | None = None) -> Matches:
-    """Documents matching the plan, with their scores.
+def run(post: Postings, node: Plan, stats: Statistics | None = None, within: np.ndarray | None = None) -> Matches:
+    """Documents matching the plan, with their scores (from stats: the whole index's, for a shard).
 
     within (a boolean mask over document numbers), when given, says which documents can matter:
     others may be left out. A bonus is only ever added to the documents its query matched.
     """
+    return _run(post, node, stats or Statistics.of(post), within)
+
+
+def _run(post: Postings, node: Plan, stats: Statistics, within: np.ndarray | None) -> Matches:
     if isinstance(node, Term):
-        ids, scores = post.scored(node.field, node.texts, lambda: _scored(post, node))
+        key = stats.token + "\x02" + "\x02".join(node.texts)
+        ids, scores = post.scored(node.field, key, lambda: _scored(post, node, stats))
         if node.boost != 1.0:
             scores = np.float32(node.boost) * scores
         return Matches(ids, scores)
-    return _combine(post, node, within)
+    return _combine(post, node, stats, within)
 
 
-def _combine(post: Postings, node: Node, within: np.ndarray | None) -> Matches:
+def _combine(post: Postings, node: Node, stats: Statistics, within: np.ndarray | None) -> Matches:
     if not node.children:
         # An empty conjunction matches everything (browsing), an empty disjunction nothing.
         if node.op == "all":
             return Matches(np.arange(post.size, dtype=np.int64), np.zeros(post.size, dtype=np.float32))
         return Matches.none()
     if node.op == "near":
-        return _near(post, node, within)
+        return _near(post, node, stats, within)
     if node.op == "maybe":
-        first = run(post, node.children[0], within)
-        parts = [first, run(post, node.children[1], first.mask(post.size))]
+        first = _run(post, node.children[0], stats, within)
+        parts = [first, _run(post, node.children[1], stats, first.mask(post.size))]
     else:
-        parts = [run(post, child, within) for child in node.children]
+        parts = [_run(post, child, stats, within) for child in node.children]
     first = parts[0]
     if node.op in ("all", "seq", "phrase"):
         ids, scores = first.ids, first.scores.copy()
@@ -174,7 +181,7 @@ def _occurrences(post: Postings, term: Term, within: np.ndarray | None) -> np.nd
     return np.sort(np.concatenate(keys)) if keys else np.empty(0, dtype=np.int64)
 
 
-def _near(post: Postings, node: Node, within: np.ndarray | None) -> Matches:
+def _near(post: Postings, node: Node, stats: Statistics, within: np.ndarray | None) -> Matches:
     """Documents where the two terms occur within node.window positions of each other (either order).
 
     Scored by BM25 as a term whose count is the occurrences of the rarer term that have the other
@@ -203,8 +210,8 @@ def _near(post: Postings, node: Node, within: np.ndarray | None) -> Matches:
     starts = np.flatnonzero(np.concatenate(([True], docs[1:] != docs[:-1])))
     ids = docs[starts]
     counts = np.diff(np.append(starts, docs.size)).astype(np.float32)
-    df = min(sum(post.frequency(t.field, x) for x in t.texts) for t in (first, second))
-    scores = bm25(post, first.field, ids, counts, df) * np.float32(node.boost)
+    df = min(sum(stats.df(t.field, (x,), post.frequency(t.field, x)) for x in t.texts) for t in (first, second))
+    scores = bm25(post, stats, first.field, ids, counts, df) * np.float32(node.boost)
     return Matches(ids.astype(np.int64), scores.astype(np.float32))
 
 

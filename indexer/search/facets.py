@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import calendar
 import difflib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar
@@ -27,6 +27,7 @@ __all__ = ["Facet", "SetFacet", "ValueFacet", "DateFacet", "FACETS", "Filters", 
 
 _EPOCH = date(1970, 1, 1)
 Listing = Any  # a facet's JSON-ready counts: a list of values, or the date facet's object
+Values = Mapping[str, list[str]]  # coded field → its values, "" first (store.Columns.values)
 Changes = dict[str, Any]  # request fields a toggle sets
 
 
@@ -37,8 +38,11 @@ class Facet:
     name: str  # its key in a result's facets and filters
     params: tuple[str, ...]  # the request parameters it reads, in URL order
 
-    def resolve(self, cols: Columns, req: SearchRequest) -> Any:
-        """The request's selection in canonical form (BadRequest when a value is unknown)."""
+    def resolve(self, values: Values, req: SearchRequest) -> Any:
+        """The request's selection in canonical form (BadRequest when the index has no such value).
+
+        values are the index's coded values by field (every shard's, for a sharded index).
+        """
         raise NotImplementedError
 
     def mask(self, cols: Columns, chosen: Any) -> np.ndarray | None:
@@ -47,6 +51,10 @@ class Facet:
 
     def count(self, cols: Columns, sel: np.ndarray, chosen: Any) -> Listing:
         """Counts over the selected documents (ascending document numbers), JSON-ready."""
+        raise NotImplementedError
+
+    def merge(self, listings: list[Listing], chosen: Any) -> Listing:
+        """Several shards' counts as one index's (they partition the documents)."""
         raise NotImplementedError
 
     def describe(self, chosen: Any) -> dict[str, Any]:
@@ -116,6 +124,15 @@ class _MultiValued(Facet):
         """One parameter per value."""
         return [(self.name, v) for v in changes[self.name]]
 
+    def merge(self, listings: list[Listing], chosen: tuple[str, ...]) -> Listing:
+        """Counts summed by value, listed as one index lists them."""
+        summed: dict[str, int] = {}
+        for listing in listings:
+            for entry in listing:
+                summed[entry["value"]] = summed.get(entry["value"], 0) + entry["count"]
+        names = sorted(summed)
+        return _listing(names, np.array([summed[n] for n in names], dtype=np.int64), chosen)
+
 
 @dataclass(frozen=True)
 class SetFacet(_MultiValued):
@@ -123,7 +140,7 @@ class SetFacet(_MultiValued):
 
     era: Era = "new"
 
-    def resolve(self, cols: Columns, req: SearchRequest) -> tuple[str, ...]:
+    def resolve(self, values: Values, req: SearchRequest) -> tuple[str, ...]:
         """Canonical unit names (UnknownProvince, with close names, for an unknown one)."""
         gaz = Gazetteer.load()
         names = [gaz.resolve(v, self.era).name for v in getattr(req, self.name) if v.strip()]
@@ -158,9 +175,9 @@ class SetFacet(_MultiValued):
 class ValueFacet(_MultiValued):
     """Source or category: one coded value per document, matched case-insensitively."""
 
-    def resolve(self, cols: Columns, req: SearchRequest) -> tuple[str, ...]:
+    def resolve(self, values: Values, req: SearchRequest) -> tuple[str, ...]:
         """Values as indexed (BadRequest, with close values, for one the index lacks)."""
-        lower = {k.lower(): k for k in cols.values[self.field][1:]}
+        lower = {k.lower(): k for k in values[self.field][1:]}
         chosen = []
         for v in getattr(req, self.name):
             if not v.strip():
@@ -178,7 +195,8 @@ class ValueFacet(_MultiValued):
         if not chosen:
             return None
         names = cols.values[self.field]
-        return np.isin(cols.codes[self.field], [names.index(v) for v in chosen])
+        # A shard may lack a value other shards hold: none of its documents is kept for it.
+        return np.isin(cols.codes[self.field], [names.index(v) for v in chosen if v in names])
 
     def count(self, cols: Columns, sel: np.ndarray, chosen: tuple[str, ...]) -> Listing:
         """Selected documents per value (documents without one are not listed)."""
@@ -208,7 +226,7 @@ class DateFacet(Facet):
     kind: ClassVar[str] = "dates"
     params: ClassVar[tuple[str, ...]] = ("from", "to")
 
-    def resolve(self, cols: Columns, req: SearchRequest) -> tuple[date | None, date | None]:
+    def resolve(self, values: Values, req: SearchRequest) -> tuple[date | None, date | None]:
         """(first day, last day), either open."""
         return req.date_from, req.date_to
 
@@ -236,6 +254,17 @@ class DateFacet(Facet):
                     out["months"].append({"value": f"{y:04d}-{m + 1:02d}", "count": c})
                     years[y] = years.get(y, 0) + c
             out["years"] = [{"value": f"{y:04d}", "count": c} for y, c in sorted(years.items())]
+        return out
+
+    def merge(self, listings: list[Listing], chosen: tuple[date | None, date | None]) -> Listing:
+        """Months and years summed by period, in order; undated summed."""
+        out: dict[str, Any] = {"months": [], "years": [], "undated": sum(x["undated"] for x in listings)}
+        for key in ("months", "years"):
+            summed: dict[str, int] = {}
+            for listing in listings:
+                for entry in listing[key]:
+                    summed[entry["value"]] = summed.get(entry["value"], 0) + entry["count"]
+            out[key] = [{"value": v, "count": summed[v]} for v in sorted(summed)]
         return out
 
     def describe(self, chosen: tuple[date | None, date | None]) -> dict[str, Any]:
@@ -294,9 +323,23 @@ class Filters:
 
     @classmethod
     def of(cls, cols: Columns, req: SearchRequest) -> Filters:
-        """Resolve and mask each facet's selection."""
-        chosen = {f.name: f.resolve(cols, req) for f in FACETS}
+        """Resolve and mask each facet's selection, on one index."""
+        return cls.masked(cols, cls.resolved(cols.values, req))
+
+    @staticmethod
+    def resolved(values: Values, req: SearchRequest) -> dict[str, Any]:
+        """Each facet's selection in canonical form, by facet name (BadRequest for an unknown value)."""
+        return {f.name: f.resolve(values, req) for f in FACETS}
+
+    @classmethod
+    def masked(cls, cols: Columns, chosen: dict[str, Any]) -> Filters:
+        """Resolved selections masked over one index (or shard)."""
         return cls(chosen, {f.name: f.mask(cols, chosen[f.name]) for f in FACETS})
+
+    @staticmethod
+    def merged(listings: list[dict[str, Listing]], chosen: dict[str, Any]) -> dict[str, Listing]:
+        """Several shards' facet counts as one index's."""
+        return {f.name: f.merge([x[f.name] for x in listings], chosen[f.name]) for f in FACETS}
 
     def combine(self, matched: np.ndarray, skip: str | None = None) -> np.ndarray:
         """The matched document numbers every facet's selection keeps (except skip's)."""

@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 from ..store.postings import Postings
+from .statistics import Statistics
 
 __all__ = ["bm25", "B", "K1"]
 
@@ -14,13 +15,15 @@ __all__ = ["bm25", "B", "K1"]
 B, K1 = 0.75, 1.2
 
 
-def bm25(post: Postings, fieldname: str, ids: np.ndarray, counts: np.ndarray, df: int | None = None) -> np.ndarray:
-    """BM25 of one term (or one set of spellings counted as a term) in each listed document.
+def bm25(
+    post: Postings, stats: Statistics, fieldname: str, ids: np.ndarray, counts: np.ndarray, df: int
+) -> np.ndarray:
+    """BM25 of one term (or one set of spellings counted as a term) in each listed document of post.
 
-    df is the term's document frequency when ids are not all its documents.
+    df is the term's document frequency and stats the index's figures (the whole index's, for a shard).
     """
     if not ids.size:
         return np.empty(0, dtype=np.float32)
-    idf = math.log(post.size / ((ids.size if df is None else df) + 1)) + 1.0
-    norm = K1 * ((1.0 - B) + B * post.lengths(fieldname)[ids] / post.average_length(fieldname))
+    idf = math.log(stats.documents / (df + 1)) + 1.0
+    norm = K1 * ((1.0 - B) + B * post.lengths(fieldname)[ids] / stats.average_length(fieldname))
     return (idf * counts * (K1 + 1.0) / (counts + norm)).astype(np.float32)

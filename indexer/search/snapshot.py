@@ -11,23 +11,35 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 from whoosh import query as Q
 from whoosh import scoring
 from whoosh.searching import Searcher
 
+from ..errors import IndexNotFound
 from ..ingest.article import Article
 from ..query.plan import Node, Plan, Term
 from ..query.synonyms import Synonyms, shipped
 from ..store.columns import Columns
 from ..store.directory import current_dir
 from ..store.generation import Generation
+from ..store.manifest import Manifest, is_sharded, shard_of
 from ..store.postings import Postings
 from ..store.vocabulary import Vocabulary
 
-__all__ = ["Index", "Snapshot"]
+from .coordinator import Coordinator, LocalParts, Parts
+from .shard import Shard
+from .statistics import Statistics
+
+__all__ = ["Index", "Snapshot", "ShardedSnapshot", "Searchable", "load_vocabulary"]
+
+
+class Searchable(Protocol):
+    """What the search pipeline runs on: a snapshot of a whole index, or of a sharded one."""
+
+    def coordinator(self) -> Coordinator: ...
 
 
 class Index:
@@ -35,6 +47,7 @@ class Index:
 
     snapshot() reads the `current` link each time: a rebuilt index is picked up on the next
     request, without a restart. The previous generation is dropped once no snapshot holds it.
+    A sharded index is opened shard by shard in this process (indexer.cluster serves one on Ray).
     """
 
     def __init__(self, path: str | os.PathLike[str], synonyms: Synonyms | None = None) -> None:
@@ -43,9 +56,12 @@ class Index:
         self.synonyms = shipped() if synonyms is None else synonyms
         self._lock = threading.Lock()
         self._generation: Generation | None = None
+        self._sharded: tuple[str, Manifest, Vocabulary, list[Generation]] | None = None
 
-    def snapshot(self) -> Snapshot:
+    def snapshot(self) -> Snapshot | ShardedSnapshot:
         """A view of the current generation; IndexNotFound or IndexOutdated when there is none."""
+        if is_sharded(self.path):
+            return self._sharded_snapshot()
         # Read `current` once: a build publishing in between must not pair one generation's
         # arrays with another's files.
         path = current_dir(self.path).resolve()
@@ -54,6 +70,84 @@ class Index:
             if gen is None or gen.path != path:
                 gen = self._generation = Generation(path)
         return Snapshot(gen, self.synonyms)
+
+    def _sharded_snapshot(self) -> ShardedSnapshot:
+        folder = Manifest.folder(self.path).name
+        with self._lock:
+            held = self._sharded
+            if held is None or held[0] != folder:
+                manifest = Manifest.load(self.path)
+                gens = [Generation(manifest.shard_path(self.path, n)) for n in range(manifest.shards)]
+                held = self._sharded = (folder, manifest, load_vocabulary(self.path), gens)
+        _, manifest, vocabulary, gens = held
+        parts = LocalParts([Shard(Snapshot(g, self.synonyms)) for g in gens])
+        return ShardedSnapshot(manifest, vocabulary, parts, self.synonyms)
+
+
+def load_vocabulary(index: Path) -> Vocabulary:
+    """The whole vocabulary of a sharded index, saved beside its manifest."""
+    found = Vocabulary.load(Manifest.folder(index))
+    if found is None:
+        raise IndexNotFound(f"the manifest of {index} has no vocabulary; rebuild the index")
+    return found
+
+
+class ShardedSnapshot:
+    """One manifest generation of a sharded index for the length of a request: its shards as parts."""
+
+    def __init__(self, manifest: Manifest, vocabulary: Vocabulary, parts: Parts, synonyms: Synonyms) -> None:
+        self.manifest = manifest
+        self.vocabulary = vocabulary
+        self.parts = parts
+        self.synonyms = synonyms
+        self._coordinator: Coordinator | None = None
+        self._values: dict[str, list[str]] | None = None
+
+    @property
+    def name(self) -> str:
+        """The manifest generation's name."""
+        return self.manifest.name
+
+    @property
+    def doc_count(self) -> int:
+        """Live articles over every shard."""
+        return self.manifest.live
+
+    @property
+    def values(self) -> dict[str, list[str]]:
+        """Every shard's coded values by field, "" first."""
+        if self._values is None:
+            merged: dict[str, set[str]] = {}
+            for answer in self.parts.each("values"):
+                for fieldname, names in (answer or {}).items():
+                    merged.setdefault(fieldname, set()).update(names[1:])
+            self._values = {f: ["", *sorted(v)] for f, v in merged.items()}
+        return self._values
+
+    def coordinator(self) -> Coordinator:
+        """The pipeline's view: the shards, the whole vocabulary, the manifest's statistics."""
+        if self._coordinator is None:
+            m = self.manifest
+            self._coordinator = Coordinator(
+                parts=self.parts,
+                vocabulary=self.vocabulary,
+                synonyms=self.synonyms,
+                values=self.values,
+                stats=Statistics(m.documents, m.lengths, token=m.name),
+                route=lambda article_id: shard_of(article_id, m.shards),
+            )
+        return self._coordinator
+
+    def close(self) -> None:
+        """Release each shard's searcher (the shards' generations stay open with the Index)."""
+        if isinstance(self.parts, LocalParts):
+            self.parts.close()
+
+    def __enter__(self) -> ShardedSnapshot:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 class Snapshot:
@@ -65,7 +159,7 @@ class Snapshot:
         self._searcher: Searcher | None = None
 
     @classmethod
-    def open(cls, index: str | os.PathLike[str]) -> Snapshot:
+    def open(cls, index: str | os.PathLike[str]) -> Snapshot | ShardedSnapshot:
         """A snapshot of an index directory opened just for it (one-off use: CLI, scripts, tests)."""
         return Index(index).snapshot()
 
@@ -105,6 +199,23 @@ class Snapshot:
     def doc_count(self) -> int:
         """Live articles."""
         return int(np.count_nonzero(self.live))
+
+    @property
+    def values(self) -> dict[str, list[str]]:
+        """Coded values by field, "" first."""
+        return self.cols.values
+
+    def coordinator(self) -> Coordinator:
+        """The pipeline's view of this one index: one part, planned with its own words."""
+        return Coordinator(
+            parts=LocalParts([Shard(self)]),
+            vocabulary=self.vocabulary,
+            synonyms=self.synonyms,
+            values=self.cols.values,
+            stats=None,
+            route=lambda article_id: 0,
+            local=self,
+        )
 
     def article(self, docnum: int) -> Article:
         """The article stored as a document."""

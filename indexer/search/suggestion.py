@@ -5,14 +5,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-import numpy as np
-
 from ..query.parser import ParsedQuery
-from ..query.plan import Node, Term, syllable_run
 from ..store.vocabulary import MIN_DF, Vocabulary
 from ..text.normalization import fold
-from .execution import run
-from .snapshot import Snapshot
+from .coordinator import Coordinator
 
 __all__ = ["suggest"]
 
@@ -39,18 +35,15 @@ def _restore_accents(vocab: Vocabulary, folded: list[str]) -> list[list[str]]:
     return out
 
 
-def _surface(snap: Snapshot, words: list[list[str]]) -> str:
+def _surface(co: Coordinator, words: list[list[str]]) -> str:
     """The words as articles usually write them, capitals included ('bắc ninh' → 'Bắc Ninh')."""
     out = []
-    for syllables in words:
-        wanted = Node("any", tuple(syllable_run(f, tuple(syllables), 1.0) for f in ("title", "sapo")))
-        ids = run(snap.postings, wanted).ids
-        docs = ids[snap.live[ids]][:_SAMPLE]
+    samples = co.samples([tuple(w) for w in words], _SAMPLE)
+    for syllables, rows in zip(words, samples, strict=True):
         pattern = re.compile(r"\b" + r"\s+".join(re.escape(s) for s in syllables) + r"\b", re.IGNORECASE)
         forms: Counter[str] = Counter()
-        for docnum in docs.tolist():
-            hit = snap.stored(docnum)
-            for text in (hit.get("title") or "", hit.get("sapo") or ""):
+        for _, title, sapo in rows:
+            for text in (title, sapo):
                 for m in pattern.finditer(text):
                     # A sentence's first word is capitalised whatever it is: it says nothing.
                     if m.start() and not _SENTENCE_END.search(text, 0, m.start()):
@@ -59,29 +52,18 @@ def _surface(snap: Snapshot, words: list[list[str]]) -> str:
     return " ".join(out)
 
 
-def _count(snap: Snapshot, syllables: list[str]) -> int:
-    """Articles holding every syllable, in any text field."""
-    fields = ("title_syl", "sapo_syl", "body_syl")
-    if not syllables:
-        return 0
-    wanted = Node("all", tuple(Node("any", tuple(Term(f, (s,)) for f in fields)) for s in syllables))
-    ids = run(snap.postings, wanted).ids
-    return int(np.count_nonzero(snap.live[ids]))
-
-
-def _respell(snap: Snapshot, vocab: Vocabulary, syllables: list[str]) -> list[str]:
+def _respell(co: Coordinator, vocab: Vocabulary, syllables: list[str]) -> list[str]:
     """Replace rare or unknown syllables by a frequent one at edit distance one."""
     out = []
     for syl in syllables:
-        df = snap.doc_frequency("body_syl", syl)
+        df = co.doc_frequency("body_syl", syl)
         best = vocab.syllables.get(fold(syl))
         # A misplaced or missing mark: the usual spelling of the same letters is far more common.
         if best and best[0] != syl and best[1] >= max(MIN_DF, 20 * df):
             out.append(best[0])
             continue
         if df == 0 and len(syl) > 1:
-            near = [(snap.doc_frequency("body_syl", t), t) for t in snap.terms_within("body_syl", syl, 1)]
-            near = [n for n in near if n[0] >= MIN_DF]
+            near = [(n, t) for t, n in co.terms_within("body_syl", syl, 1) if n >= MIN_DF]
             if near:
                 out.append(max(near)[1])
                 continue
@@ -89,7 +71,7 @@ def _respell(snap: Snapshot, vocab: Vocabulary, syllables: list[str]) -> list[st
     return out
 
 
-def suggest(snap: Snapshot, parsed: ParsedQuery, total: int) -> dict[str, str] | None:
+def suggest(co: Coordinator, parsed: ParsedQuery, total: int) -> dict[str, str] | None:
     """An accent suggestion for a query typed without diacritics, or a 'did you mean'.
 
     total is the number of articles matching the query as typed (0 when it had to be relaxed).
@@ -97,17 +79,17 @@ def suggest(snap: Snapshot, parsed: ParsedQuery, total: int) -> dict[str, str] |
     units = parsed.units()
     if not units or len(units) > 12:
         return None
-    vocab = snap.vocabulary
+    vocab = co.vocabulary
     typed = [s for u in units for s in u.syllables]
     if not parsed.accented:
         restored = _restore_accents(vocab, [s for u in units for s in u.folded])
         flat = [s for w in restored for s in w]
-        if flat != typed and _count(snap, flat):
-            return {"text": _surface(snap, restored), "kind": "accents"}
+        if flat != typed and co.count(flat):
+            return {"text": _surface(co, restored), "kind": "accents"}
         return None
     if total >= 5:
         return None
-    fixed = _respell(snap, vocab, typed)
-    if fixed != typed and _count(snap, fixed) > total:
-        return {"text": _surface(snap, [[s] for s in fixed]), "kind": "spelling"}
+    fixed = _respell(co, vocab, typed)
+    if fixed != typed and co.count(fixed) > total:
+        return {"text": _surface(co, [[s] for s in fixed]), "kind": "spelling"}
     return None

@@ -26,6 +26,8 @@ class Columns:
     live: np.ndarray  # bool
     day: np.ndarray  # int32, days since 1970-01-01, -1 when undated
     month: np.ndarray  # months since 1970-01, -1 when undated
+    # int64 place in indexing order (over every shard): equal scores and days rank by it.
+    seq: np.ndarray
     # field → (int32 code per document into values, values with "" at code 0 for none)
     codes: dict[str, np.ndarray]
     values: dict[str, list[str]]
@@ -35,7 +37,7 @@ class Columns:
     # field → (document, unit index) of every tagged pair, for counting: most articles name no
     # province, so counting pairs beats unpacking every selected document's 64-bit set.
     members: dict[str, tuple[np.ndarray, np.ndarray]]
-    # Live and dead documents newest first and oldest first (undated last, ties in index order).
+    # Live and dead documents newest first and oldest first (undated last, ties in indexing order).
     newest: np.ndarray
     oldest: np.ndarray
 
@@ -51,6 +53,7 @@ class Columns:
         live = np.zeros(size, dtype=bool)
         live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
         day = np.fromiter(reader.column_reader("day"), dtype=np.int32, count=size)
+        seq = np.fromiter(reader.column_reader("seq"), dtype=np.int64, count=size)
         # Months since 1970-01, -1 when undated: bincount-able and cheap to turn into "YYYY-MM".
         month = np.where(day >= 0, day.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64), -1)
         codes = {}
@@ -92,6 +95,7 @@ class Columns:
             units=bits,
             unit_names=unit_names,
             members=members,
-            newest=np.argsort(np.where(day >= 0, -wide, undated), kind="stable").astype(np.int32),
-            oldest=np.argsort(np.where(day >= 0, wide, undated), kind="stable").astype(np.int32),
+            seq=seq,
+            newest=np.lexsort((seq, np.where(day >= 0, -wide, undated))).astype(np.int32),
+            oldest=np.lexsort((seq, np.where(day >= 0, wide, undated))).astype(np.int32),
         )

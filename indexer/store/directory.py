@@ -38,6 +38,7 @@ __all__ = [
     "write_error",
     "open_generation",
     "open_for_update",
+    "pin",
 ]
 
 _GEN = re.compile(r"^gen-(\d{6})$")
@@ -168,6 +169,20 @@ def _fsync_tree(folder: Path) -> None:
         os.fsync(dfd)
     finally:
         os.close(dfd)
+
+
+def pin(index: Path, name: str) -> None:
+    """Point `current` at the named generation (atomically), if it points elsewhere."""
+    link = index / "current"
+    if link.is_symlink() and os.readlink(link) == name:
+        return
+    if not (index / name).is_dir():
+        raise IndexNotFound(f"{index / name} is named by the manifest but missing; rebuild the index")
+    tmp_link = index / f"current.tmp-{os.getpid()}"
+    if tmp_link.is_symlink():
+        tmp_link.unlink()
+    os.symlink(name, tmp_link)
+    os.replace(tmp_link, link)
 
 
 def publish(index: Path, work: Path) -> Path:

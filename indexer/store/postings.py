@@ -102,10 +102,13 @@ class Postings:
         return self._cached((fieldname, "\x01".join(texts) + "\x01"), compute)
 
     def scored(
-        self, fieldname: str, texts: tuple[str, ...], compute: Callable[[], tuple[np.ndarray, np.ndarray]]
+        self, fieldname: str, key: str, compute: Callable[[], tuple[np.ndarray, np.ndarray]]
     ) -> tuple[np.ndarray, np.ndarray]:
-        """A term's (or its spellings') documents and scores, as compute() makes them, kept like a term's."""
-        return self._cached((fieldname, "\x02".join(texts) + "\x02"), compute)
+        """A term's (or its spellings') documents and scores, as compute() makes them, kept like a term's.
+
+        key names the spellings and the statistics the scores were computed with ("\\x02" inside).
+        """
+        return self._cached((fieldname, "\x02" + key + "\x02"), compute)
 
     def frequency(self, fieldname: str, text: str) -> int:
         """Documents holding the term, live or deleted, from the term dictionaries alone."""
@@ -212,9 +215,10 @@ class Postings:
                 _, (a, b) = self._cache.popitem(last=False)
                 self._cached_bytes -= a.nbytes + b.nbytes + 100
 
-    def average_length(self, fieldname: str) -> float:
-        """Mean tokens per document in the field (1 when it is empty everywhere)."""
-        return (self._field_length.get(fieldname, 0) / self.size if self.size else 0.0) or 1.0
+    @property
+    def field_lengths(self) -> dict[str, int]:
+        """Tokens per field over every document (exact totals, unlike the per-document lengths)."""
+        return dict(self._field_length)
 
     def lengths(self, fieldname: str) -> np.ndarray:
         """Each document's length in the field (tokens, as Whoosh stores it: one byte, approximate)."""

@@ -55,6 +55,9 @@ def make_schema() -> Schema:
         # Days since 1970-01-01 in Vietnam; -1 when unknown.
         "day": COLUMN(NumericColumn("i", default=-1)),
         "date_source": ID(stored=True),
+        # The order articles were indexed in, counted over the whole index (over every shard of a
+        # sharded one): equal scores rank the earlier-indexed article first, wherever it is stored.
+        "seq": COLUMN(NumericColumn("i", default=-1)),
         "provinces": KEYWORD(stored=True, commas=True, scorable=False, lowercase=False),
         "provinces_old": KEYWORD(stored=True, commas=True, scorable=False, lowercase=False),
         "origin": STORED(),

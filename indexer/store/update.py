@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from whoosh import index as whoosh_index
 
 from ..errors import IndexWriteError
@@ -24,7 +25,7 @@ from .schema import make_schema
 from .vocabulary import SYLLABLE_FIELDS, WORD_FIELDS, TermCounts, Vocabulary
 from .writer import BulkWriter
 
-__all__ = ["Update", "SEGMENT_POSTINGS"]
+__all__ = ["Update", "SEGMENT_POSTINGS", "last_seq"]
 
 # Postings per segment: the writer holds a segment's postings in memory (about 40 bytes each while
 # sorting them), so a big corpus becomes a few segments.
@@ -61,6 +62,8 @@ class Update:
             self.ix = ix
             with ix.reader() as reader:
                 self.existing = set() if fresh else {term.decode("utf-8") for term in reader.lexicon("id")}
+                # The next document's place in indexing order: one past the last indexed.
+                self.next_seq = 0 if fresh else last_seq(reader) + 1
             # Separate segment files, not one compound file: Whoosh reads a compound file's parts
             # into memory on every open (1.3 GB and 0.6 s per open on the full corpus). The
             # writer counts its terms' document frequencies, for the vocabulary.
@@ -124,8 +127,16 @@ class Update:
         codec.save(self.work)
         return codec
 
-    def add(self, doc: dict[str, Any]) -> None:
-        """One prepared document; one whose id the generation held replaces it."""
+    def add(self, doc: dict[str, Any], seq: int | None = None) -> None:
+        """One prepared document; one whose id the generation held replaces it.
+
+        seq is its place in indexing order (a sharded build counts over all shards); by default
+        the next one of this index.
+        """
+        if seq is None:
+            seq = self.next_seq
+        self.next_seq = max(self.next_seq, seq + 1)
+        doc = {**doc, "seq": seq}
         if doc["id"] in self.existing:
             self.writer.update_document(**doc)
         else:
@@ -230,6 +241,14 @@ class Update:
             os.waitpid(pid, 0)
         if not self.writer.is_closed:
             self.writer.cancel()
+
+
+def last_seq(reader: Any) -> int:
+    """The highest indexing order of an index's documents, -1 for none."""
+    size = reader.doc_count_all()
+    if not size:
+        return -1
+    return int(np.fromiter(reader.column_reader("seq"), dtype=np.int64, count=size).max())
 
 
 class _Deleted:

@@ -1,0 +1,305 @@
+"""A search over the parts of an index, as one index would answer it (scatter-gather).
+
+A whole index is one part and answers from its own figures. A sharded one is several, and a
+query takes rounds, as Elasticsearch's dfs_query_then_fetch does: (1) every part says which
+spellings of the query's words it holds and how many documents hold each, so the plan is made
+once from the whole index's words; (2) for terms of several spellings, how many documents hold
+any; (3) every part runs the plan with the whole index's statistics and returns its exact total,
+its best documents and its facet counts, which are merged; (4) the parts holding the page's
+hits show them. Parts that fail are named in the answer, never silently left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+
+from ..query.parser import ParsedQuery
+from ..query.plan import Node, Plan, Term, plan
+from ..query.synonyms import Synonyms
+from ..store.vocabulary import Vocabulary
+from .facets import Filters, Listing, Values
+from .highlight import Needle
+from .result import Hit
+from .shard import Answer, Job, Sample, SpellAsk
+from .statistics import Statistics, TermKey
+
+__all__ = ["Coordinator", "Parts", "LocalParts", "Merged", "plan_terms"]
+
+
+class Parts(Protocol):
+    """The parts of an index, called by method name: every part at once, or some."""
+
+    def __len__(self) -> int: ...
+
+    def each(self, method: str, *args: Any) -> list[Any]:
+        """Every part's answer, by part number; None from a part that failed (named in failed)."""
+        ...
+
+    def some(self, calls: dict[int, tuple[Any, ...]], method: str) -> dict[int, Any]:
+        """The answers of the listed parts, each called with its own arguments (failures left out)."""
+        ...
+
+    @property
+    def failed(self) -> list[int]:
+        """Parts that failed during this request, by number."""
+        ...
+
+
+class LocalParts:
+    """Parts in this process (a whole index, or the shards of one opened here), called in turn."""
+
+    def __init__(self, parts: list[Any]) -> None:
+        self.parts = parts
+
+    def __len__(self) -> int:
+        return len(self.parts)
+
+    def each(self, method: str, *args: Any) -> list[Any]:
+        """Every part's answer."""
+        return [getattr(p, method)(*args) for p in self.parts]
+
+    def some(self, calls: dict[int, tuple[Any, ...]], method: str) -> dict[int, Any]:
+        """The listed parts' answers."""
+        return {n: getattr(self.parts[n], method)(*args) for n, args in calls.items()}
+
+    @property
+    def failed(self) -> list[int]:
+        """None: a part in this process fails by raising."""
+        return []
+
+    def close(self) -> None:
+        """Close every part."""
+        for p in self.parts:
+            p.close()
+
+
+@dataclass
+class Merged:
+    """The parts' answers to one Job as one: total, the best documents (part, docnum, score), facets."""
+
+    total: int
+    ranked: list[tuple[int, int, float | None]]
+    facets: dict[str, Listing]
+
+
+def plan_terms(node: Plan) -> Iterator[Term]:
+    """Every term of a plan, depth first."""
+    if isinstance(node, Term):
+        yield node
+        return
+    for child in node.children:
+        yield from plan_terms(child)
+
+
+@dataclass
+class Coordinator:
+    """The whole index as the search pipeline sees it: its parts, words, facet values and figures.
+
+    local, for an index of one part in this process, is that part's snapshot: planning then
+    asks it directly, with no rounds.
+    """
+
+    parts: Parts
+    vocabulary: Vocabulary
+    synonyms: Synonyms
+    values: Values
+    stats: Statistics | None  # the whole index's figures, for shards; None for one index
+    route: Callable[[str], int]  # the part an article id is stored in
+    local: Any = None  # search.Snapshot, for a whole index
+    failed: set[int] = field(default_factory=set)
+
+    # --- planning ---------------------------------------------------------------------------
+
+    def plan(self, parsed: ParsedQuery, any_word: bool = False, folded: bool = False) -> tuple[Plan, Statistics | None]:
+        """The query's plan from the whole index's words, and the statistics its parts score with."""
+        if self.local is not None:
+            post = self.local.postings
+            return plan(parsed, self.local.spell, any_word=any_word, folded=folded, frequency=post.frequency), None
+        recorder = _Recorder(self.vocabulary)
+        recorded = plan(parsed, recorder.spell, any_word=any_word, folded=folded, frequency=recorder.frequency)
+        literal = {(t.field, t.texts[0]) for t in plan_terms(recorded) if len(t.texts) == 1}
+        texts = sorted(literal | set(recorder.texts))
+        asks = list(recorder.asks.values())
+        lexicon = _Lexicon(recorder.asks, asks)
+        for answer in self._each("lexicon", asks, texts):
+            lexicon.add(*answer)
+        final = plan(parsed, lexicon.spell, any_word=any_word, folded=folded, frequency=lexicon.frequency)
+        return final, self.statistics(final, lexicon.counts)
+
+    def statistics(self, node: Plan, counts: dict[tuple[str, str], int] | None = None) -> Statistics:
+        """The whole index's figures with the frequency of every term of the plan (one more round
+        for terms of several spellings, whose documents may hold two of them)."""
+        assert self.stats is not None, "a whole index scores with its own figures"
+        counts = counts if counts is not None else {}
+        frequencies: dict[TermKey, int] = {}
+        several: list[TermKey] = []
+        singles = {(t.field, t.texts[0]) for t in plan_terms(node) if len(t.texts) == 1}
+        missing = sorted(k for k in singles if k not in counts)
+        if missing:
+            for answer in self._each("lexicon", [], missing):
+                for key, n in answer[1].items():
+                    counts[key] = counts.get(key, 0) + n
+        for t in plan_terms(node):
+            key = (t.field, t.texts)
+            if len(t.texts) > 1:
+                several.append(key)
+            else:
+                # Near nodes look up each spelling of their terms on its own, too.
+                frequencies[key] = counts.get((t.field, t.texts[0]), 0) if t.texts else 0
+            for text in t.texts:
+                frequencies[(t.field, (text,))] = counts.get((t.field, text), 0)
+        several = sorted(set(several))
+        if several:
+            summed = np.zeros(len(several), dtype=np.int64)
+            for answer in self._each("frequencies", several):
+                summed += np.asarray(answer, dtype=np.int64)
+            frequencies.update(zip(several, summed.tolist(), strict=True))
+        return self.stats.with_frequencies(frequencies)
+
+    # --- matching ---------------------------------------------------------------------------
+
+    def execute(self, job: Job) -> Merged:
+        """Every part's answer to the job, merged: totals summed, best documents in one order."""
+        answers: list[tuple[int, Answer]] = [(n, a) for n, a in enumerate(self._each("execute", job)) if a]
+        if len(answers) == 1:
+            n, a = answers[0]
+            ranked = [(n, int(d), _score(job, s)) for d, s in zip(a.docnums.tolist(), a.scores.tolist(), strict=True)]
+            return Merged(a.total, ranked, a.facets)
+        total = sum(a.total for _, a in answers)
+        if not answers:
+            return Merged(0, [], {})
+        part = np.concatenate([np.full(a.docnums.size, n, dtype=np.int64) for n, a in answers])
+        docnums = np.concatenate([a.docnums for _, a in answers])
+        scores = np.concatenate([a.scores for _, a in answers])
+        keys = np.concatenate([a.keys for _, a in answers])
+        seq = np.concatenate([a.seq for _, a in answers])
+        order = np.lexsort((seq, keys))[: job.limit]
+        ranked = [(int(part[i]), int(docnums[i]), _score(job, float(scores[i]))) for i in order]
+        facets = Filters.merged([a.facets for _, a in answers], job.chosen) if job.facets else {}
+        return Merged(total, ranked, facets)
+
+    def hits(self, page: list[tuple[int, int, float | None]], needles: list[Needle], snippets: bool) -> list[Hit]:
+        """The page's hits, each from the part holding it, in the page's order."""
+        calls: dict[int, tuple[list[int], list[float | None]]] = {}
+        for n, d, s in page:
+            docs, scores = calls.setdefault(n, ([], []))
+            docs.append(d)
+            scores.append(s)
+        shown = self._some({n: (d, s, needles, snippets) for n, (d, s) in calls.items()}, "hits")
+        out = []
+        taken = {n: 0 for n in shown}
+        for n, _, _ in page:
+            if n in shown:
+                out.append(shown[n][taken[n]])
+                taken[n] += 1
+        return out
+
+    # --- articles -----------------------------------------------------------------------------
+
+    def locate(self, article_id: str) -> tuple[int, int] | None:
+        """(part, document number) of the live article with this id, or None."""
+        n = self.route(article_id)
+        found = self._some({n: (article_id,)}, "docnum").get(n)
+        return None if found is None else (n, found)
+
+    def call(self, number: int, method: str, *args: Any) -> Any:
+        """One part's answer (None when it failed)."""
+        return self._some({number: args}, method).get(number)
+
+    # --- suggestions --------------------------------------------------------------------------
+
+    def count(self, syllables: list[str]) -> int:
+        """Live articles holding every syllable, in any text field."""
+        return sum(a for a in self._each("count", syllables) if a is not None)
+
+    def samples(self, words: list[tuple[str, ...]], size: int) -> list[list[Sample]]:
+        """For each word, the first size live articles with it in title or sapo, in indexing order."""
+        answers = [a for a in self._each("samples", words, size) if a is not None]
+        return [sorted((r for a in answers for r in a[i]), key=lambda r: r[0])[:size] for i in range(len(words))]
+
+    def doc_frequency(self, fieldname: str, text: str) -> int:
+        """Documents holding the term."""
+        return sum(a for a in self._each("doc_frequency", fieldname, text) if a is not None)
+
+    def terms_within(self, fieldname: str, text: str, distance: int) -> list[tuple[str, int]]:
+        """Terms within an edit distance of text, with their document frequencies."""
+        summed: dict[str, int] = {}
+        for answer in self._each("terms_within", fieldname, text, distance):
+            for t, n in answer or ():
+                summed[t] = summed.get(t, 0) + n
+        return sorted(summed.items())
+
+    # --- calls ------------------------------------------------------------------------------
+
+    def _each(self, method: str, *args: Any) -> list[Any]:
+        answers = self.parts.each(method, *args)
+        self.failed.update(self.parts.failed)
+        return answers
+
+    def _some(self, calls: dict[int, tuple[Any, ...]], method: str) -> dict[int, Any]:
+        answers = self.parts.some(calls, method)
+        self.failed.update(self.parts.failed)
+        return answers
+
+    def shards(self) -> dict[str, Any] | None:
+        """{"total": parts, "failed": [numbers]} for a sharded index, None for one index."""
+        if self.local is not None:
+            return None
+        return {"total": len(self.parts), "failed": sorted(self.failed)}
+
+
+def _score(job: Job, score: float) -> float | None:
+    return score if job.sort == "relevance" else None
+
+
+class _Recorder:
+    """Stands in for the index's spellings and frequencies while a plan is made, noting what it asks."""
+
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        self.vocabulary = vocabulary
+        self.asks: dict[tuple[str, tuple[str, ...], str], SpellAsk] = {}
+        self.texts: dict[tuple[str, str], None] = {}
+
+    def spell(self, fieldname: str, folded: tuple[str, ...], joiner: str) -> tuple[str, ...]:
+        options = tuple(tuple(self.vocabulary.spellings(s)) for s in folded)
+        self.asks.setdefault((fieldname, folded, joiner), (fieldname, options, joiner))
+        return ()
+
+    def frequency(self, fieldname: str, text: str) -> int:
+        self.texts[(fieldname, text)] = None
+        return 0
+
+
+class _Lexicon:
+    """The parts' spellings and frequencies as the whole index's: spellings united, counts summed."""
+
+    def __init__(self, keys: dict[tuple[str, tuple[str, ...], str], SpellAsk], asks: list[SpellAsk]) -> None:
+        self.keys = list(keys)
+        self.asks = asks
+        self.found: list[set[str]] = [set() for _ in asks]
+        self.counts: dict[tuple[str, str], int] = {}
+
+    def add(self, spelled: list[tuple[str, ...]], counts: dict[tuple[str, str], int]) -> None:
+        for got, texts in zip(self.found, spelled, strict=True):
+            got.update(texts)
+        for key, n in counts.items():
+            self.counts[key] = self.counts.get(key, 0) + n
+
+    def spell(self, fieldname: str, folded: tuple[str, ...], joiner: str) -> tuple[str, ...]:
+        i = self.keys.index((fieldname, folded, joiner))
+        _, options, _ = self.asks[i]
+        # One index lists spellings in the order of its options (Postings.spellings): so here.
+        places = [{o: k for k, o in enumerate(opts)} for opts in options]
+
+        def rank(text: str) -> tuple[int, ...]:
+            pieces = text.split(joiner) if joiner else [text]
+            return tuple(p.get(x, len(p)) for p, x in zip(places, pieces, strict=False))
+
+        return tuple(sorted(self.found[i], key=lambda t: (rank(t), t)))
+
+    def frequency(self, fieldname: str, text: str) -> int:
+        return self.counts.get((fieldname, text), 0)

@@ -1,0 +1,217 @@
+"""One part of an index answering a coordinator: a whole index, or one shard of a sharded one.
+
+Each method answers one round of a search (search.coordinator): which spellings and how many
+documents the part holds for the query's words, which of its documents match and how they rank
+by the whole index's statistics, what its facets count, and the page's hits it holds. Arguments
+and answers are plain data, so a part can live in another process or on another machine (a Ray
+actor in indexer.cluster) as well as here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..query.plan import Node, Plan, Term, syllable_run
+from .execution import Matches, run, term_arrays
+from .facets import Filters, Listing
+from .highlight import Needle
+from .result import Hit
+from .statistics import Statistics, TermKey
+
+if TYPE_CHECKING:
+    from .snapshot import Snapshot
+
+__all__ = ["Shard", "Job", "Answer", "SpellAsk", "Sample"]
+
+# A spelling asked for: (field, the options of each position, joiner), as Postings.spellings takes it.
+SpellAsk = tuple[str, tuple[tuple[str, ...], ...], str]
+# An article's place in indexing order, title and sapo (how suggestions learn a word's capitals).
+Sample = tuple[int, str, str]
+
+
+@dataclass(frozen=True)
+class Job:
+    """One query for one part: its plan (None to browse), statistics, selections, order and depth."""
+
+    plan: Plan | None
+    stats: Statistics | None  # the whole index's, for a shard; None for a whole index
+    chosen: dict[str, Any]  # each facet's resolved selection
+    sort: str  # "relevance", "newest" or "oldest"
+    limit: int  # how many of its best documents a part returns (0: none)
+    facets: bool
+
+
+@dataclass
+class Answer:
+    """A part's answer to a Job: its exact total, its best documents in order, its facet counts."""
+
+    total: int
+    docnums: np.ndarray  # int64, best first
+    scores: np.ndarray  # float32 (zeros when sorted by date)
+    keys: np.ndarray  # the order's primary key, ascending (-score, or the day's key), float64
+    seq: np.ndarray  # int64, places in indexing order: ties go to the smaller
+    facets: dict[str, Listing]
+
+
+_UNDATED = float(np.iinfo(np.int64).max)
+
+
+class Shard:
+    """A snapshot of one index, or of one shard, answering a coordinator's rounds."""
+
+    def __init__(self, snap: Snapshot) -> None:
+        self.snap = snap
+
+    # --- round 1: the words' spellings and frequencies -----------------------------------------
+
+    def lexicon(
+        self, spells: list[SpellAsk], texts: list[tuple[str, str]]
+    ) -> tuple[list[tuple[str, ...]], dict[tuple[str, str], int]]:
+        """The spellings this part holds for each ask, and the frequency of each of them and of texts."""
+        post = self.snap.postings
+        found = [post.spellings(field, [list(o) for o in options], joiner) for field, options, joiner in spells]
+        counts: dict[tuple[str, str], int] = {}
+        for (field, _, _), spelled in zip(spells, found, strict=True):
+            for text in spelled:
+                counts[(field, text)] = post.frequency(field, text)
+        for field, text in texts:
+            counts[(field, text)] = post.frequency(field, text)
+        return found, counts
+
+    def frequencies(self, terms: list[TermKey]) -> list[int]:
+        """Documents holding any spelling of each term (a document with two counts once)."""
+        post = self.snap.postings
+        return [int(term_arrays(post, Term(field, texts))[0].size) for field, texts in terms]
+
+    # --- round 2: matches, ranking and facets ---------------------------------------------------
+
+    def execute(self, job: Job) -> Answer:
+        """Every live match of the job's plan kept by its selections: total, best job.limit, facets."""
+        snap = self.snap
+        cols = snap.cols
+        filters = Filters.masked(cols, job.chosen)
+        if job.plan is None:
+            live = np.flatnonzero(snap.live)
+            found = Matches(live, np.zeros(live.size, dtype=np.float32))
+        else:
+            found = run(snap.postings, job.plan, job.stats)
+            found = found.only(snap.live[found.ids])
+        sel = filters.combine(found.ids)
+        if job.sort == "relevance":
+            docnums, scores, keys = _best(found, sel, cols.seq, job.limit)
+        else:
+            docnums, keys = _dated(snap, sel, job.limit, newest=job.sort == "newest")
+            scores = np.zeros(docnums.size, dtype=np.float32)
+        return Answer(
+            total=int(sel.size),
+            docnums=docnums,
+            scores=scores,
+            keys=keys,
+            seq=cols.seq[docnums],
+            facets=filters.counts(cols, found.ids) if job.facets else {},
+        )
+
+    # --- round 3: the page ------------------------------------------------------------------
+
+    def hits(self, docnums: list[int], scores: list[float | None], needles: list[Needle], snippets: bool) -> list[Hit]:
+        """The hits of these documents, with snippets when asked."""
+        from .searcher import hit  # the page's one way to show an article
+
+        return [hit(self.snap, d, needles, s, snippets) for d, s in zip(docnums, scores, strict=True)]
+
+    # --- suggestions ----------------------------------------------------------------------------
+
+    def count(self, syllables: list[str]) -> int:
+        """Live articles holding every syllable, in any text field."""
+        fields = ("title_syl", "sapo_syl", "body_syl")
+        if not syllables:
+            return 0
+        wanted = Node("all", tuple(Node("any", tuple(Term(f, (s,)) for f in fields)) for s in syllables))
+        ids = run(self.snap.postings, wanted).ids
+        return int(np.count_nonzero(self.snap.live[ids]))
+
+    def samples(self, words: list[tuple[str, ...]], size: int) -> list[list[Sample]]:
+        """For each word, the first size live articles (in indexing order) with it in title or sapo."""
+        snap = self.snap
+        out = []
+        for syllables in words:
+            wanted = Node("any", tuple(syllable_run(f, syllables, 1.0) for f in ("title", "sapo")))
+            ids = run(snap.postings, wanted).ids
+            ids = ids[snap.live[ids]]
+            ids = ids[np.argsort(snap.cols.seq[ids], kind="stable")][:size]
+            rows = []
+            for docnum in ids.tolist():
+                stored = snap.stored(docnum)
+                rows.append((int(snap.cols.seq[docnum]), stored.get("title") or "", stored.get("sapo") or ""))
+            out.append(rows)
+        return out
+
+    def doc_frequency(self, fieldname: str, text: str) -> int:
+        """Documents holding the term."""
+        return self.snap.doc_frequency(fieldname, text)
+
+    def terms_within(self, fieldname: str, text: str, distance: int) -> list[tuple[str, int]]:
+        """Terms within an edit distance of text, with their document frequencies."""
+        snap = self.snap
+        return [(t, snap.doc_frequency(fieldname, t)) for t in snap.terms_within(fieldname, text, distance)]
+
+    # --- articles and values -------------------------------------------------------------------
+
+    def values(self) -> dict[str, list[str]]:
+        """The part's coded values by field, "" first."""
+        return self.snap.values
+
+    def docnum(self, article_id: str) -> int | None:
+        """The live document holding this article id, or None."""
+        return self.snap.docnum(article_id)
+
+    def article(self, docnum: int) -> Any:
+        """The stored article."""
+        return self.snap.article(docnum)
+
+    def key_terms(self, fieldname: str, text: str, count: int) -> list[tuple[str, float]]:
+        """The terms of text most distinctive against this part's field."""
+        return self.snap.key_terms(fieldname, text, count)
+
+    def close(self) -> None:
+        """Release the snapshot."""
+        self.snap.close()
+
+
+def _best(found: Matches, sel: np.ndarray, seq: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The limit best selected documents: highest score first, then earliest indexed, exactly."""
+    scores = found.scores[np.searchsorted(found.ids, sel)]
+    ids = sel
+    if limit <= 0:
+        ids, scores = ids[:0], scores[:0]
+    elif ids.size > limit:
+        part = np.argpartition(-scores, limit - 1)[:limit]
+        # Every document tied with the last one picked competes on its place in indexing order,
+        # so which of them make the cut does not depend on how the partition fell.
+        keep = scores >= scores[part].min()
+        ids, scores = ids[keep], scores[keep]
+    order = np.lexsort((seq[ids], -scores))[: max(limit, 0)]
+    ids, scores = ids[order].astype(np.int64), scores[order]
+    return ids, scores, -scores.astype(np.float64)
+
+
+def _dated(snap: Snapshot, sel: np.ndarray, limit: int, newest: bool) -> tuple[np.ndarray, np.ndarray]:
+    """The selected documents newest (or oldest) first, undated last, ties in indexing order."""
+    cols = snap.cols
+    if limit <= 0:
+        picked = sel[:0].astype(np.int64)
+    elif sel.size * 8 > snap.size:
+        order = cols.newest if newest else cols.oldest
+        mask = np.zeros(snap.size, dtype=bool)
+        mask[sel] = True
+        picked = order[mask[order]][:limit].astype(np.int64)
+    else:
+        days = cols.day[sel].astype(np.int64)
+        key = np.where(days >= 0, -days if newest else days, np.iinfo(np.int64).max)
+        picked = sel[np.lexsort((cols.seq[sel], key))][:limit].astype(np.int64)
+    days = cols.day[picked].astype(np.float64)
+    keys = np.where(days >= 0, -days if newest else days, _UNDATED)
+    return picked, keys
