@@ -61,18 +61,32 @@ def main() -> None:
 @click.option("--rebuild", is_flag=True, help="Build a fresh index and swap it in atomically.")
 @click.option("--prune", is_flag=True, help="Remove articles whose ids are no longer in the corpus.")
 @click.option("--quiet", "-q", is_flag=True, help="Do not list each skipped record.")
+@click.option(
+    "--shards",
+    type=click.IntRange(1, 1024),
+    default=None,
+    help="Build a sharded index of this many shards (articles routed by a hash of their id).",
+)
 def build_command(
-    corpus: tuple[str, ...], index: str, jobs: int | None, rebuild: bool, prune: bool, quiet: bool
+    corpus: tuple[str, ...],
+    index: str,
+    jobs: int | None,
+    rebuild: bool,
+    prune: bool,
+    quiet: bool,
+    shards: int | None,
 ) -> None:
     """Index articles; incremental unless --rebuild.
 
     Each skipped record is listed on stderr with its file, line and reason. Exit status: 0 when
-    every record was indexed, 3 when some were skipped, 1 on failure.
+    every record was indexed, 3 when some were skipped, 1 on failure. A sharded index stays
+    sharded: later builds update its shards without --shards.
 
     \b
     Examples:
       python -m indexer build --corpus corpus/ --index var/index
       python -m indexer build --corpus ../shared/corpus/dantri-unc.jsonl.gz --index var/index --prune
+      python -m indexer build --corpus ../shared/corpus --index var/sharded --shards 4
     """
 
     def show(problem: Problem) -> None:
@@ -80,7 +94,7 @@ def build_command(
             click.echo(f"warning: {problem}", err=True)
 
     try:
-        report = build(corpus, index, jobs=jobs, rebuild=rebuild, prune=prune, on_problem=show)
+        report = build(corpus, index, jobs=jobs, rebuild=rebuild, prune=prune, on_problem=show, shards=shards)
     except VnnewsError as err:
         _fail(err)
         return

@@ -128,37 +128,40 @@ class Coordinator:
         for answer in self._each("lexicon", asks, texts):
             lexicon.add(*answer)
         final = plan(parsed, lexicon.spell, any_word=any_word, folded=folded, frequency=lexicon.frequency)
-        return final, self.statistics(final, lexicon.counts)
+        return final, self.statistics(final, lexicon.counts, lexicon.sizes)
 
-    def statistics(self, node: Plan, counts: dict[tuple[str, str], int] | None = None) -> Statistics:
+    def statistics(
+        self,
+        node: Plan,
+        counts: dict[tuple[str, str], int] | None = None,
+        sizes: dict[tuple[str, str], int] | None = None,
+    ) -> Statistics:
         """The whole index's figures with the frequency of every term of the plan (one more round
         for terms of several spellings, whose documents may hold two of them)."""
         assert self.stats is not None, "a whole index scores with its own figures"
         counts = counts if counts is not None else {}
-        frequencies: dict[TermKey, int] = {}
-        several: list[TermKey] = []
-        singles = {(t.field, t.texts[0]) for t in plan_terms(node) if len(t.texts) == 1}
-        missing = sorted(k for k in singles if k not in counts)
+        sizes = sizes if sizes is not None else {}
+        singles = {(t.field, x) for t in plan_terms(node) for x in t.texts}
+        missing = sorted(k for k in singles if k not in sizes)
         if missing:
             for answer in self._each("lexicon", [], missing):
-                for key, n in answer[1].items():
-                    counts[key] = counts.get(key, 0) + n
+                for got, into in ((answer[1], counts), (answer[2], sizes)):
+                    for key, n in got.items():
+                        into[key] = into.get(key, 0) + n
+        frequencies: dict[TermKey, int] = {}
+        several: list[TermKey] = []
         for t in plan_terms(node):
-            key = (t.field, t.texts)
             if len(t.texts) > 1:
-                several.append(key)
+                several.append((t.field, t.texts))
             else:
-                # Near nodes look up each spelling of their terms on its own, too.
-                frequencies[key] = counts.get((t.field, t.texts[0]), 0) if t.texts else 0
-            for text in t.texts:
-                frequencies[(t.field, (text,))] = counts.get((t.field, text), 0)
+                frequencies[(t.field, t.texts)] = sizes.get((t.field, t.texts[0]), 0) if t.texts else 0
         several = sorted(set(several))
         if several:
             summed = np.zeros(len(several), dtype=np.int64)
             for answer in self._each("frequencies", several):
                 summed += np.asarray(answer, dtype=np.int64)
             frequencies.update(zip(several, summed.tolist(), strict=True))
-        return self.stats.with_frequencies(frequencies)
+        return self.stats.with_frequencies(frequencies, counts)
 
     # --- matching ---------------------------------------------------------------------------
 
@@ -278,19 +281,23 @@ class _Lexicon:
     """The parts' spellings and frequencies as the whole index's: spellings united, counts summed."""
 
     def __init__(self, keys: dict[tuple[str, tuple[str, ...], str], SpellAsk], asks: list[SpellAsk]) -> None:
-        self.keys = list(keys)
+        self.keys = {k: i for i, k in enumerate(keys)}
         self.asks = asks
         self.found: list[set[str]] = [set() for _ in asks]
         self.counts: dict[tuple[str, str], int] = {}
+        self.sizes: dict[tuple[str, str], int] = {}
 
-    def add(self, spelled: list[tuple[str, ...]], counts: dict[tuple[str, str], int]) -> None:
+    def add(
+        self, spelled: list[tuple[str, ...]], counts: dict[tuple[str, str], int], sizes: dict[tuple[str, str], int]
+    ) -> None:
         for got, texts in zip(self.found, spelled, strict=True):
             got.update(texts)
-        for key, n in counts.items():
-            self.counts[key] = self.counts.get(key, 0) + n
+        for into, got in ((self.counts, counts), (self.sizes, sizes)):
+            for key, n in got.items():
+                into[key] = into.get(key, 0) + n
 
     def spell(self, fieldname: str, folded: tuple[str, ...], joiner: str) -> tuple[str, ...]:
-        i = self.keys.index((fieldname, folded, joiner))
+        i = self.keys[(fieldname, folded, joiner)]
         _, options, _ = self.asks[i]
         # One index lists spellings in the order of its options (Postings.spellings): so here.
         places = [{o: k for k, o in enumerate(opts)} for opts in options]

@@ -210,7 +210,7 @@ def _near(post: Postings, node: Node, stats: Statistics, within: np.ndarray | No
     starts = np.flatnonzero(np.concatenate(([True], docs[1:] != docs[:-1])))
     ids = docs[starts]
     counts = np.diff(np.append(starts, docs.size)).astype(np.float32)
-    df = min(sum(stats.df(t.field, (x,), post.frequency(t.field, x)) for x in t.texts) for t in (first, second))
+    df = min(sum(stats.count(t.field, x, post.frequency(t.field, x)) for x in t.texts) for t in (first, second))
     scores = bm25(post, stats, first.field, ids, counts, df) * np.float32(node.boost)
     return Matches(ids.astype(np.int64), scores.astype(np.float32))
 

@@ -69,17 +69,17 @@ class Shard:
 
     def lexicon(
         self, spells: list[SpellAsk], texts: list[tuple[str, str]]
-    ) -> tuple[list[tuple[str, ...]], dict[tuple[str, str], int]]:
-        """The spellings this part holds for each ask, and the frequency of each of them and of texts."""
+    ) -> tuple[list[tuple[str, ...]], dict[tuple[str, str], int], dict[tuple[str, str], int]]:
+        """The spellings this part holds for each ask; for each of them and of texts, the term
+        dictionary's count (deleted documents included) and the live documents holding it."""
         post = self.snap.postings
         found = [post.spellings(field, [list(o) for o in options], joiner) for field, options, joiner in spells]
-        counts: dict[tuple[str, str], int] = {}
-        for (field, _, _), spelled in zip(spells, found, strict=True):
-            for text in spelled:
-                counts[(field, text)] = post.frequency(field, text)
-        for field, text in texts:
-            counts[(field, text)] = post.frequency(field, text)
-        return found, counts
+        keys = [(field, text) for (field, _, _), spelled in zip(spells, found, strict=True) for text in spelled]
+        counts = {k: post.frequency(*k) for k in [*keys, *texts]}
+        # Postings leave deleted documents out: only a part with deletions must read them to count.
+        deletions = self.snap.doc_count < self.snap.size
+        sizes = {k: int(post.term(*k)[0].size) if deletions else n for k, n in counts.items()}
+        return found, counts, sizes
 
     def frequencies(self, terms: list[TermKey]) -> list[int]:
         """Documents holding any spelling of each term (a document with two counts once)."""

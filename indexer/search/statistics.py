@@ -22,8 +22,9 @@ TermKey = tuple[str, tuple[str, ...]]
 class Statistics:
     """Document count and field lengths of the whole index, and the document frequencies of a query's terms.
 
-    Without frequencies (one index) a term's frequency is its own posting list's length; a shard
-    is given every frequency its plan needs (strict: a missing one is a bug, not a guess).
+    Without frequencies (one index) a term's frequency is its own posting list's length (live
+    documents: Whoosh leaves deleted ones out of postings); a shard is given every frequency its
+    plan needs (strict: a missing one is a bug, not a guess).
     """
 
     documents: int
@@ -31,6 +32,8 @@ class Statistics:
     # What the scores cached with a generation's posting lists were computed with.
     token: str = ""
     frequencies: Mapping[TermKey, int] | None = field(default=None, compare=False)
+    # Term dictionary counts of single spellings (deleted documents included), as near nodes use them.
+    counts: Mapping[tuple[str, str], int] | None = field(default=None, compare=False)
 
     @classmethod
     def of(cls, post: Postings) -> Statistics:
@@ -47,6 +50,12 @@ class Statistics:
             return local
         return self.frequencies[(fieldname, texts)]
 
-    def with_frequencies(self, frequencies: Mapping[TermKey, int]) -> Statistics:
-        """The same figures with a query's term frequencies."""
-        return replace(self, frequencies=frequencies)
+    def count(self, fieldname: str, text: str, local: int) -> int:
+        """The term dictionary's count of one spelling, over the whole index (local: this index's)."""
+        if self.counts is None:
+            return local
+        return self.counts.get((fieldname, text), 0)
+
+    def with_frequencies(self, frequencies: Mapping[TermKey, int], counts: Mapping[tuple[str, str], int]) -> Statistics:
+        """The same figures with a query's term frequencies and dictionary counts."""
+        return replace(self, frequencies=frequencies, counts=counts)

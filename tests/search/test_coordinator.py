@@ -1,0 +1,191 @@
+"""A sharded index answers as one index of the same articles: totals, order, facets, suggestions."""
+
+from __future__ import annotations
+
+import gzip
+import itertools
+import json
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from indexer import Index, SearchRequest, build, get_article, search, similar
+from indexer.errors import BadRequest
+from indexer.store.manifest import Manifest, shard_dir, shard_of
+from tests.support import DATA, SEED, WEB_ARTICLES, need_shared, write_jsonl
+
+CORPUS = [DATA / "search.jsonl", DATA / "ranking.jsonl", WEB_ARTICLES, SEED]
+
+QUERIES = [
+    SearchRequest(q="khủng bố"),
+    SearchRequest(q="khung bo"),
+    SearchRequest(q="bac ninh"),
+    SearchRequest(q="Bắc Ninh", sort="newest"),
+    SearchRequest(q="Bắc Ninh", sort="oldest"),
+    SearchRequest(q='"chống khủng bố"'),
+    SearchRequest(q="bão OR lũ"),
+    SearchRequest(q="công an -khủng"),
+    SearchRequest(q="title:diễn tập"),
+    SearchRequest(q="UBND tỉnh"),
+    SearchRequest(q="ủy ban nhân dân", variants="off"),
+    SearchRequest(q="của và các"),
+    SearchRequest(q="khủng bố của"),
+    SearchRequest(q="hà nội giao thông"),
+    SearchRequest(q="diễn tập khủng long"),  # relaxed to any word
+    SearchRequest(q="khủng bồ"),  # a misplaced mark: relaxed, suggested
+    SearchRequest(q="khugn bố"),  # a typo: did you mean
+    SearchRequest(q="xyzzy"),
+    SearchRequest(q=""),
+    SearchRequest(q="", sort="oldest", per_page=5, page=2),
+    SearchRequest(q="", province=("Bắc Ninh",)),
+    SearchRequest(q="tỉnh", page=2, per_page=3),
+    SearchRequest(q="tỉnh", source=("baobacninh.vn",)),
+    SearchRequest(q="tỉnh", province_old=("Bắc Giang",)),
+    SearchRequest(q="tỉnh", date_from=None, date_to=None, category=("an-ninh",)),
+]
+
+
+@pytest.fixture(scope="module")
+def pair(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The test articles as one index and as four shards."""
+    root = tmp_path_factory.mktemp("sharded")
+    single, sharded = root / "single", root / "sharded"
+    build(CORPUS, single, jobs=1)
+    report = build(CORPUS, sharded, jobs=1, shards=4)
+    assert report.total == build(CORPUS, root / "again", jobs=1).total
+    return single, sharded
+
+
+def _comparable(result: Any) -> dict[str, Any]:
+    out = result.to_dict()
+    out.pop("took_ms")
+    out.pop("shards", None)
+    return out
+
+
+def _pages(index: Path, queries: list[SearchRequest]) -> list[dict[str, Any]]:
+    snap = Index(index).snapshot()
+    try:
+        return [_comparable(search(snap, q)) for q in queries]
+    finally:
+        snap.close()
+
+
+def test_layout_routes_every_article_to_its_hashed_shard(pair: tuple[Path, Path]) -> None:
+    _, sharded = pair
+    manifest = Manifest.load(sharded)
+    assert manifest.shards == 4 and len(manifest.generations) == 4
+    snap = Index(sharded).snapshot()
+    try:
+        co = snap.coordinator()
+        counts = [0] * 4
+        for line in (DATA / "search.jsonl").read_text(encoding="utf-8").splitlines():
+            article_id = json.loads(line)["id"]
+            part, _ = co.locate(article_id)
+            assert part == shard_of(article_id, 4)
+            counts[part] += 1
+        assert sum(counts) == 13 and max(counts) < 13  # spread, not all in one
+        assert sum(s.manifest.live for s in [snap]) == Index(pair[0]).snapshot().doc_count
+    finally:
+        snap.close()
+
+
+def test_every_query_answers_as_one_index(pair: tuple[Path, Path]) -> None:
+    single, sharded = pair
+    one, many = _pages(single, QUERIES), _pages(sharded, QUERIES)
+    for req, a, b in zip(QUERIES, one, many, strict=True):
+        assert a == b, f"{req.q!r} differs"
+    # The set means something: matches, relaxations and suggestions of each kind occur.
+    assert sum(1 for a in one if a["total"]) >= 18
+    assert {a["relaxed"] for a in one} >= {None, "diacritics", "any_word"}
+    assert {(a["suggestion"] or {}).get("kind") for a in one} >= {None, "accents", "spelling"}
+
+
+def test_ties_rank_by_indexing_order_across_shards(tmp_path: Path) -> None:
+    # Twelve articles of identical text: every score ties, so the order is indexing order alone.
+    rows = [
+        {"id": f"tie-{i:02d}", "title": "Mưa lớn ở Huế", "body": "Mưa lớn kéo dài ở Huế.", "published": "2024-01-01"}
+        for i in range(12)
+    ]
+    corpus = write_jsonl(tmp_path / "ties.jsonl", rows)
+    build([corpus], tmp_path / "one", jobs=1)
+    build([corpus], tmp_path / "four", jobs=1, shards=4)
+    for req in (SearchRequest(q="mưa lớn", per_page=5), SearchRequest(q="", per_page=5, page=2)):
+        ids = [[h["id"] for h in page["hits"]] for page in (_pages(tmp_path / "one", [req]) + _pages(tmp_path / "four", [req]))]
+        assert ids[0] == ids[1]
+        assert ids[0] == sorted(ids[0])  # written in id order, so indexing order is id order
+    assert len({shard_of(r["id"], 4) for r in rows}) > 1
+
+
+def test_articles_and_similar_come_from_every_shard(pair: tuple[Path, Path]) -> None:
+    single, sharded = pair
+    one, many = Index(single).snapshot(), Index(sharded).snapshot()
+    try:
+        for article_id in ("s-khungbo", "r-near"):
+            assert get_article(many, article_id) == get_article(one, article_id)
+            near = [h.id for h in similar(many, article_id, limit=5)]
+            assert near and article_id not in near
+        with pytest.raises(Exception, match="no article"):
+            get_article(many, "no-such-id")
+    finally:
+        one.close()
+        many.close()
+
+
+def test_unknown_facet_value_is_named_across_shards(pair: tuple[Path, Path]) -> None:
+    snap = Index(pair[1]).snapshot()
+    try:
+        with pytest.raises(BadRequest) as err:
+            search(snap, SearchRequest(q="tỉnh", source=("baobacnin.vn",)))
+        assert err.value.param == "source" and "baobacninh.vn" in str(err.value)
+    finally:
+        snap.close()
+
+
+def test_update_keeps_shards_equivalent(tmp_path: Path) -> None:
+    # An incremental build routes new and changed articles to their shards again.
+    first = write_jsonl(tmp_path / "a.jsonl", [json.loads(x) for x in (DATA / "search.jsonl").read_text().splitlines()])
+    rows = [json.loads(x) for x in (DATA / "ranking.jsonl").read_text().splitlines()]
+    changed = {**json.loads((DATA / "search.jsonl").read_text().splitlines()[0]), "title": "Tin sửa lại về bão"}
+    second = write_jsonl(tmp_path / "b.jsonl", [*rows, changed])
+    for name, shards in (("one", None), ("four", 4)):
+        build([first], tmp_path / name, jobs=1, shards=shards)
+        build([second], tmp_path / name, jobs=1)
+    assert (shard_dir(tmp_path / "four", 3) / "current").is_symlink()
+    queries = [SearchRequest(q="bão"), SearchRequest(q="khủng bố"), SearchRequest(q="")]
+    assert _pages(tmp_path / "one", queries) == _pages(tmp_path / "four", queries)
+
+
+def test_reshard_needs_rebuild(pair: tuple[Path, Path], tmp_path: Path) -> None:
+    build(CORPUS[:1], tmp_path / "ix", jobs=1, shards=2)
+    with pytest.raises(BadRequest, match="--rebuild"):
+        build(CORPUS[:1], tmp_path / "ix", jobs=1, shards=3)
+    build(CORPUS[:1], tmp_path / "ix", jobs=1, shards=3, rebuild=True)
+    assert Manifest.load(tmp_path / "ix").shards == 3
+    assert not (tmp_path / "ix" / "shard-003").exists()
+    with pytest.raises(BadRequest, match="one shard"):
+        build(CORPUS[:1], pair[0], jobs=1, shards=2)
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+def test_bench_queries_on_a_real_corpus_answer_as_one_index(tmp_path: Path) -> None:
+    from bench.queries import load_queries
+
+    source = need_shared("corpus", "dantri-unc.jsonl.gz")
+    with gzip.open(source, "rt", encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in itertools.islice(fh, 3000)]
+    corpus = write_jsonl(tmp_path / "dantri.jsonl", rows)
+    build([corpus], tmp_path / "one", jobs=2)
+    build([corpus], tmp_path / "four", jobs=2, shards=4)
+    snap = Index(tmp_path / "one").snapshot()
+    ranked = list(snap.coordinator().values["source"][1:])
+    snap.close()
+    queries = [q.request(facets=True) for q in load_queries(ranked)]
+    queries = [replace(q, page=min(q.page, 5)) for q in queries]
+    one, many = _pages(tmp_path / "one", queries), _pages(tmp_path / "four", queries)
+    differing = [q.q for q, a, b in zip(queries, one, many, strict=True) if a != b]
+    assert not differing
+    assert sum(1 for a in one if a["total"]) > len(queries) // 2
