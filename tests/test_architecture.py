@@ -9,7 +9,7 @@ from tests.support import ROOT
 
 PACKAGE = ROOT / "indexer"
 # Pipeline order: a package may import itself and the ones before it, never one after.
-LAYERS = ["errors", "text", "geo", "ingest", "analysis", "store", "indexing", "query", "search"]
+LAYERS = ["errors", "text", "geo", "ingest", "analysis", "store", "indexing", "query", "search", "cluster"]
 # Modules that may import Whoosh: the analysis components, the storage engine, the snapshot.
 WHOOSH_ALLOWED = ("analysis/", "store/", "search/snapshot.py")
 

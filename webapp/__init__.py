@@ -7,7 +7,9 @@ Configuration (later sources win):
      VNNEWS_MAP_OLD (GeoJSON of the 63 pre-2025 provinces). MAP_OLD = "auto" (the default) uses
      the file beside MAP whose name has "63" where MAP's has "34", if it exists; an empty value
      means no map; VNNEWS_SYNONYMS (the archive's own variants and abbreviations, added to the
-     shipped list; default `instance/synonyms.txt` when it exists);
+     shipped list; default `instance/synonyms.txt` when it exists); VNNEWS_BACKEND: "embedded"
+     (the default: the index, sharded or not, opened in each worker) or "cluster" (a sharded
+     index's shards served by Ray actors; RAY_ADDRESS names the cluster, else a local one starts);
   4. test_config passed to create_app.
 
 Run: gunicorn -c webapp/gunicorn.conf.py "webapp:create_app()"
@@ -44,7 +46,13 @@ class ArticleIdConverter(PathConverter):
     part_isolating = False
 
 
-_ENV = {"INDEX": "VNNEWS_INDEX", "MAP": "VNNEWS_MAP", "MAP_OLD": "VNNEWS_MAP_OLD", "SYNONYMS": "VNNEWS_SYNONYMS"}
+_ENV = {
+    "INDEX": "VNNEWS_INDEX",
+    "MAP": "VNNEWS_MAP",
+    "MAP_OLD": "VNNEWS_MAP_OLD",
+    "SYNONYMS": "VNNEWS_SYNONYMS",
+    "BACKEND": "VNNEWS_BACKEND",
+}
 
 
 def _sibling_old_map(new_map: str | None) -> str | None:
@@ -94,7 +102,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # Article ids may hold slashes ("2021/05/123"), even a leading or a doubled one: keep them.
     app.url_map.merge_slashes = False
     app.url_map.converters["id"] = ArticleIdConverter
-    app.config.from_mapping(INDEX="var/index", MAP=None, MAP_OLD="auto", SYNONYMS=None)
+    app.config.from_mapping(INDEX="var/index", MAP=None, MAP_OLD="auto", SYNONYMS=None, BACKEND="embedded")
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep the documented key order
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Vietnamese stays readable
     if test_config is None:

@@ -234,6 +234,16 @@ _SCHEMAS: dict[str, Any] = {
                 "enum": ["diacritics", "any_word", None],
                 "description": "Set when nothing matched as typed and the query was loosened.",
             },
+            "shards": {
+                "type": "object",
+                "required": ["total", "failed"],
+                "description": "Only for a sharded index: its shards, and those that did not answer (the total "
+                "and facets then count the others only).",
+                "properties": {
+                    "total": {"type": "integer", "minimum": 1},
+                    "failed": {"type": "array", "items": {"type": "integer", "minimum": 0}},
+                },
+            },
             "variants": {
                 "type": "object",
                 "required": ["on", "groups"],
@@ -397,7 +407,7 @@ def _enums(snap: Snapshot | None) -> dict[str, list[str]]:
     out = {"province": [p.name for p in gaz.provinces("new")], "province_old": [p.name for p in gaz.provinces("old")]}
     if snap is not None:
         for name in ("source", "category"):
-            out[name] = snap.cols.values[name][1:]
+            out[name] = snap.values[name][1:]
     return out
 
 

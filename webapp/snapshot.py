@@ -56,5 +56,14 @@ def _synonyms(app: Flask) -> Synonyms | None:
 
 def init_app(app: Flask) -> None:
     """Open the configured index for the app's life; close snapshots when each app context ends."""
-    app.extensions[_KEY] = Index(app.config["INDEX"], synonyms=_synonyms(app))
+    backend = app.config.get("BACKEND") or "embedded"
+    if backend == "cluster":
+        # Imported only here: the embedded default needs no Ray.
+        from indexer.cluster import ClusterIndex
+
+        app.extensions[_KEY] = ClusterIndex(app.config["INDEX"], synonyms=_synonyms(app))
+    elif backend == "embedded":
+        app.extensions[_KEY] = Index(app.config["INDEX"], synonyms=_synonyms(app))
+    else:
+        raise ValueError(f"VNNEWS_BACKEND must be 'embedded' or 'cluster', not {backend!r}")
     app.teardown_appcontext(close_snapshot)

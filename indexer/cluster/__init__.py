@@ -1,0 +1,5 @@
+"""The scale-out on Ray: a sharded index's shards served by actors (needs the `cluster` extra)."""
+
+from .shards import CALL_TIMEOUT, ClusterIndex, RayParts, ShardActor, connect
+
+__all__ = ["ClusterIndex", "RayParts", "ShardActor", "CALL_TIMEOUT", "connect"]
