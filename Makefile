@@ -16,7 +16,7 @@ BENCH_CORPUS ?= $(if $(filter command line environment,$(origin CORPUS)),$(CORPU
 BENCH_JSON ?=
 STAMP := $(VENV)/.installed
 
-.PHONY: install browser index rebuild optimize serve run test bench bench-scale eval lint docs clean distclean
+.PHONY: install browser index rebuild optimize serve run test bench bench-scale bench-cluster eval lint docs clean distclean
 
 install: $(STAMP)
 
@@ -66,6 +66,11 @@ bench: install
 SIZES ?= 250000,1000000
 bench-scale: install
 	$(PY) -m bench.scale_bench --sizes $(SIZES) --shared $(SHARED) $(if $(BENCH_JSON),--json $(BENCH_JSON))
+
+# The sharded index (in process and on a local 3-node Ray cluster) against the single one.
+SHARDS ?= 4
+bench-cluster: install
+	$(PY) -m bench.cluster $(foreach c,$(BENCH_CORPUS),--corpus $(c)) --shards $(SHARDS) $(if $(BENCH_JSON),--json $(BENCH_JSON))
 
 # Every article of ../shared/corpus segmented by pyvi and by the project's segmenter, compared.
 bench-segment: install

@@ -10,6 +10,8 @@ The library's public surface; the web application, the CLI and the benchmarks us
 The packages, in pipeline order, are described in ARCHITECTURE.md.
 """
 
+from typing import Any
+
 from .errors import (
     ArticleNotFound,
     BadRequest,
@@ -17,6 +19,7 @@ from .errors import (
     IndexNotFound,
     IndexOutdated,
     IndexWriteError,
+    ShardUnavailable,
     UnknownProvince,
     VnnewsError,
 )
@@ -39,6 +42,7 @@ from .search import (
     Param,
     SearchRequest,
     SearchResult,
+    ShardedSnapshot,
     Snapshot,
     Synonyms,
     SynonymsError,
@@ -101,4 +105,16 @@ __all__ = [
     "search",
     "similar",
     "year_range",
+    "ShardedSnapshot",
+    "ShardUnavailable",
+    "ClusterIndex",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """ClusterIndex, imported on first use: only the cluster backend needs Ray (the `cluster` extra)."""
+    if name == "ClusterIndex":
+        from .cluster import ClusterIndex
+
+        return ClusterIndex
+    raise AttributeError(f"module 'indexer' has no attribute {name!r}")

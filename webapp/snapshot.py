@@ -59,7 +59,7 @@ def init_app(app: Flask) -> None:
     backend = app.config.get("BACKEND") or "embedded"
     if backend == "cluster":
         # Imported only here: the embedded default needs no Ray.
-        from indexer.cluster import ClusterIndex
+        from indexer import ClusterIndex
 
         app.extensions[_KEY] = ClusterIndex(app.config["INDEX"], synonyms=_synonyms(app))
     elif backend == "embedded":

@@ -69,6 +69,8 @@ class RayParts:
         self.actors = actors
         self.generations = generations
         self._failed: set[int] = set()
+        # Rounds this request took (each a parallel call to some or all shards).
+        self.calls = 0
 
     def __len__(self) -> int:
         return len(self.actors)
@@ -86,6 +88,7 @@ class RayParts:
     def some(self, calls: dict[int, tuple[Any, ...]], method: str) -> dict[int, Any]:
         """The listed shards' answers, in parallel (a shard that failed once is not asked again)."""
         wanted = {n: a for n, a in calls.items() if n not in self._failed}
+        self.calls += 1
         refs = {n: self.actors[n].call.remote(self.generations[n], method, *a) for n, a in wanted.items()}
         out: dict[int, Any] = {}
         for n, ref in refs.items():
@@ -113,7 +116,9 @@ class ClusterIndex:
     The shard files must be on storage every node sees at the same path (NFS, a shared volume).
     """
 
-    def __init__(self, path: str | os.PathLike[str], synonyms: Synonyms | None = None, address: str | None = None) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], synonyms: Synonyms | None = None, address: str | None = None
+    ) -> None:
         self.path = Path(path).resolve()
         self.synonyms = shipped() if synonyms is None else synonyms
         connect(address)

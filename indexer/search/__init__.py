@@ -15,7 +15,7 @@ from .request import (
 )
 from .result import Hit, SearchResult
 from .searcher import MAX_SIMILAR, get_article, highlight, search, similar
-from .snapshot import Index, Snapshot
+from .snapshot import Index, ShardedSnapshot, Snapshot
 from .stats import index_stats
 
 __all__ = [
@@ -45,6 +45,7 @@ __all__ = [
     "similar",
     "Index",
     "Snapshot",
+    "ShardedSnapshot",
     "index_stats",
     "Synonyms",
     "SynonymsError",

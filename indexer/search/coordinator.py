@@ -18,7 +18,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from ..query.parser import ParsedQuery
-from ..query.plan import Node, Plan, Term, plan
+from ..query.plan import Plan, Term, plan
 from ..query.synonyms import Synonyms
 from ..store.vocabulary import Vocabulary
 from .facets import Filters, Listing, Values

@@ -28,7 +28,6 @@ from ..store.generation import Generation
 from ..store.manifest import Manifest, is_sharded, shard_of
 from ..store.postings import Postings
 from ..store.vocabulary import Vocabulary
-
 from .coordinator import Coordinator, LocalParts, Parts
 from .shard import Shard
 from .statistics import Statistics

@@ -113,7 +113,10 @@ def test_ties_rank_by_indexing_order_across_shards(tmp_path: Path) -> None:
     build([corpus], tmp_path / "one", jobs=1)
     build([corpus], tmp_path / "four", jobs=1, shards=4)
     for req in (SearchRequest(q="mưa lớn", per_page=5), SearchRequest(q="", per_page=5, page=2)):
-        ids = [[h["id"] for h in page["hits"]] for page in (_pages(tmp_path / "one", [req]) + _pages(tmp_path / "four", [req]))]
+        ids = [
+            [h["id"] for h in page["hits"]]
+            for page in (_pages(tmp_path / "one", [req]) + _pages(tmp_path / "four", [req]))
+        ]
         assert ids[0] == ids[1]
         assert ids[0] == sorted(ids[0])  # written in id order, so indexing order is id order
     assert len({shard_of(r["id"], 4) for r in rows}) > 1

@@ -1,0 +1,185 @@
+"""The sharded index against the single one, on the same articles: build time, latency, equivalence.
+
+    python -m bench.cluster --corpus ../shared/corpus --shards 4
+
+Builds the corpus as one index and as N shards, starts a local 3-node Ray cluster (inside a
+network namespace that has only loopback: the script re-runs itself in one when it is not), and
+times every query of the bench set with all facets on three engines in turns: the single index,
+the shards opened in this process, and the shards on Ray actors. It reports p50/p95/p99, each
+engine's overhead over the single index, Ray's own fan-out round trip to the shard actors, the
+rounds a query took, and how many queries answered differently from the single index.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _loopback_only() -> bool:
+    import socket
+
+    return [name for _, name in socket.if_nameindex()] == ["lo"]
+
+
+def _in_namespace(argv: list[str]) -> int:
+    """Run this script again inside a fresh loopback-only namespace; its exit status."""
+    name = f"vnbench-{os.getpid()}"
+    subprocess.run(["ip", "netns", "add", name], check=True)
+    try:
+        subprocess.run(["ip", "netns", "exec", name, "ip", "link", "set", "lo", "up"], check=True)
+        return subprocess.run(
+            ["ip", "netns", "exec", name, sys.executable, "-m", "bench.cluster", *argv], cwd=ROOT
+        ).returncode
+    finally:
+        for pid in subprocess.run(["ip", "netns", "pids", name], capture_output=True, text=True).stdout.split():
+            subprocess.run(["kill", "-9", pid], check=False)
+        subprocess.run(["ip", "netns", "del", name], check=False)
+
+
+def _build(corpus: list[Path], dest: Path, shards: int | None, jobs: int) -> float:
+    from indexer import build
+
+    if dest.exists():
+        shutil.rmtree(dest)
+    started = time.perf_counter()
+    build(corpus, dest, jobs=jobs, shards=shards)
+    return time.perf_counter() - started
+
+
+def _comparable(result: Any) -> dict[str, Any]:
+    out = result.to_dict()
+    out.pop("took_ms")
+    out.pop("shards", None)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Build, serve, time and compare; print the table (and write --json)."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--corpus", action="append", required=True, type=Path)
+    parser.add_argument("--work", type=Path, default=ROOT / "var" / "bench-cluster")
+    parser.add_argument("--shards", type=int, default=4)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--reuse", action="store_true", help="keep indexes a previous run built")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args(argv)
+    raw = list(argv if argv is not None else sys.argv[1:])
+    if not _loopback_only():
+        return _in_namespace(raw)
+
+    import ray
+    from ray.cluster_utils import Cluster
+
+    from bench.queries import load_queries
+    from indexer import Index, search
+    from indexer.cluster import ClusterIndex
+
+    single, sharded = args.work / "single", args.work / f"shards-{args.shards}"
+    builds: dict[str, float] = {}
+    if not (args.reuse and single.exists() and sharded.exists()):
+        args.work.mkdir(parents=True, exist_ok=True)
+        builds["single"] = _build(args.corpus, single, None, args.jobs)
+        builds["sharded"] = _build(args.corpus, sharded, args.shards, args.jobs)
+    one = Index(single)
+    snap = one.snapshot()
+    queries = [q.request(facets=True) for q in load_queries(list(snap.values["source"][1:]))]
+    snap.close()
+
+    cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 1})
+    for _ in range(2):
+        cluster.add_node(num_cpus=1)
+    ray.init(address=cluster.address, namespace="vnnews-bench", log_to_driver=False)
+    cluster.wait_for_nodes()
+    served = ClusterIndex(sharded)
+    try:
+        engines = {"single": one, "shards in process": Index(sharded), "shards on Ray": served}
+        times: dict[str, list[float]] = {k: [] for k in engines}
+        answers: dict[str, list[dict[str, Any]]] = {k: [] for k in engines}
+        rounds: list[int] = []
+        for name, index in engines.items():  # warm: open generations, actors, caches
+            s = index.snapshot()
+            for q in queries:
+                answers[name].append(_comparable(search(s, q)))
+            s.close()
+        for _ in range(args.repeat):
+            for q in queries:
+                for name, index in engines.items():
+                    started = time.perf_counter()
+                    s = index.snapshot()
+                    search(s, q)
+                    times[name].append((time.perf_counter() - started) * 1000)
+                    if name == "shards on Ray":
+                        rounds.append(s.parts.calls)
+                    s.close()
+        actors = served.snapshot().parts.actors
+        fan: list[float] = []
+        for _ in range(200):
+            started = time.perf_counter()
+            ray.get([a.pid.remote() for a in actors])
+            fan.append((time.perf_counter() - started) * 1000)
+    finally:
+        served.shutdown()
+        ray.shutdown()
+        cluster.shutdown()
+
+    base = np.percentile(times["single"], [50, 95, 99])
+    rows = []
+    for name, ms in times.items():
+        p = np.percentile(ms, [50, 95, 99])
+        differ = sum(1 for a, b in zip(answers["single"], answers[name], strict=True) if a != b)
+        rows.append(
+            {
+                "engine": name,
+                "p50": p[0],
+                "p95": p[1],
+                "p99": p[2],
+                "over_p50": p[0] - base[0],
+                "ratio_p50": p[0] / base[0],
+                "differing": differ,
+            }
+        )
+    print(f"{len(queries)} queries with all facets, {args.repeat} turns, {args.shards} shards, 3 Ray nodes")
+    for name, secs in builds.items():
+        print(f"build {name}: {secs:.1f} s" + (f" (x{secs / builds['single']:.2f})" if name != "single" else ""))
+    print(f"{'engine':<20}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'+p50 ms':>9}{'x p50':>7}{'differ':>8}")
+    for r in rows:
+        print(
+            f"{r['engine']:<20}{r['p50']:>9.2f}{r['p95']:>9.2f}{r['p99']:>9.2f}{r['over_p50']:>9.2f}"
+            f"{r['ratio_p50']:>7.2f}{r['differing']:>8}"
+        )
+    fan_p50 = float(np.percentile(fan, 50))
+    print(
+        f"Ray fan-out of a no-op call to {len(actors)} actors: p50 {fan_p50:.2f} ms; "
+        f"rounds per query: mean {np.mean(rounds):.2f}, max {max(rounds)}"
+    )
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                {
+                    "builds": builds,
+                    "rows": rows,
+                    "fan_p50_ms": fan_p50,
+                    "rounds_mean": float(np.mean(rounds)),
+                    "queries": len(queries),
+                },
+                indent=1,
+            )
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
