@@ -26,7 +26,9 @@ def test_cluster_tests_pass_in_a_loopback_namespace() -> None:
     if os.geteuid() != 0 or shutil.which("ip") is None:
         pytest.skip("making a network namespace needs root and iproute2's ip")
     name = f"vnray-{os.getpid()}"
-    subprocess.run(["ip", "netns", "add", name], check=True)
+    made = subprocess.run(["ip", "netns", "add", name], capture_output=True, text=True)
+    if made.returncode != 0:
+        pytest.skip(f"cannot make a network namespace here ({made.stderr.strip()}): the Ray tests did not run")
     try:
         subprocess.run(["ip", "netns", "exec", name, "ip", "link", "set", "lo", "up"], check=True)
         cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rs", "tests/cluster/test_shards.py"]
