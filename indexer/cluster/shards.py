@@ -123,7 +123,7 @@ class ClusterIndex:
         self.synonyms = shipped() if synonyms is None else synonyms
         connect(address)
         self._lock = threading.Lock()
-        self._held: tuple[str, Manifest, Vocabulary, list[Any]] | None = None
+        self._held: tuple[str, Manifest, Vocabulary, list[Any], dict[str, Any]] | None = None
 
     def _actors(self, manifest: Manifest) -> list[Any]:
         tag = hashlib.blake2b(str(self.path).encode(), digest_size=6).hexdigest()
@@ -149,9 +149,9 @@ class ClusterIndex:
             held = self._held
             if held is None or held[0] != folder:
                 manifest = Manifest.load(self.path)
-                held = self._held = (folder, manifest, load_vocabulary(self.path), self._actors(manifest))
-        _, manifest, vocabulary, actors = held
-        return ShardedSnapshot(manifest, vocabulary, RayParts(actors, manifest.generations), self.synonyms)
+                held = self._held = (folder, manifest, load_vocabulary(self.path), self._actors(manifest), {})
+        _, manifest, vocabulary, actors, memo = held
+        return ShardedSnapshot(manifest, vocabulary, RayParts(actors, manifest.generations), self.synonyms, memo)
 
     def shutdown(self) -> None:
         """Stop this index's shard actors (they are detached: they outlive the process otherwise)."""

@@ -86,13 +86,16 @@ class Merged:
     facets: dict[str, Listing]
 
 
-def plan_terms(node: Plan) -> Iterator[Term]:
-    """Every term of a plan, depth first."""
+def plan_terms(node: Plan, scored: bool = False) -> Iterator[Term]:
+    """Every term of a plan, depth first; with scored, only those scored as terms (not a near
+    node's, which are counted as one term with their dictionary counts)."""
     if isinstance(node, Term):
         yield node
         return
+    if scored and node.op == "near":
+        return
     for child in node.children:
-        yield from plan_terms(child)
+        yield from plan_terms(child, scored)
 
 
 @dataclass
@@ -126,40 +129,49 @@ class Coordinator:
         asks = list(recorder.asks.values())
         lexicon = _Lexicon(recorder.asks, asks)
         for answer in self._each("lexicon", asks, texts):
-            lexicon.add(*answer)
+            if answer is not None:
+                lexicon.add(*answer)
         final = plan(parsed, lexicon.spell, any_word=any_word, folded=folded, frequency=lexicon.frequency)
-        return final, self.statistics(final, lexicon.counts, lexicon.sizes)
+        return final, self.statistics(final, lexicon.counts, lexicon.sizes, lexicon.unions())
 
     def statistics(
         self,
         node: Plan,
         counts: dict[tuple[str, str], int] | None = None,
         sizes: dict[tuple[str, str], int] | None = None,
+        unions: dict[TermKey, int] | None = None,
     ) -> Statistics:
         """The whole index's figures with the frequency of every term of the plan (one more round
         for terms of several spellings, whose documents may hold two of them)."""
         assert self.stats is not None, "a whole index scores with its own figures"
         counts = counts if counts is not None else {}
         sizes = sizes if sizes is not None else {}
+        unions = unions or {}
         singles = {(t.field, x) for t in plan_terms(node) for x in t.texts}
         missing = sorted(k for k in singles if k not in sizes)
         if missing:
             for answer in self._each("lexicon", [], missing):
+                if answer is None:
+                    continue
                 for got, into in ((answer[1], counts), (answer[2], sizes)):
                     for key, n in got.items():
                         into[key] = into.get(key, 0) + n
         frequencies: dict[TermKey, int] = {}
         several: list[TermKey] = []
-        for t in plan_terms(node):
+        for t in plan_terms(node, scored=True):
             if len(t.texts) > 1:
-                several.append((t.field, t.texts))
+                if (t.field, t.texts) in unions:
+                    frequencies[(t.field, t.texts)] = unions[(t.field, t.texts)]
+                else:
+                    several.append((t.field, t.texts))
             else:
                 frequencies[(t.field, t.texts)] = sizes.get((t.field, t.texts[0]), 0) if t.texts else 0
         several = sorted(set(several))
         if several:
             summed = np.zeros(len(several), dtype=np.int64)
             for answer in self._each("frequencies", several):
-                summed += np.asarray(answer, dtype=np.int64)
+                if answer is not None:
+                    summed += np.asarray(answer, dtype=np.int64)
             frequencies.update(zip(several, summed.tolist(), strict=True))
         return self.stats.with_frequencies(frequencies, counts)
 
@@ -215,26 +227,28 @@ class Coordinator:
 
     # --- suggestions --------------------------------------------------------------------------
 
-    def count(self, syllables: list[str]) -> int:
-        """Live articles holding every syllable, in any text field."""
-        return sum(a for a in self._each("count", syllables) if a is not None)
+    def evidence(self, syllables: list[str], words: list[list[str]], size: int) -> tuple[int, list[list[Sample]]]:
+        """Live articles holding every syllable, and for each word the first size articles (in
+        indexing order) with it in title or sapo: one round."""
+        answers = [a for a in self._each("evidence", syllables, [tuple(w) for w in words], size) if a is not None]
+        count = sum(a[0] for a in answers)
+        samples = [sorted((r for a in answers for r in a[1][i]), key=lambda r: r[0])[:size] for i in range(len(words))]
+        return count, samples
 
-    def samples(self, words: list[tuple[str, ...]], size: int) -> list[list[Sample]]:
-        """For each word, the first size live articles with it in title or sapo, in indexing order."""
-        answers = [a for a in self._each("samples", words, size) if a is not None]
-        return [sorted((r for a in answers for r in a[i]), key=lambda r: r[0])[:size] for i in range(len(words))]
-
-    def doc_frequency(self, fieldname: str, text: str) -> int:
-        """Documents holding the term."""
-        return sum(a for a in self._each("doc_frequency", fieldname, text) if a is not None)
-
-    def terms_within(self, fieldname: str, text: str, distance: int) -> list[tuple[str, int]]:
-        """Terms within an edit distance of text, with their document frequencies."""
-        summed: dict[str, int] = {}
-        for answer in self._each("terms_within", fieldname, text, distance):
-            for t, n in answer or ():
-                summed[t] = summed.get(t, 0) + n
-        return sorted(summed.items())
+    def spelling(self, syllables: list[str]) -> list[tuple[int, list[tuple[str, int]]]]:
+        """For each body syllable: its document frequency and, when no shard holds it, the terms one
+        edit away with theirs (one round)."""
+        answers = [a for a in self._each("spelling", syllables) if a is not None]
+        out = []
+        for i in range(len(syllables)):
+            df = sum(a[i][0] for a in answers)
+            near: dict[str, int] = {}
+            if df == 0:
+                for a in answers:
+                    for t, n in a[i][1]:
+                        near[t] = near.get(t, 0) + n
+            out.append((df, sorted(near.items())))
+        return out
 
     # --- calls ------------------------------------------------------------------------------
 
@@ -286,12 +300,21 @@ class _Lexicon:
         self.found: list[set[str]] = [set() for _ in asks]
         self.counts: dict[tuple[str, str], int] = {}
         self.sizes: dict[tuple[str, str], int] = {}
+        # Per ask, the live documents holding any of its spellings, summed (None: not counted).
+        self.union: list[int | None] = [0] * len(asks)
 
     def add(
-        self, spelled: list[tuple[str, ...]], counts: dict[tuple[str, str], int], sizes: dict[tuple[str, str], int]
+        self,
+        spelled: list[tuple[str, ...]],
+        counts: dict[tuple[str, str], int],
+        sizes: dict[tuple[str, str], int],
+        unions: list[int | None],
     ) -> None:
         for got, texts in zip(self.found, spelled, strict=True):
             got.update(texts)
+        for i, n in enumerate(unions):
+            held = self.union[i]
+            self.union[i] = None if held is None or n is None else held + n
         for into, got in ((self.counts, counts), (self.sizes, sizes)):
             for key, n in got.items():
                 into[key] = into.get(key, 0) + n
@@ -310,3 +333,11 @@ class _Lexicon:
 
     def frequency(self, fieldname: str, text: str) -> int:
         return self.counts.get((fieldname, text), 0)
+
+    def unions(self) -> dict[TermKey, int]:
+        """The live documents holding any spelling of each counted ask, by the term it becomes."""
+        out: dict[TermKey, int] = {}
+        for (fieldname, folded, joiner), i in self.keys.items():
+            if self.union[i] is not None:
+                out[(fieldname, self.spell(fieldname, folded, joiner))] = self.union[i]
+        return out

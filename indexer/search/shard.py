@@ -69,9 +69,11 @@ class Shard:
 
     def lexicon(
         self, spells: list[SpellAsk], texts: list[tuple[str, str]]
-    ) -> tuple[list[tuple[str, ...]], dict[tuple[str, str], int], dict[tuple[str, str], int]]:
-        """The spellings this part holds for each ask; for each of them and of texts, the term
-        dictionary's count (deleted documents included) and the live documents holding it."""
+    ) -> tuple[list[tuple[str, ...]], dict[tuple[str, str], int], dict[tuple[str, str], int], list[int | None]]:
+        """For each ask, the spellings this part holds; for each of them and of texts, the term
+        dictionary's count (deleted documents included) and the live documents holding it; for each
+        ask but those of body syllables (read only near other words), the live documents holding any
+        of its spellings."""
         post = self.snap.postings
         found = [post.spellings(field, [list(o) for o in options], joiner) for field, options, joiner in spells]
         keys = [(field, text) for (field, _, _), spelled in zip(spells, found, strict=True) for text in spelled]
@@ -79,7 +81,15 @@ class Shard:
         # Postings leave deleted documents out: only a part with deletions must read them to count.
         deletions = self.snap.doc_count < self.snap.size
         sizes = {k: int(post.term(*k)[0].size) if deletions else n for k, n in counts.items()}
-        return found, counts, sizes
+        unions: list[int | None] = []
+        for (field, _, _), spelled in zip(spells, found, strict=True):
+            if len(spelled) > 1 and field != "body_syl":
+                unions.append(int(term_arrays(post, Term(field, spelled))[0].size))
+            elif len(spelled) == 1:
+                unions.append(sizes[(field, spelled[0])])
+            else:
+                unions.append(None if spelled else 0)
+        return found, counts, sizes, unions
 
     def frequencies(self, terms: list[TermKey]) -> list[int]:
         """Documents holding any spelling of each term (a document with two counts once)."""
@@ -124,8 +134,21 @@ class Shard:
 
     # --- suggestions ----------------------------------------------------------------------------
 
-    def count(self, syllables: list[str]) -> int:
-        """Live articles holding every syllable, in any text field."""
+    def evidence(self, syllables: list[str], words: list[tuple[str, ...]], size: int) -> tuple[int, list[list[Sample]]]:
+        """Live articles holding every syllable in any text field, and each word's first size samples."""
+        return self._count(syllables), self._samples(words, size)
+
+    def spelling(self, syllables: list[str]) -> list[tuple[int, list[tuple[str, int]]]]:
+        """Each body syllable's document frequency here, and where it is 0, the terms one edit away."""
+        snap = self.snap
+        out = []
+        for syl in syllables:
+            df = snap.doc_frequency("body_syl", syl)
+            near = [] if df else [(t, snap.doc_frequency("body_syl", t)) for t in snap.terms_within("body_syl", syl, 1)]
+            out.append((df, near))
+        return out
+
+    def _count(self, syllables: list[str]) -> int:
         fields = ("title_syl", "sapo_syl", "body_syl")
         if not syllables:
             return 0
@@ -133,8 +156,7 @@ class Shard:
         ids = run(self.snap.postings, wanted).ids
         return int(np.count_nonzero(self.snap.live[ids]))
 
-    def samples(self, words: list[tuple[str, ...]], size: int) -> list[list[Sample]]:
-        """For each word, the first size live articles (in indexing order) with it in title or sapo."""
+    def _samples(self, words: list[tuple[str, ...]], size: int) -> list[list[Sample]]:
         snap = self.snap
         out = []
         for syllables in words:
@@ -148,15 +170,6 @@ class Shard:
                 rows.append((int(snap.cols.seq[docnum]), stored.get("title") or "", stored.get("sapo") or ""))
             out.append(rows)
         return out
-
-    def doc_frequency(self, fieldname: str, text: str) -> int:
-        """Documents holding the term."""
-        return self.snap.doc_frequency(fieldname, text)
-
-    def terms_within(self, fieldname: str, text: str, distance: int) -> list[tuple[str, int]]:
-        """Terms within an edit distance of text, with their document frequencies."""
-        snap = self.snap
-        return [(t, snap.doc_frequency(fieldname, t)) for t in snap.terms_within(fieldname, text, distance)]
 
     # --- articles and values -------------------------------------------------------------------
 

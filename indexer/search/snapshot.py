@@ -55,7 +55,7 @@ class Index:
         self.synonyms = shipped() if synonyms is None else synonyms
         self._lock = threading.Lock()
         self._generation: Generation | None = None
-        self._sharded: tuple[str, Manifest, Vocabulary, list[Generation]] | None = None
+        self._sharded: tuple[str, Manifest, Vocabulary, list[Generation], dict[str, Any]] | None = None
 
     def snapshot(self) -> Snapshot | ShardedSnapshot:
         """A view of the current generation; IndexNotFound or IndexOutdated when there is none."""
@@ -77,10 +77,10 @@ class Index:
             if held is None or held[0] != folder:
                 manifest = Manifest.load(self.path)
                 gens = [Generation(manifest.shard_path(self.path, n)) for n in range(manifest.shards)]
-                held = self._sharded = (folder, manifest, load_vocabulary(self.path), gens)
-        _, manifest, vocabulary, gens = held
+                held = self._sharded = (folder, manifest, load_vocabulary(self.path), gens, {})
+        _, manifest, vocabulary, gens, memo = held
         parts = LocalParts([Shard(Snapshot(g, self.synonyms)) for g in gens])
-        return ShardedSnapshot(manifest, vocabulary, parts, self.synonyms)
+        return ShardedSnapshot(manifest, vocabulary, parts, self.synonyms, memo)
 
 
 def load_vocabulary(index: Path) -> Vocabulary:
@@ -94,13 +94,16 @@ def load_vocabulary(index: Path) -> Vocabulary:
 class ShardedSnapshot:
     """One manifest generation of a sharded index for the length of a request: its shards as parts."""
 
-    def __init__(self, manifest: Manifest, vocabulary: Vocabulary, parts: Parts, synonyms: Synonyms) -> None:
+    def __init__(
+        self, manifest: Manifest, vocabulary: Vocabulary, parts: Parts, synonyms: Synonyms, memo: dict[str, Any]
+    ) -> None:
         self.manifest = manifest
         self.vocabulary = vocabulary
         self.parts = parts
         self.synonyms = synonyms
+        # What is asked of the shards once per manifest generation (their values), kept by the index.
+        self._memo = memo
         self._coordinator: Coordinator | None = None
-        self._values: dict[str, list[str]] | None = None
 
     @property
     def name(self) -> str:
@@ -115,13 +118,17 @@ class ShardedSnapshot:
     @property
     def values(self) -> dict[str, list[str]]:
         """Every shard's coded values by field, "" first."""
-        if self._values is None:
+        values: dict[str, list[str]] | None = self._memo.get("values")
+        if values is None:
+            answers = self.parts.each("values")
             merged: dict[str, set[str]] = {}
-            for answer in self.parts.each("values"):
+            for answer in answers:
                 for fieldname, names in (answer or {}).items():
                     merged.setdefault(fieldname, set()).update(names[1:])
-            self._values = {f: ["", *sorted(v)] for f, v in merged.items()}
-        return self._values
+            values = {f: ["", *sorted(v)] for f, v in merged.items()}
+            if all(a is not None for a in answers):
+                self._memo["values"] = values  # a shard that failed is asked again next time
+        return values
 
     def coordinator(self) -> Coordinator:
         """The pipeline's view: the shards, the whole vocabulary, the manifest's statistics."""

@@ -9,6 +9,7 @@ from ..query.parser import ParsedQuery
 from ..store.vocabulary import MIN_DF, Vocabulary
 from ..text.normalization import fold
 from .coordinator import Coordinator
+from .shard import Sample
 
 __all__ = ["suggest"]
 
@@ -35,10 +36,9 @@ def _restore_accents(vocab: Vocabulary, folded: list[str]) -> list[list[str]]:
     return out
 
 
-def _surface(co: Coordinator, words: list[list[str]]) -> str:
-    """The words as articles usually write them, capitals included ('bắc ninh' → 'Bắc Ninh')."""
+def _surface(words: list[list[str]], samples: list[list[Sample]]) -> str:
+    """The words as the sample articles usually write them, capitals included ('bắc ninh' → 'Bắc Ninh')."""
     out = []
-    samples = co.samples([tuple(w) for w in words], _SAMPLE)
     for syllables, rows in zip(words, samples, strict=True):
         pattern = re.compile(r"\b" + r"\s+".join(re.escape(s) for s in syllables) + r"\b", re.IGNORECASE)
         forms: Counter[str] = Counter()
@@ -55,17 +55,16 @@ def _surface(co: Coordinator, words: list[list[str]]) -> str:
 def _respell(co: Coordinator, vocab: Vocabulary, syllables: list[str]) -> list[str]:
     """Replace rare or unknown syllables by a frequent one at edit distance one."""
     out = []
-    for syl in syllables:
-        df = co.doc_frequency("body_syl", syl)
+    for syl, (df, near) in zip(syllables, co.spelling(syllables), strict=True):
         best = vocab.syllables.get(fold(syl))
         # A misplaced or missing mark: the usual spelling of the same letters is far more common.
         if best and best[0] != syl and best[1] >= max(MIN_DF, 20 * df):
             out.append(best[0])
             continue
         if df == 0 and len(syl) > 1:
-            near = [(n, t) for t, n in co.terms_within("body_syl", syl, 1) if n >= MIN_DF]
-            if near:
-                out.append(max(near)[1])
+            close = [(n, t) for t, n in near if n >= MIN_DF]
+            if close:
+                out.append(max(close)[1])
                 continue
         out.append(syl)
     return out
@@ -84,12 +83,17 @@ def suggest(co: Coordinator, parsed: ParsedQuery, total: int) -> dict[str, str] 
     if not parsed.accented:
         restored = _restore_accents(vocab, [s for u in units for s in u.folded])
         flat = [s for w in restored for s in w]
-        if flat != typed and co.count(flat):
-            return {"text": _surface(co, restored), "kind": "accents"}
+        if flat != typed:
+            count, samples = co.evidence(flat, restored, _SAMPLE)
+            if count:
+                return {"text": _surface(restored, samples), "kind": "accents"}
         return None
     if total >= 5:
         return None
     fixed = _respell(co, vocab, typed)
-    if fixed != typed and co.count(fixed) > total:
-        return {"text": _surface(co, [[s] for s in fixed]), "kind": "spelling"}
+    if fixed != typed:
+        words = [[s] for s in fixed]
+        count, samples = co.evidence(fixed, words, _SAMPLE)
+        if count > total:
+            return {"text": _surface(words, samples), "kind": "spelling"}
     return None
