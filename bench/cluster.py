@@ -48,13 +48,13 @@ def _in_namespace(argv: list[str]) -> int:
         subprocess.run(["ip", "netns", "del", name], check=False)
 
 
-def _build(corpus: list[Path], dest: Path, shards: int | None, jobs: int) -> float:
+def _build(corpus: list[Path], dest: Path, shards: int | None, jobs: int, prepare: Any = None) -> float:
     from indexer import build
 
     if dest.exists():
         shutil.rmtree(dest)
     started = time.perf_counter()
-    build(corpus, dest, jobs=jobs, shards=shards)
+    build(corpus, dest, jobs=jobs, shards=shards, prepare=prepare)
     return time.perf_counter() - started
 
 
@@ -73,7 +73,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shards", type=int, default=4)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--nodes", type=int, default=3, help="Ray nodes of the local cluster, one CPU each")
     parser.add_argument("--reuse", action="store_true", help="keep indexes a previous run built")
+    parser.add_argument(
+        "--local-shards", action="store_true", help="also build the shards locally (worker processes), for its time"
+    )
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
     raw = list(argv if argv is not None else sys.argv[1:])
@@ -85,35 +89,41 @@ def main(argv: list[str] | None = None) -> int:
 
     from bench.queries import load_queries
     from indexer import Index, search
-    from indexer.cluster import ClusterIndex
+    from indexer.cluster import ClusterIndex, on_cluster
 
     single, sharded = args.work / "single", args.work / f"shards-{args.shards}"
+    cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 1})
+    for _ in range(args.nodes - 1):
+        cluster.add_node(num_cpus=1)
+    ray.init(address=cluster.address, namespace="vnnews-bench", log_to_driver=False)
+    cluster.wait_for_nodes()
     builds: dict[str, float] = {}
     if not (args.reuse and single.exists() and sharded.exists()):
         args.work.mkdir(parents=True, exist_ok=True)
         builds["single"] = _build(args.corpus, single, None, args.jobs)
-        builds["sharded"] = _build(args.corpus, sharded, args.shards, args.jobs)
+        if args.local_shards:
+            builds["shards, local workers"] = _build(args.corpus, args.work / "shards-local", args.shards, args.jobs)
+        # The served shards are the ones the cluster's workers analysed.
+        builds["shards, Ray workers"] = _build(args.corpus, sharded, args.shards, args.jobs, on_cluster())
     one = Index(single)
     snap = one.snapshot()
     queries = [q.request(facets=True) for q in load_queries(list(snap.values["source"][1:]))]
     snap.close()
-
-    cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 1})
-    for _ in range(2):
-        cluster.add_node(num_cpus=1)
-    ray.init(address=cluster.address, namespace="vnnews-bench", log_to_driver=False)
-    cluster.wait_for_nodes()
     served = ClusterIndex(sharded)
     try:
         engines = {"single": one, "shards in process": Index(sharded), "shards on Ray": served}
         times: dict[str, list[float]] = {k: [] for k in engines}
+        cold: dict[str, list[float]] = {k: [] for k in engines}
         answers: dict[str, list[dict[str, Any]]] = {k: [] for k in engines}
         rounds: list[int] = []
-        for name, index in engines.items():  # warm: open generations, actors, caches
-            s = index.snapshot()
+        for name, index in engines.items():  # each query seen for the first time: caches cold
+            index.snapshot().close()  # open generations and actors first
             for q in queries:
+                started = time.perf_counter()
+                s = index.snapshot()
                 answers[name].append(_comparable(search(s, q)))
-            s.close()
+                cold[name].append((time.perf_counter() - started) * 1000)
+                s.close()
         for _ in range(args.repeat):
             for q in queries:
                 for name, index in engines.items():
@@ -151,15 +161,14 @@ def main(argv: list[str] | None = None) -> int:
                 "differing": differ,
             }
         )
-    print(f"{len(queries)} queries with all facets, {args.repeat} turns, {args.shards} shards, 3 Ray nodes")
+    print(f"{len(queries)} queries with all facets, {args.repeat} turns, {args.shards} shards, {args.nodes} Ray nodes")
     for name, secs in builds.items():
-        print(f"build {name}: {secs:.1f} s" + (f" (x{secs / builds['single']:.2f})" if name != "single" else ""))
-    print(f"{'engine':<20}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'+p50 ms':>9}{'x p50':>7}{'differ':>8}")
+        print(f"build, {name}: {secs:.1f} s" + (f" (x{secs / builds['single']:.2f})" if name != "single" else ""))
+    head = ("p50 ms", "p95 ms", "p99 ms", "+p50 ms", "x p50", "cold p50", "cold p95", "differ")
+    print(f"{'engine':<20}" + "".join(f"{h:>10}" for h in head))
     for r in rows:
-        print(
-            f"{r['engine']:<20}{r['p50']:>9.2f}{r['p95']:>9.2f}{r['p99']:>9.2f}{r['over_p50']:>9.2f}"
-            f"{r['ratio_p50']:>7.2f}{r['differing']:>8}"
-        )
+        cells = [f"{r[k]:>10.2f}" for k in ("p50", "p95", "p99", "over_p50", "ratio_p50", "cold_p50", "cold_p95")]
+        print(f"{r['engine']:<20}" + "".join(cells) + f"{r['differing']:>10}")
     fan_p50 = float(np.percentile(fan, 50))
     print(
         f"Ray fan-out of a no-op call to {len(actors)} actors: p50 {fan_p50:.2f} ms; "

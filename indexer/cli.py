@@ -67,6 +67,13 @@ def main() -> None:
     default=None,
     help="Build a sharded index of this many shards (articles routed by a hash of their id).",
 )
+@click.option(
+    "--cluster",
+    metavar="ADDRESS",
+    default=None,
+    help="Analyse on the Ray cluster at ADDRESS ('auto': the one started on this machine; 'local': a new "
+    "one in this process). Needs the cluster extra.",
+)
 def build_command(
     corpus: tuple[str, ...],
     index: str,
@@ -75,6 +82,7 @@ def build_command(
     prune: bool,
     quiet: bool,
     shards: int | None,
+    cluster: str | None,
 ) -> None:
     """Index articles; incremental unless --rebuild.
 
@@ -87,6 +95,7 @@ def build_command(
       python -m indexer build --corpus corpus/ --index var/index
       python -m indexer build --corpus ../shared/corpus/dantri-unc.jsonl.gz --index var/index --prune
       python -m indexer build --corpus ../shared/corpus --index var/sharded --shards 4
+      python -m indexer build --corpus ../shared/corpus --index /shared/ix --shards 8 --cluster auto
     """
 
     def show(problem: Problem) -> None:
@@ -94,7 +103,14 @@ def build_command(
             click.echo(f"warning: {problem}", err=True)
 
     try:
-        report = build(corpus, index, jobs=jobs, rebuild=rebuild, prune=prune, on_problem=show, shards=shards)
+        prepare = None
+        if cluster:
+            from .cluster import on_cluster  # only a cluster build needs Ray
+
+            prepare = on_cluster(cluster)
+        report = build(
+            corpus, index, jobs=jobs, rebuild=rebuild, prune=prune, on_problem=show, shards=shards, prepare=prepare
+        )
     except VnnewsError as err:
         _fail(err)
         return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import sys
@@ -13,14 +14,14 @@ from pathlib import Path
 from ..errors import BadRequest, IndexOutdated
 from ..ingest.article import Problem
 from ..ingest.source import Record, records
-from ..store.bodies import SAMPLE
+from ..store.bodies import SAMPLE, BodyCodec
 from ..store.directory import build_lock, current_dir, new_generation, open_generation, pin, publish, write_error
 from ..store.manifest import MANIFEST_DIR, Manifest, is_sharded, shard_dir, shard_of
 from ..store.merge import MergePolicy
 from ..store.update import Update
 from ..store.vocabulary import TermCounts, Vocabulary
 from .report import BuildReport
-from .workers import prepared
+from .workers import Prepared, Preparing, prepared
 
 __all__ = ["build", "optimize", "DEFAULT_POLICY"]
 
@@ -48,6 +49,7 @@ def build(
     on_problem: Callable[[Problem], None] | None = None,
     policy: MergePolicy = DEFAULT_POLICY,
     shards: int | None = None,
+    prepare: Preparing | None = None,
 ) -> BuildReport:
     """Index every article under corpus into index; incremental unless rebuild.
 
@@ -55,23 +57,26 @@ def build(
     the previous one in place. on_problem hears of each skipped or repaired record as it comes.
     An update then merges segments as the policy says. shards (or an index that is sharded
     already) makes a sharded index: articles routed by a hash of their id, a manifest last.
+    prepare analyses the records (jobs worker processes here by default; see indexer.cluster).
     """
     started = time.perf_counter()
     corpus = list(corpus)  # read twice: a sample for the compression dictionary, then everything
     index_path = Path(index)
     jobs = jobs or os.cpu_count() or 1
+    if prepare is None:
+        prepare = functools.partial(_local, jobs)
     report = BuildReport()
     if shards is not None and shards < 1:
         raise BadRequest("shards", f"--shards must be a whole number of at least 1, not {shards}")
     with build_lock(index_path):
         if shards is not None or is_sharded(index_path):
-            _build_sharded(corpus, index_path, shards, jobs, rebuild, prune, report, on_problem, policy)
+            _build_sharded(corpus, index_path, shards, prepare, rebuild, prune, report, on_problem, policy)
         else:
             fresh = rebuild or not (index_path / "current").is_symlink()
             work = new_generation(index_path, copy_current=not fresh)
             try:
                 try:
-                    _write([Update(work, fresh)], corpus, jobs, prune, report, on_problem, policy, None)
+                    _write([Update(work, fresh)], corpus, prepare, prune, report, on_problem, policy, None)
                 except OSError as err:
                     # Disk full or a folder turned read-only mid-build: the work folder goes, the
                     # published generation was never touched.
@@ -88,7 +93,7 @@ def _build_sharded(
     corpus: list[str | os.PathLike[str]],
     index: Path,
     shards: int | None,
-    jobs: int,
+    prepare: Preparing,
     rebuild: bool,
     prune: bool,
     report: BuildReport,
@@ -115,7 +120,7 @@ def _build_sharded(
                     pin(folder, old.generations[number])
                 works.append(new_generation(folder, copy_current=not fresh))
             updates = [Update(w, fresh) for w in works]
-            seq = _write(updates, corpus, jobs, prune, report, on_problem, policy, 0 if fresh else old.next_seq)
+            seq = _write(updates, corpus, prepare, prune, report, on_problem, policy, 0 if fresh else old.next_seq)
             names = tuple(publish(shard_dir(index, n), w).name for n, w in enumerate(works))
             manifest_dir = index / MANIFEST_DIR
             manifest_dir.mkdir(exist_ok=True)
@@ -133,6 +138,13 @@ def _build_sharded(
     # Shards past a smaller count, from before a reshard, are named by no manifest now.
     for extra in sorted(index.glob("shard-*"))[count:]:
         shutil.rmtree(extra, ignore_errors=True)
+
+
+def _local(
+    jobs: int, items: Iterator[Record | Problem], problems: list[Problem], bodies: BodyCodec
+) -> Iterator[Prepared]:
+    """Records prepared by jobs worker processes on this machine."""
+    return prepared(items, jobs, problems, bodies)
 
 
 def _figures(index: Path, count: int, names: tuple[str, ...], next_seq: int) -> Manifest:
@@ -204,7 +216,7 @@ def _sample_bodies(corpus: Iterable[str | os.PathLike[str]]) -> Iterator[str]:
 def _write(
     updates: list[Update],
     corpus: list[str | os.PathLike[str]],
-    jobs: int,
+    prepare: Preparing,
     prune: bool,
     report: BuildReport,
     on_problem: Callable[[Problem], None] | None,
@@ -239,7 +251,7 @@ def _write(
             if not update.fresh:
                 # The merge the policy wants starts now, in a child, while the articles are analysed.
                 update.start_merging(policy)
-        for article, problems, doc in prepared(records(corpus), jobs, read_problems, bodies):
+        for article, problems, doc in prepare(records(corpus), read_problems, bodies):
             while read_problems:
                 note(read_problems.pop(0))
             for p in problems:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from multiprocessing.pool import AsyncResult
 
 from ..ingest.article import Article, Problem
@@ -16,11 +16,15 @@ from ..store.document import Documents
 from ..store.schema import make_schema
 from ..text.segmentation import warm_up
 
-__all__ = ["Prepared", "Preparer", "prepared"]
+__all__ = ["Prepared", "Preparer", "Preparing", "prepared", "batches"]
 
 _BATCH = 64
 # An article (or None when skipped), its problems, and its analysed writer arguments.
 Prepared = tuple[Article | None, list[Problem], dict[str, object]]
+# What prepares a build's records, in order: (records and reading problems, where reading
+# problems go, the index's body codec) → prepared records. Worker processes here by default; a
+# Ray cluster's workers with indexer.cluster.
+Preparing = Callable[[Iterator["Record | Problem"], list[Problem], BodyCodec], Iterator[Prepared]]
 
 
 class Preparer:
@@ -60,7 +64,7 @@ def _prepare_batch(batch: list[Record]) -> list[Prepared]:
     return _worker.batch(batch)
 
 
-def _batches(items: Iterator[Record | Problem], problems: list[Problem]) -> Iterator[list[Record]]:
+def batches(items: Iterator[Record | Problem], problems: list[Problem]) -> Iterator[list[Record]]:
     """Group records for the pool; reading problems are collected on the side."""
     batch: list[Record] = []
     for item in items:
@@ -79,10 +83,10 @@ def prepared(
     items: Iterator[Record | Problem], jobs: int, read_problems: list[Problem], bodies: BodyCodec
 ) -> Iterator[Prepared]:
     """Every record prepared, in order, by jobs processes; reading problems go to read_problems."""
-    batches = _batches(items, read_problems)
+    groups = batches(items, read_problems)
     if jobs <= 1:
         preparer = Preparer(bodies)
-        for batch in batches:
+        for batch in groups:
             yield from preparer.batch(batch)
         return
     warm_up()  # load pyvi's model once, before forking, so workers share it
@@ -93,7 +97,7 @@ def prepared(
     window = 2 * jobs + 2
     pending: deque[AsyncResult[list[Prepared]]] = deque()
     with ctx.Pool(jobs, initializer=_start_worker, initargs=(bodies.dictionary,)) as pool:
-        for batch in batches:
+        for batch in groups:
             pending.append(pool.apply_async(_prepare_batch, (batch,)))
             if len(pending) >= window:
                 yield from pending.popleft().get()

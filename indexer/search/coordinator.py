@@ -27,7 +27,10 @@ from .result import Hit
 from .shard import Answer, Job, Sample, SpellAsk
 from .statistics import Statistics, TermKey
 
-__all__ = ["Coordinator", "Parts", "LocalParts", "Merged", "plan_terms"]
+__all__ = ["Coordinator", "Parts", "LocalParts", "Merged", "plan_terms", "LEXICON_ENTRIES"]
+
+# Lexicon answers kept per manifest generation before the memo starts afresh.
+LEXICON_ENTRIES = 200_000
 
 
 class Parts(Protocol):
@@ -114,6 +117,9 @@ class Coordinator:
     route: Callable[[str], int]  # the part an article id is stored in
     local: Any = None  # search.Snapshot, for a whole index
     failed: set[int] = field(default_factory=set)
+    # The shards' answers to lexicon asks, kept for one manifest generation (the index owns it):
+    # as one index keeps its spellings and posting lists, a word asked again needs no round.
+    memo: dict[Any, Any] = field(default_factory=dict)
 
     # --- planning ---------------------------------------------------------------------------
 
@@ -125,14 +131,37 @@ class Coordinator:
         recorder = _Recorder(self.vocabulary)
         recorded = plan(parsed, recorder.spell, any_word=any_word, folded=folded, frequency=recorder.frequency)
         literal = {(t.field, t.texts[0]) for t in plan_terms(recorded) if len(t.texts) == 1}
-        texts = sorted(literal | set(recorder.texts))
-        asks = list(recorder.asks.values())
-        lexicon = _Lexicon(recorder.asks, asks)
-        for answer in self._each("lexicon", asks, texts):
-            if answer is not None:
-                lexicon.add(*answer)
-        final = plan(parsed, lexicon.spell, any_word=any_word, folded=folded, frequency=lexicon.frequency)
-        return final, self.statistics(final, lexicon.counts, lexicon.sizes, lexicon.unions())
+        known = _Known()
+        # Entries are copied out at once: another thread may clear the memo meanwhile.
+        asks = {}
+        for k, a in recorder.asks.items():
+            entry = self.memo.get(("ask", k))
+            if entry is None:
+                asks[k] = a
+            else:
+                known.fresh[("ask", k)] = entry
+        texts = []
+        for k in sorted(literal | set(recorder.texts)):
+            entry = self.memo.get(("text", k))
+            if entry is None:
+                texts.append(k)
+            else:
+                known.fresh[("text", k)] = entry
+        if asks or texts:
+            fresh = _Lexicon(asks)
+            before = len(self.failed)
+            for answer in self._each("lexicon", list(asks.values()), texts):
+                if answer is not None:
+                    fresh.add(*answer)
+            entries = fresh.entries(texts)
+            known.update(entries)
+            if len(self.failed) == before:  # a partial answer is not kept
+                if len(self.memo) + len(entries) > LEXICON_ENTRIES:
+                    self.memo.clear()
+                self.memo.update(entries)
+        known.take(recorder.asks, literal | set(recorder.texts))
+        final = plan(parsed, known.spell, any_word=any_word, folded=folded, frequency=known.frequency)
+        return final, self.statistics(final, known.counts, known.sizes, known.unions)
 
     def statistics(
         self,
@@ -292,16 +321,16 @@ class _Recorder:
 
 
 class _Lexicon:
-    """The parts' spellings and frequencies as the whole index's: spellings united, counts summed."""
+    """The parts' answers to one lexicon round as the whole index's: spellings united, counts summed."""
 
-    def __init__(self, keys: dict[tuple[str, tuple[str, ...], str], SpellAsk], asks: list[SpellAsk]) -> None:
-        self.keys = {k: i for i, k in enumerate(keys)}
-        self.asks = asks
-        self.found: list[set[str]] = [set() for _ in asks]
+    def __init__(self, asks: dict[tuple[str, tuple[str, ...], str], SpellAsk]) -> None:
+        self.keys = list(asks)
+        self.asks = list(asks.values())
+        self.found: list[set[str]] = [set() for _ in self.asks]
         self.counts: dict[tuple[str, str], int] = {}
         self.sizes: dict[tuple[str, str], int] = {}
         # Per ask, the live documents holding any of its spellings, summed (None: not counted).
-        self.union: list[int | None] = [0] * len(asks)
+        self.union: list[int | None] = [0] * len(self.asks)
 
     def add(
         self,
@@ -319,25 +348,60 @@ class _Lexicon:
             for key, n in got.items():
                 into[key] = into.get(key, 0) + n
 
+    def entries(self, texts: list[tuple[str, str]]) -> dict[Any, Any]:
+        """Each ask's spellings (in one index's order) with their counts, and each text's counts."""
+        out: dict[Any, Any] = {}
+        for i, (key, (field_, options, joiner)) in enumerate(zip(self.keys, self.asks, strict=True)):
+            spelled = _ordered(self.found[i], options, joiner)
+            counted = {t: (self.counts.get((field_, t), 0), self.sizes.get((field_, t), 0)) for t in spelled}
+            out[("ask", key)] = (spelled, counted, self.union[i])
+        for key in texts:
+            out[("text", key)] = (self.counts.get(key, 0), self.sizes.get(key, 0))
+        return out
+
+
+def _ordered(found: set[str], options: tuple[tuple[str, ...], ...], joiner: str) -> tuple[str, ...]:
+    """Spellings in the order one index lists them: by their options' order (Postings.spellings)."""
+    places = [{o: k for k, o in enumerate(opts)} for opts in options]
+
+    def rank(text: str) -> tuple[int, ...]:
+        pieces = text.split(joiner) if joiner else [text]
+        return tuple(p.get(x, len(p)) for p, x in zip(places, pieces, strict=False))
+
+    return tuple(sorted(found, key=lambda t: (rank(t), t)))
+
+
+class _Known:
+    """What one plan needs of the lexicon: this round's answers and the kept ones it copied."""
+
+    def __init__(self) -> None:
+        self.fresh: dict[Any, Any] = {}
+        self.spelled: dict[tuple[str, tuple[str, ...], str], tuple[str, ...]] = {}
+        self.counts: dict[tuple[str, str], int] = {}
+        self.sizes: dict[tuple[str, str], int] = {}
+        self.unions: dict[TermKey, int] = {}
+
+    def update(self, entries: dict[Any, Any]) -> None:
+        self.fresh.update(entries)
+
+    def _entry(self, key: Any) -> Any:
+        return self.fresh[key]
+
+    def take(self, asks: dict[tuple[str, tuple[str, ...], str], SpellAsk], texts: set[tuple[str, str]]) -> None:
+        """Gather the entries of these asks and texts."""
+        for key in asks:
+            spelled, counted, union = self._entry(("ask", key))
+            self.spelled[key] = spelled
+            for t, (count, size) in counted.items():
+                self.counts[(key[0], t)] = count
+                self.sizes[(key[0], t)] = size
+            if union is not None:
+                self.unions[(key[0], spelled)] = union
+        for key in texts:
+            self.counts[key], self.sizes[key] = self._entry(("text", key))
+
     def spell(self, fieldname: str, folded: tuple[str, ...], joiner: str) -> tuple[str, ...]:
-        i = self.keys[(fieldname, folded, joiner)]
-        _, options, _ = self.asks[i]
-        # One index lists spellings in the order of its options (Postings.spellings): so here.
-        places = [{o: k for k, o in enumerate(opts)} for opts in options]
-
-        def rank(text: str) -> tuple[int, ...]:
-            pieces = text.split(joiner) if joiner else [text]
-            return tuple(p.get(x, len(p)) for p, x in zip(places, pieces, strict=False))
-
-        return tuple(sorted(self.found[i], key=lambda t: (rank(t), t)))
+        return self.spelled[(fieldname, folded, joiner)]
 
     def frequency(self, fieldname: str, text: str) -> int:
         return self.counts.get((fieldname, text), 0)
-
-    def unions(self) -> dict[TermKey, int]:
-        """The live documents holding any spelling of each counted ask, by the term it becomes."""
-        out: dict[TermKey, int] = {}
-        for (fieldname, folded, joiner), i in self.keys.items():
-            if self.union[i] is not None:
-                out[(fieldname, self.spell(fieldname, folded, joiner))] = self.union[i]
-        return out

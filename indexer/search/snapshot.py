@@ -141,6 +141,7 @@ class ShardedSnapshot:
                 values=self.values,
                 stats=Statistics(m.documents, m.lengths, token=m.name),
                 route=lambda article_id: shard_of(article_id, m.shards),
+                memo=self._memo.setdefault("lexicon", {}),
             )
         return self._coordinator
 

@@ -27,23 +27,10 @@ if not loopback_only():
     )
 
 ray = pytest.importorskip("ray", reason="the cluster extra is not installed (pip install '.[cluster]')")
-from ray.cluster_utils import Cluster  # noqa: E402
 
 from indexer import Index, SearchRequest, build, get_article, search  # noqa: E402
 from indexer.cluster import ClusterIndex  # noqa: E402
 from tests.search.test_coordinator import CORPUS, QUERIES, _comparable  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def cluster() -> Any:
-    """A head and two worker nodes, one CPU each, on 127.0.0.1."""
-    c = Cluster(initialize_head=True, head_node_args={"num_cpus": 1})
-    nodes = [c.add_node(num_cpus=1), c.add_node(num_cpus=1)]
-    ray.init(address=c.address, namespace="vnnews-test", log_to_driver=False)
-    c.wait_for_nodes()
-    yield c, nodes
-    ray.shutdown()
-    c.shutdown()
 
 
 @pytest.fixture(scope="module")

@@ -192,3 +192,23 @@ def test_bench_queries_on_a_real_corpus_answer_as_one_index(tmp_path: Path) -> N
     differing = [q.q for q, a, b in zip(queries, one, many, strict=True) if a != b]
     assert not differing
     assert sum(1 for a in one if a["total"]) > len(queries) // 2
+
+
+def test_words_asked_once_need_no_lexicon_round_again(pair: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    from indexer.search.coordinator import LocalParts
+
+    rounds: list[str] = []
+    each = LocalParts.each
+
+    def counted(self: LocalParts, method: str, *args: Any) -> list[Any]:
+        rounds.append(method)
+        return each(self, method, *args)
+
+    monkeypatch.setattr(LocalParts, "each", counted)
+    index = Index(pair[1])
+    first = [_comparable(search(index.snapshot(), SearchRequest(q="khung bo tai bac ninh")))]
+    assert "lexicon" in rounds
+    rounds.clear()
+    again = [_comparable(search(index.snapshot(), SearchRequest(q="khung bo tai bac ninh")))]
+    assert "lexicon" not in rounds and "execute" in rounds
+    assert first == again == _pages(pair[0], [SearchRequest(q="khung bo tai bac ninh")])
