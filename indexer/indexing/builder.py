@@ -122,13 +122,7 @@ def _build_sharded(
             updates = [Update(w, fresh) for w in works]
             seq = _write(updates, corpus, prepare, prune, report, on_problem, policy, 0 if fresh else old.next_seq)
             names = tuple(publish(shard_dir(index, n), w).name for n, w in enumerate(works))
-            manifest_dir = index / MANIFEST_DIR
-            manifest_dir.mkdir(exist_ok=True)
-            work = new_generation(manifest_dir, copy_current=False)
-            works.append(work)
-            _figures(index, count, names, seq).save(work)
-            Vocabulary.of(_summed_counts(index, count, names)).save(work)
-            report.generation = publish(manifest_dir, work).name
+            report.generation = _publish_manifest(index, count, names, seq).name
         except OSError as err:
             raise write_error(index, err) from None
     finally:
@@ -173,32 +167,66 @@ def _summed_counts(index: Path, count: int, names: tuple[str, ...]) -> TermCount
 
 
 def optimize(index: str | os.PathLike[str]) -> BuildReport:
-    """Merge an index into one segment without its deleted documents, as a new generation."""
+    """Merge an index into one segment without its deleted documents, as a new generation.
+
+    Each shard of a sharded index is optimized, then a manifest naming the new generations is published.
+    """
     started = time.perf_counter()
     index_path = Path(index)
     report = BuildReport()
     with build_lock(index_path):
-        current_dir(index_path)  # IndexNotFound when there is nothing to optimize
-        work = new_generation(index_path, copy_current=True)
-        try:
-            try:
-                update = Update(work, fresh=False)
-                if update.reformatted:
-                    raise IndexOutdated(f"{index_path} was built by an older version; rebuild it instead")
-                update.optimize()
-                report.total = update.live()
-            except OSError as err:
-                raise write_error(index_path, err) from None
-            report.merges = len(update.merges)
-            report.merged = sum(m.segments for m in update.merges)
-            report.rewritten = sum(m.documents for m in update.merges)
-            report.segments = update.segments()
-            report.generation = publish(index_path, work).name
-        finally:
-            if work.exists():
-                shutil.rmtree(work, ignore_errors=True)
+        if is_sharded(index_path):
+            old = Manifest.load(index_path)
+            for number in range(old.shards):
+                folder = shard_dir(index_path, number)
+                pin(folder, old.generations[number])
+                _optimize(folder, report)
+            names = tuple(current_dir(shard_dir(index_path, n)).name for n in range(old.shards))
+            report.generation = _publish_manifest(index_path, old.shards, names, old.next_seq).name
+        else:
+            current_dir(index_path)  # IndexNotFound when there is nothing to optimize
+            report.generation = _optimize(index_path, report).name
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _optimize(index: Path, report: BuildReport) -> Path:
+    """One index directory merged into one segment and published; the new generation."""
+    work = new_generation(index, copy_current=True)
+    try:
+        try:
+            update = Update(work, fresh=False)
+            if update.reformatted:
+                raise IndexOutdated(f"{index} was built by an older version; rebuild it instead")
+            update.optimize()
+            report.total += update.live()
+        except OSError as err:
+            raise write_error(index, err) from None
+        report.merges += len(update.merges)
+        report.merged += sum(m.segments for m in update.merges)
+        report.rewritten += sum(m.documents for m in update.merges)
+        report.segments += update.segments()
+        return publish(index, work)
+    finally:
+        if work.exists():
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _publish_manifest(index: Path, count: int, names: tuple[str, ...], next_seq: int) -> Path:
+    """A manifest naming these shard generations, with their figures and vocabulary, published."""
+    manifest_dir = index / MANIFEST_DIR
+    manifest_dir.mkdir(exist_ok=True)
+    work = new_generation(manifest_dir, copy_current=False)
+    try:
+        try:
+            _figures(index, count, names, next_seq).save(work)
+            Vocabulary.of(_summed_counts(index, count, names)).save(work)
+        except OSError as err:
+            raise write_error(index, err) from None
+        return publish(manifest_dir, work)
+    finally:
+        if work.exists():
+            shutil.rmtree(work, ignore_errors=True)
 
 
 def _sample_bodies(corpus: Iterable[str | os.PathLike[str]]) -> Iterator[str]:

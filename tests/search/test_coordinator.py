@@ -161,6 +161,31 @@ def test_update_keeps_shards_equivalent(tmp_path: Path) -> None:
     assert _pages(tmp_path / "one", queries) == _pages(tmp_path / "four", queries)
 
 
+def test_optimized_after_updates_both_score_alike_again(tmp_path: Path) -> None:
+    from indexer import optimize
+
+    rows = [json.loads(x) for x in (DATA / "search.jsonl").read_text().splitlines()]
+    first = write_jsonl(tmp_path / "a.jsonl", rows)
+    second = write_jsonl(tmp_path / "b.jsonl", [{**r, "title": r["title"] + " (cập nhật)"} for r in rows[:5]])
+    for name, shards in (("one", None), ("four", 4)):
+        build([first], tmp_path / name, jobs=1, shards=shards)
+        build([second], tmp_path / name, jobs=1)
+        optimize(tmp_path / name)
+    assert Manifest.load(tmp_path / "four").documents == Manifest.load(tmp_path / "four").live == len(rows)
+    queries = [SearchRequest(q="khủng bố"), SearchRequest(q="cập nhật"), SearchRequest(q="bac ninh"), SearchRequest()]
+    assert _pages(tmp_path / "one", queries) == _pages(tmp_path / "four", queries)
+
+
+def test_stats_sum_the_shards(pair: tuple[Path, Path]) -> None:
+    from indexer import index_stats
+
+    one, many = index_stats(pair[0]), index_stats(pair[1])
+    assert many.pop("shards") == 4
+    for key in ("path", "generation", "size_bytes", "size_mb"):
+        one.pop(key), many.pop(key)
+    assert one == many
+
+
 def test_reshard_needs_rebuild(pair: tuple[Path, Path], tmp_path: Path) -> None:
     build(CORPUS[:1], tmp_path / "ix", jobs=1, shards=2)
     with pytest.raises(BadRequest, match="--rebuild"):
