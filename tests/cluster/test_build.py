@@ -70,3 +70,13 @@ def test_a_killed_analyser_is_retried_and_the_index_is_the_same(cluster: Any, tm
     assert done and done[0].total == Manifest.load(tmp_path / "plain").live
     queries = [*QUERIES[:8], *(q.with_(per_page=50) for q in QUERIES[:3])]
     assert _pages(tmp_path / "plain", queries) == _pages(tmp_path / "hit", queries)
+
+
+def test_rerunning_a_cluster_build_is_idempotent(cluster: Any, tmp_path: Path) -> None:
+    # The same corpus built twice on the cluster and twice locally: the same shards, the same answers.
+    for _ in range(2):
+        build(CORPUS, tmp_path / "local", jobs=1, shards=4)
+        build(CORPUS, tmp_path / "ray", shards=4, prepare=on_cluster(workers=2))
+    local, ray_built = Manifest.load(tmp_path / "local"), Manifest.load(tmp_path / "ray")
+    assert (local.documents, local.live, local.lengths) == (ray_built.documents, ray_built.live, ray_built.lengths)
+    assert _pages(tmp_path / "local", QUERIES) == _pages(tmp_path / "ray", QUERIES)
