@@ -58,6 +58,24 @@ def _build(corpus: list[Path], dest: Path, shards: int | None, jobs: int, prepar
     return time.perf_counter() - started
 
 
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _tree_mb(folder: Path) -> float:
+    return sum(f.stat().st_size for f in folder.iterdir() if f.is_file()) / 1e6
+
+
+def _docs(folder: Path) -> int:
+    from indexer.store.directory import open_generation
+
+    with open_generation(folder).reader() as reader:
+        return int(reader.doc_count())
+
+
 def _comparable(result: Any) -> dict[str, Any]:
     out = result.to_dict()
     out.pop("took_ms")
@@ -90,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     from bench.queries import load_queries
     from indexer import Index, search
     from indexer.cluster import ClusterIndex, on_cluster
+    from indexer.store.manifest import Manifest
 
     single, sharded = args.work / "single", args.work / f"shards-{args.shards}"
     cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 1})
@@ -140,6 +159,11 @@ def main(argv: list[str] | None = None) -> int:
             started = time.perf_counter()
             ray.get([a.pid.remote() for a in actors])
             fan.append((time.perf_counter() - started) * 1000)
+        # What one shard costs: its actor's resident memory once every query ran, its files on disk.
+        actor_mb = [_rss_mb(pid) for pid in ray.get([a.pid.remote() for a in actors])]
+        manifest = Manifest.load(sharded)
+        shard_mb = [_tree_mb(manifest.shard_path(sharded, n)) for n in range(manifest.shards)]
+        shard_docs = [_docs(manifest.shard_path(sharded, n)) for n in range(manifest.shards)]
     finally:
         served.shutdown()
         ray.shutdown()
@@ -174,6 +198,8 @@ def main(argv: list[str] | None = None) -> int:
         f"Ray fan-out of a no-op call to {len(actors)} actors: p50 {fan_p50:.2f} ms; "
         f"rounds per query: mean {np.mean(rounds):.2f}, max {max(rounds)}"
     )
+    for n, (docs, mb, rss) in enumerate(zip(shard_docs, shard_mb, actor_mb, strict=True)):
+        print(f"shard {n}: {docs} articles, {mb:.1f} MB on disk, actor RSS {rss:.0f} MB")
     if args.json:
         args.json.write_text(
             json.dumps(
@@ -183,6 +209,10 @@ def main(argv: list[str] | None = None) -> int:
                     "fan_p50_ms": fan_p50,
                     "rounds_mean": float(np.mean(rounds)),
                     "queries": len(queries),
+                    "nodes": args.nodes,
+                    "shard_docs": shard_docs,
+                    "shard_mb": shard_mb,
+                    "actor_rss_mb": actor_mb,
                 },
                 indent=1,
             )
