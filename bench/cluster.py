@@ -173,6 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for name, ms in times.items():
         p = np.percentile(ms, [50, 95, 99])
+        c = np.percentile(cold[name], [50, 95])
         differ = sum(1 for a, b in zip(answers["single"], answers[name], strict=True) if a != b)
         rows.append(
             {
@@ -182,6 +183,8 @@ def main(argv: list[str] | None = None) -> int:
                 "p99": p[2],
                 "over_p50": p[0] - base[0],
                 "ratio_p50": p[0] / base[0],
+                "cold_p50": c[0],
+                "cold_p95": c[1],
                 "differing": differ,
             }
         )
