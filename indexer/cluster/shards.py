@@ -22,7 +22,7 @@ from ..query.synonyms import Synonyms, shipped
 from ..search.shard import Shard
 from ..search.snapshot import ShardedSnapshot, Snapshot, load_vocabulary
 from ..store.generation import Generation
-from ..store.manifest import Manifest
+from ..store.manifest import MANIFEST_DIR, Manifest
 from ..store.vocabulary import Vocabulary
 
 __all__ = ["ClusterIndex", "RayParts", "ShardActor", "CALL_TIMEOUT", "connect"]
@@ -151,7 +151,8 @@ class ClusterIndex:
                 manifest = Manifest.load(self.path)
                 held = self._held = (folder, manifest, load_vocabulary(self.path), self._actors(manifest), {})
         _, manifest, vocabulary, actors, memo = held
-        return ShardedSnapshot(manifest, vocabulary, RayParts(actors, manifest.generations), self.synonyms, memo)
+        parts = RayParts(actors, manifest.generations)
+        return ShardedSnapshot(manifest, vocabulary, parts, self.synonyms, memo, self.path / MANIFEST_DIR / folder)
 
     def shutdown(self) -> None:
         """Stop this index's shard actors (they are detached: they outlive the process otherwise)."""

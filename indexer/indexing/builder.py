@@ -16,6 +16,7 @@ from ..ingest.article import Problem
 from ..ingest.source import Record, records
 from ..store.bodies import SAMPLE, BodyCodec
 from ..store.directory import build_lock, current_dir, new_generation, open_generation, pin, publish, write_error
+from ..store.lexicon import LEXICON_FIELDS, Lexicon
 from ..store.manifest import MANIFEST_DIR, Manifest, is_sharded, shard_dir, shard_of
 from ..store.merge import MergePolicy
 from ..store.update import Update
@@ -155,6 +156,17 @@ def _figures(index: Path, count: int, names: tuple[str, ...], next_seq: int) -> 
     return Manifest(count, names, documents, dict(lengths), live, next_seq)
 
 
+def _lexicon(index: Path, names: tuple[str, ...]) -> Lexicon:
+    """The shards' term dictionaries merged: a coordinator plans from it without asking the shards."""
+    gens = [open_generation(shard_dir(index, n) / name) for n, name in enumerate(names)]
+    readers = [ix.reader() for ix in gens]
+    try:
+        return Lexicon.merged(readers, LEXICON_FIELDS)
+    finally:
+        for reader in readers:
+            reader.close()
+
+
 def _summed_counts(index: Path, count: int, names: tuple[str, ...]) -> TermCounts:
     """The term counts of the whole index: every shard's, summed (they partition the documents)."""
     total = TermCounts()
@@ -221,6 +233,7 @@ def _publish_manifest(index: Path, count: int, names: tuple[str, ...], next_seq:
         try:
             _figures(index, count, names, next_seq).save(work)
             Vocabulary.of(_summed_counts(index, count, names)).save(work)
+            _lexicon(index, names).save(work)
         except OSError as err:
             raise write_error(index, err) from None
         return publish(manifest_dir, work)

@@ -120,6 +120,10 @@ class Coordinator:
     # The shards' answers to lexicon asks, kept for one manifest generation (the index owns it):
     # as one index keeps its spellings and posting lists, a word asked again needs no round.
     memo: dict[Any, Any] = field(default_factory=dict)
+    # The whole index's term dictionary (store.Lexicon), for a sharded index that has one: while no
+    # shard holds deleted documents its counts are the live ones, and a plan needs no lexicon round.
+    lexicon: Any = None
+    deletions: bool = True
 
     # --- planning ---------------------------------------------------------------------------
 
@@ -128,6 +132,8 @@ class Coordinator:
         if self.local is not None:
             post = self.local.postings
             return plan(parsed, self.local.spell, any_word=any_word, folded=folded, frequency=post.frequency), None
+        if self.lexicon is not None and not self.deletions:
+            return self._planned_here(parsed, any_word, folded)
         recorder = _Recorder(self.vocabulary)
         recorded = plan(parsed, recorder.spell, any_word=any_word, folded=folded, frequency=recorder.frequency)
         literal = {(t.field, t.texts[0]) for t in plan_terms(recorded) if len(t.texts) == 1}
@@ -163,6 +169,17 @@ class Coordinator:
         final = plan(parsed, known.spell, any_word=any_word, folded=folded, frequency=known.frequency)
         return final, self.statistics(final, known.counts, known.sizes, known.unions)
 
+    def _planned_here(self, parsed: ParsedQuery, any_word: bool, folded: bool) -> tuple[Plan, Statistics]:
+        """The plan and statistics from the whole index's term dictionary (no round to the shards)."""
+        lexicon, vocabulary = self.lexicon, self.vocabulary
+
+        def spell(fieldname: str, folded_: tuple[str, ...], joiner: str) -> tuple[str, ...]:
+            return lexicon.spellings(fieldname, [vocabulary.spellings(s) for s in folded_], joiner)
+
+        final = plan(parsed, spell, any_word=any_word, folded=folded, frequency=lexicon.frequency)
+        counts = {(t.field, x): lexicon.frequency(t.field, x) for t in plan_terms(final) for x in t.texts}
+        return final, self.statistics(final, counts, dict(counts))
+
     def statistics(
         self,
         node: Plan,
@@ -186,22 +203,32 @@ class Coordinator:
                     for key, n in got.items():
                         into[key] = into.get(key, 0) + n
         frequencies: dict[TermKey, int] = {}
-        several: list[TermKey] = []
+        wanted: list[TermKey] = []
         for t in plan_terms(node, scored=True):
             if len(t.texts) > 1:
                 if (t.field, t.texts) in unions:
                     frequencies[(t.field, t.texts)] = unions[(t.field, t.texts)]
                 else:
-                    several.append((t.field, t.texts))
+                    wanted.append((t.field, t.texts))
             else:
                 frequencies[(t.field, t.texts)] = sizes.get((t.field, t.texts[0]), 0) if t.texts else 0
-        several = sorted(set(several))
+        several = []
+        for key in sorted(set(wanted)):
+            kept = self.memo.get(("union", key))
+            if kept is None:
+                several.append(key)
+            else:
+                frequencies[key] = kept
         if several:
             summed = np.zeros(len(several), dtype=np.int64)
+            before = len(self.failed)
             for answer in self._each("frequencies", several):
                 if answer is not None:
                     summed += np.asarray(answer, dtype=np.int64)
-            frequencies.update(zip(several, summed.tolist(), strict=True))
+            found = dict(zip(several, summed.tolist(), strict=True))
+            frequencies.update(found)
+            if len(self.failed) == before:
+                self.memo.update({("union", k): n for k, n in found.items()})
         return self.stats.with_frequencies(frequencies, counts)
 
     # --- matching ---------------------------------------------------------------------------

@@ -25,7 +25,8 @@ from ..query.synonyms import Synonyms, shipped
 from ..store.columns import Columns
 from ..store.directory import current_dir
 from ..store.generation import Generation
-from ..store.manifest import Manifest, is_sharded, shard_of
+from ..store.lexicon import Lexicon
+from ..store.manifest import MANIFEST_DIR, Manifest, is_sharded, shard_of
 from ..store.postings import Postings
 from ..store.vocabulary import Vocabulary
 from .coordinator import Coordinator, LocalParts, Parts
@@ -80,7 +81,7 @@ class Index:
                 held = self._sharded = (folder, manifest, load_vocabulary(self.path), gens, {})
         _, manifest, vocabulary, gens, memo = held
         parts = LocalParts([Shard(Snapshot(g, self.synonyms)) for g in gens])
-        return ShardedSnapshot(manifest, vocabulary, parts, self.synonyms, memo)
+        return ShardedSnapshot(manifest, vocabulary, parts, self.synonyms, memo, self.path / MANIFEST_DIR / folder)
 
 
 def load_vocabulary(index: Path) -> Vocabulary:
@@ -95,9 +96,16 @@ class ShardedSnapshot:
     """One manifest generation of a sharded index for the length of a request: its shards as parts."""
 
     def __init__(
-        self, manifest: Manifest, vocabulary: Vocabulary, parts: Parts, synonyms: Synonyms, memo: dict[str, Any]
+        self,
+        manifest: Manifest,
+        vocabulary: Vocabulary,
+        parts: Parts,
+        synonyms: Synonyms,
+        memo: dict[str, Any],
+        folder: Path,
     ) -> None:
         self.manifest = manifest
+        self.folder = folder  # the manifest generation's folder
         self.vocabulary = vocabulary
         self.parts = parts
         self.synonyms = synonyms
@@ -130,6 +138,13 @@ class ShardedSnapshot:
                 self._memo["values"] = values  # a shard that failed is asked again next time
         return values
 
+    @property
+    def lexicon(self) -> Lexicon | None:
+        """The whole index's term dictionary saved beside the manifest (None when it has none)."""
+        if "dictionary" not in self._memo:
+            self._memo["dictionary"] = Lexicon.load(self.folder)
+        return self._memo["dictionary"]
+
     def coordinator(self) -> Coordinator:
         """The pipeline's view: the shards, the whole vocabulary, the manifest's statistics."""
         if self._coordinator is None:
@@ -142,6 +157,8 @@ class ShardedSnapshot:
                 stats=Statistics(m.documents, m.lengths, token=m.name),
                 route=lambda article_id: shard_of(article_id, m.shards),
                 memo=self._memo.setdefault("lexicon", {}),
+                lexicon=self.lexicon,
+                deletions=m.documents > m.live,
             )
         return self._coordinator
 
