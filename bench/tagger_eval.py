@@ -101,7 +101,7 @@ def _surfaces_by_old() -> dict[str, list[str]]:
     forms: dict[str, list[str]] = defaultdict(list)
     for p in Gazetteer.load().provinces("old"):
         forms[p.name] += [p.name, *(a for a in p.aliases if len(a) > 3)]
-    with (REPO / "indexer" / "data" / "province_surfaces.csv").open(encoding="utf-8") as f:
+    with (REPO / "indexer" / "geo" / "data" / "province_surfaces.csv").open(encoding="utf-8") as f:
         for row in csv.DictReader(f):
             for name in row["province"].split("|"):
                 if name and float(row["weight"]) > 0:
