@@ -1,4 +1,4 @@
-"""The vnnews-search web application: search page, article pages, JSON API, exports.
+"""The vnnews-search web application: search page, article pages, JSON API, exports, Atom feeds.
 
 Configuration (later sources win):
   1. defaults: INDEX = "var/index", no map;
@@ -116,7 +116,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if app.config.get("MAP_OLD") == "auto":
         app.config["MAP_OLD"] = _sibling_old_map(app.config.get("MAP"))
 
-    from . import api, errors, export, labels, snapshot, views
+    from . import api, errors, export, feed, labels, snapshot, views
 
     snapshot.init_app(app)
     labels.init_app(app)
@@ -124,6 +124,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(export.bp)
+    app.register_blueprint(feed.bp)
     app.after_request(_security_headers)
     _load_maps(app)
     return app

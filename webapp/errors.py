@@ -52,7 +52,7 @@ _CODES = {404: "not_found", 405: "method_not_allowed"}
 
 def _wants_json() -> bool:
     """True for API paths, which answer errors in JSON."""
-    return request.path.startswith("/api/") or request.path in ("/healthz", "/export.json")
+    return request.path.startswith("/api/") or request.path in ("/healthz", "/export.json", "/feed.atom")
 
 
 def error_json(status: int, code: str, message: str, param: str | None = None, **extra: Any) -> tuple[Response, int]:

@@ -19,6 +19,8 @@ from indexer import (
     Snapshot,
 )
 
+from .feed import ENTRIES as FEED_ENTRIES
+
 __all__ = ["document"]
 
 
@@ -510,6 +512,23 @@ def document(snap: Snapshot | None = None) -> dict[str, Any]:
                             "description": "The index cannot be opened.",
                             "content": {"text/html": {"schema": {"type": "string"}}},
                         },
+                    },
+                }
+            },
+            "/feed.atom": {
+                "get": {
+                    "operationId": "feed",
+                    "summary": f"The newest dated matches of a search (at most {FEED_ENTRIES}) as an Atom 1.0 feed",
+                    "description": "The same parameters as a search; sort and page are ignored (a feed is newest "
+                    "first).",
+                    "parameters": exporting,
+                    "responses": {
+                        "200": {
+                            "description": "An Atom feed; X-Total-Count says how many articles match.",
+                            "content": {"application/atom+xml": {"schema": {"type": "string"}}},
+                        },
+                        "400": _ERROR_400,
+                        "503": _ERROR_503,
                     },
                 }
             },

@@ -13,6 +13,7 @@ from indexer import FACETS, SearchResult, highlight, search, similar
 
 from .api import public_article
 from .charts import histogram
+from .feed import feed_url
 from .labels import category_label, number, vn_date
 from .mapping import BUCKETS, MapGeometry, colour_classes
 from .pipeline import answer
@@ -191,6 +192,7 @@ def search_page() -> str:
         widened=_widened(state, found.result),
         sort_labels=SORT_LABELS,
         export_query=state.query_string(view=False),
+        feed_url=feed_url(state),
         base=base,
     )
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
+import feedparser
 import pytest
 
 from bench.serve_while_indexing import gunicorn
@@ -227,6 +228,22 @@ def test_export_csv_download(page: Page, live_server: str, tmp_path: Path) -> No
     rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
     assert len(rows) == 5
     assert {r["category"] for r in rows} == {"the-thao"}
+
+
+def test_follow_a_search_as_an_atom_feed(page: Page, live_server: str) -> None:
+    page.goto(live_server + "/?q=b%C3%B3ng+%C4%91%C3%A1&sort=oldest")
+    button = page.get_by_role("link", name="Atom")
+    assert button.is_visible()
+    shoot(page, "search-with-feed-button")
+    href = button.get_attribute("href")
+    assert href and href == page.locator('link[rel="alternate"][type="application/atom+xml"]').get_attribute("href")
+    res = page.request.get(live_server + href)
+    assert res.ok and res.headers["content-type"].startswith("application/atom+xml")
+    feed = feedparser.parse(res.body())
+    assert not feed.bozo and feed.entries
+    assert all("bóng đá" in e.title.lower() for e in feed.entries)
+    days = [e.updated_parsed for e in feed.entries]
+    assert days == sorted(days, reverse=True)  # newest first, whatever the page's order
 
 
 def test_phone_layout_collapses_the_filters(browser: Browser, live_server: str) -> None:
