@@ -207,6 +207,7 @@ _SCHEMAS: dict[str, Any] = {
             "took_ms",
             "suggestion",
             "relaxed",
+            "searched",
             "variants",
             "hits",
             "facets",
@@ -233,8 +234,15 @@ _SCHEMAS: dict[str, Any] = {
             "relaxed": {
                 "type": "string",
                 "nullable": True,
-                "enum": ["diacritics", "any_word", None],
-                "description": "Set when nothing matched as typed and the query was loosened.",
+                "enum": ["diacritics", "any_word", "keyboard", None],
+                "description": "Set when nothing matched as typed and the query was loosened, or (keyboard) when "
+                "it was read as typed in Telex or VNI without an input method.",
+            },
+            "searched": {
+                "type": "string",
+                "nullable": True,
+                "description": "With relaxed=keyboard, the query searched instead (\"hoaf binhf\" → \"hòa bình\"); "
+                "quote the words to search them as typed.",
             },
             "shards": {
                 "type": "object",

@@ -193,6 +193,7 @@ def search_page() -> str:
         sort_labels=SORT_LABELS,
         export_query=state.query_string(view=False),
         feed_url=feed_url(state),
+        typed_url=state.with_request(q=f'"{state.request.q}"', page=1).url(base) if found.result.searched else None,
         base=base,
     )
 

@@ -44,6 +44,8 @@ class SearchResult:
     suggestion: dict[str, str] | None
     relaxed: str | None
     hits: list[Hit]
+    # With relaxed "keyboard": the query searched instead, read as typed in Telex or VNI.
+    searched: str | None = None
     # The listed variants of the words typed: searched too when on, offered when off.
     variants: dict[str, Any] = field(default_factory=lambda: {"on": True, "groups": []})
     facets: dict[str, Any] = field(default_factory=dict)

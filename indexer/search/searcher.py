@@ -9,6 +9,9 @@ from typing import Any
 from ..errors import ArticleNotFound, BadRequest, ShardUnavailable
 from ..query.parser import ParsedQuery, parse
 from ..query.plan import Node, Term
+from ..store.vocabulary import MIN_DF, Vocabulary
+from ..text.keyboard import reading
+from ..text.normalization import fold
 from .coordinator import Coordinator, Merged
 from .facets import FACETS, Filters
 from .highlight import Needle, mark_all, snippet
@@ -88,6 +91,23 @@ def search(snap: Searchable, req: SearchRequest) -> SearchResult:
 
     folded = False
     merged = attempt()
+    searched: str | None = None
+    if not browse:
+        # Typed in Telex or VNI without an input method ("hoaf binhf"): search the reading when
+        # the index knows its words, and use it when it finds anything.
+        read = keyboard_reading(co.vocabulary, req.q)
+        if read is not None:
+            typed = (parsed, merged)
+            parsed = parse(read, co.vocabulary)
+            variants = co.synonyms.variants(parsed)
+            if req.variants == "on":
+                parsed.variants = variants
+            merged = attempt()
+            if merged.total:
+                searched, relaxed = read, "keyboard"
+            else:
+                parsed, merged = typed
+                variants = co.synonyms.variants(parsed)
     if not browse and parsed.positive and not merged.total:
         # Nothing with every word as typed: first forgive diacritics, then ask for any word.
         if parsed.accented:
@@ -108,8 +128,9 @@ def search(snap: Searchable, req: SearchRequest) -> SearchResult:
         page=req.page,
         per_page=req.per_page,
         took_ms=round((time.perf_counter() - started) * 1000, 1),
-        suggestion=suggest(co, parsed, 0 if relaxed else merged.total),
+        suggestion=None if searched else suggest(co, parsed, 0 if relaxed else merged.total),
         relaxed=relaxed,
+        searched=searched,
         variants={"on": req.variants == "on", "groups": [{"typed": v.typed, "also": list(v.shown)} for v in variants]},
         hits=hits,
         facets=merged.facets if req.facets else {},
@@ -117,6 +138,38 @@ def search(snap: Searchable, req: SearchRequest) -> SearchResult:
         request=canonical,
         shards=co.shards(),
     )
+
+
+def keyboard_reading(vocabulary: Vocabulary, q: str) -> str | None:
+    """The query with its Telex or VNI words read as Vietnamese, or None when it has none.
+
+    A word is read when it is no word of the index and its reading is a syllable the index
+    knows. Once one is, the query was typed that way, and a word of the index is read too when
+    its reading is twenty times as common ("nhoms binh six" → "nhóm binh sĩ"); alone, a word of
+    the index stays what it is ("test", "sex").
+    """
+    tokens = q.split()
+    strong: list[str | None] = []
+    weak: list[str | None] = []
+    for token in tokens:
+        read = reading(token) if token.isascii() else None
+        known = vocabulary.syllables.get(fold(read.lower())) if read else None
+        if (
+            read is None
+            or known is None
+            or known[1] < MIN_DF
+            or read.lower() not in vocabulary.spellings(fold(read.lower()))
+        ):
+            strong.append(None)
+            weak.append(None)
+            continue
+        own = vocabulary.syllables.get(token.lower())
+        own_df = own[1] if own is not None and own[0] == token.lower() else 0
+        strong.append(read if own_df < MIN_DF else None)
+        weak.append(read if own_df >= MIN_DF and known[1] >= 20 * own_df else None)
+    if not any(strong):
+        return None
+    return " ".join(s or w or t for s, w, t in zip(strong, weak, tokens, strict=True))
 
 
 def _located(co: Coordinator, article_id: str) -> tuple[int, int]:

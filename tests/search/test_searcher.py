@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import asdict
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -194,3 +195,41 @@ def test_to_dict_equals_a_deep_copy_of_the_result(snapshot: Snapshot) -> None:
         # One index has no shards to report on: the key is left out of its JSON.
         assert expected.pop("shards") is None
         assert res.to_dict() == expected
+
+
+def test_telex_and_vni_queries_are_read_when_they_find_more(tmp_path: Path) -> None:
+    from indexer import Index, build
+    from tests.support import write_jsonl
+
+    rows = [
+        {"id": f"k{i}", "title": t, "body": b, "published": "2024-05-01"}
+        for i, (t, b) in enumerate(
+            [
+                ("Hòa bình ở Trung Đông", "Các bên bàn về hòa bình lâu dài."),
+                ("Khủng bố ở châu Âu", "Nguy cơ khủng bố tăng."),
+                ("Bánh tét ngày Tết", "Gói bánh tét đón Tết."),
+                ("Bánh tét miền Tây", "Bánh tét nhân chuối."),
+                ("Phần mềm được test kỹ", "Đội ngũ test phần mềm trước khi phát hành."),
+                ("Một đợt test mới", "Kết quả test tốt."),
+            ]
+        )
+    ]
+    build([write_jsonl(tmp_path / "k.jsonl", rows)], tmp_path / "ix", jobs=1)
+    snap = Index(tmp_path / "ix").snapshot()
+    for typed, read, ids in (
+        ("hoaf binhf", "hòa bình", {"k0"}),
+        ("khungr boos", "khủng bố", {"k1"}),
+        ("ho2a bi2nh", "hòa bình", {"k0"}),
+    ):
+        res = search(snap, SearchRequest(q=typed))
+        assert (res.relaxed, res.searched) == ("keyboard", read)
+        assert {h.id for h in res.hits} == ids and res.suggestion is None
+        # Quoted, the words are searched as typed.
+        assert search(snap, SearchRequest(q=f'"{typed}"')).searched is None
+    # "test" is a word of this index: it stays, though Telex would read it as "tét".
+    res = search(snap, SearchRequest(q="test"))
+    assert res.searched is None and {h.id for h in res.hits} == {"k4", "k5"}
+    # Right as typed: nothing is read.
+    for q in ("hòa bình", "bánh tét", "khung bo", "Tết"):
+        assert search(snap, SearchRequest(q=q)).searched is None
+    snap.close()

@@ -231,3 +231,17 @@ def test_export_links_carry_the_search(client: FlaskClient) -> None:
     links = {a.text: a.attrs["href"] for a in doc.one(class_="export").find_all("a")}
     assert links["CSV"] == "/export.csv?q=b%C3%B3ng+%C4%91%C3%A1&sort=newest"
     assert links["JSON"].startswith("/export.json?")
+
+
+def test_a_query_typed_in_telex_is_read_and_said_so(client: FlaskClient) -> None:
+    doc = page(client, "/?q=xe+buyts")
+    notice = [p for p in doc.find_all("p", class_="notice") if "Telex" in p.text]
+    assert len(notice) == 1 and "xe buýt" in notice[0].text
+    assert hit_ids(doc), "the reading found articles"
+    back = notice[0].one("a")
+    assert query_of(back.attrs["href"]) == [("q", '"xe buyts"')]
+    # As typed (quoted), nothing is read.
+    quoted = page(client, back.attrs["href"])
+    assert not [p for p in quoted.find_all("p", class_="notice") if "Telex" in p.text]
+    api = client.get("/api/search?q=xe+buyts").get_json()
+    assert (api["relaxed"], api["searched"]) == ("keyboard", "xe buýt") and api["total"] >= 2
