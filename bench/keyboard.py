@@ -115,7 +115,8 @@ def main(index_path: Path, phrases: int, seed: int, json_path: Path | None) -> N
     r = figures["typed_right"]
     print(f"  typed right (reference): article first {r['first']}/{n}, in the top 10 {r['top10']}/{n}")
     print(
-        f"{len(right)} queries already right (incl. {len(risky)} common ASCII words Telex would read): changed {len(changed)}"
+        f"{len(right)} queries already right (incl. {len(risky)} common ASCII words Telex would read): "
+        f"changed {len(changed)}"
     )
     for line in (changed + misses)[:30]:
         print("  " + line)
