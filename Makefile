@@ -15,14 +15,22 @@ MAP_OLD ?= $(wildcard $(SHARED)/geo/vn_provinces_63.geojson)
 BENCH_CORPUS ?= $(if $(filter command line environment,$(origin CORPUS)),$(CORPUS),$(SHARED)/corpus/dantri-unc.jsonl.gz)
 BENCH_JSON ?=
 STAMP := $(VENV)/.installed
+CLUSTER_STAMP := $(VENV)/.installed-cluster
 
-.PHONY: install browser index rebuild optimize serve run test bench bench-scale bench-cluster eval lint docs clean distclean
+.PHONY: install install-cluster browser index rebuild optimize serve run test bench bench-scale bench-cluster eval lint docs clean distclean
 
 install: $(STAMP)
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	@touch $@
+
+# Ray, for the cluster backend and its tests: `make test` installs it, `make run` does not need it.
+install-cluster: $(CLUSTER_STAMP)
+
+$(CLUSTER_STAMP): $(STAMP)
 	$(PY) -m pip install --quiet -e '.[dev,bench,cluster]'
 	@touch $@
 
@@ -56,7 +64,7 @@ browser:
 		fi; \
 	fi
 
-test: install browser
+test: install install-cluster browser
 	$(VENV)/bin/pytest -q
 
 bench: install
@@ -69,7 +77,7 @@ bench-scale: install
 
 # The sharded index (in process and on a local 3-node Ray cluster) against the single one.
 SHARDS ?= 4
-bench-cluster: install
+bench-cluster: install install-cluster
 	$(PY) -m bench.cluster $(foreach c,$(BENCH_CORPUS),--corpus $(c)) --shards $(SHARDS) $(if $(BENCH_JSON),--json $(BENCH_JSON))
 
 # Every article of ../shared/corpus segmented by pyvi and by the project's segmenter, compared.

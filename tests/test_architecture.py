@@ -70,3 +70,19 @@ def test_the_web_app_uses_only_the_library_surface() -> None:
             if name.startswith("indexer.") and name != "indexer":
                 found.append(f"{path.relative_to(ROOT)} imports {name}")
     assert not found, found
+
+
+def test_the_embedded_default_imports_no_ray(tmp_path: Path) -> None:
+    # `make run` does not install the cluster extra: the library, the CLI and the web app on a
+    # local index must work without Ray.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, indexer, indexer.cli, webapp\n"
+        f"app = webapp.create_app({{'TESTING': True, 'INDEX': {str(tmp_path)!r}}})\n"
+        "app.test_client().get('/healthz')\n"
+        "assert 'ray' not in sys.modules, sorted(m for m in sys.modules if m.startswith('ray'))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
