@@ -251,3 +251,70 @@ def test_rounds_a_query_takes(pair: tuple[Path, Path], tmp_path: Path, monkeypat
     rounds.clear()
     again = _comparable(search(index.snapshot(), typed))
     assert "lexicon" not in rounds and once == again
+
+
+class _Down:
+    """The parts of an index with some shards down: they answer nothing and are named failed."""
+
+    def __init__(self, parts: Any, down: set[int]) -> None:
+        self.parts, self.down = parts, down
+        self.seen: set[int] = set()
+
+    def __len__(self) -> int:
+        return len(self.parts)
+
+    def each(self, method: str, *args: Any) -> list[Any]:
+        answers = self.parts.each(method, *args)
+        self.seen |= self.down
+        return [None if n in self.down else a for n, a in enumerate(answers)]
+
+    def some(self, calls: dict[int, tuple[Any, ...]], method: str) -> dict[int, Any]:
+        self.seen |= self.down & set(calls)
+        return self.parts.some({n: a for n, a in calls.items() if n not in self.down}, method)
+
+    @property
+    def failed(self) -> list[int]:
+        return sorted(self.seen)
+
+    def close(self) -> None:
+        self.parts.close()
+
+
+def down_snapshot(index: Index, down: set[int]) -> Any:
+    """A snapshot of a sharded index whose listed shards do not answer."""
+    snap = index.snapshot()
+    snap.parts = _Down(snap.parts, down)
+    return snap
+
+
+def test_a_shard_that_does_not_answer_is_named_never_silently_left_out(pair: tuple[Path, Path]) -> None:
+    from webapp import create_app
+
+    index = Index(pair[1])
+    full = search(index.snapshot(), SearchRequest(q="tỉnh"))
+    part = search(down_snapshot(index, {2}), SearchRequest(q="tỉnh"))
+    assert full.shards == {"total": 4, "failed": []}
+    assert part.shards == {"total": 4, "failed": [2]}
+    # What the other shards hold is still answered, ranked as before, and counted as such.
+    ranked = [i for i in _all_ids(index, "tỉnh") if shard_of(i, 4) != 2]
+    assert full.total <= 100 and part.total == len(ranked) < full.total
+    assert [h.id for h in part.hits] == ranked[:10]
+    with pytest.raises(Exception, match="unavailable"):
+        get_article(down_snapshot(index, {shard_of("s-khungbo", 4)}), "s-khungbo")
+    # The web app says so: the API's shards field, a banner on the page; never a 500.
+    app = create_app({"TESTING": True, "INDEX": str(pair[1]), "MAP": None, "MAP_OLD": None})
+    served = app.extensions["vnnews_index"]
+    served.snapshot = lambda: down_snapshot(index, {2})  # type: ignore[method-assign]
+    client = app.test_client()
+    api = client.get("/api/search?q=t%E1%BB%89nh")
+    assert api.status_code == 200 and api.get_json()["shards"] == {"total": 4, "failed": [2]}
+    html = client.get("/?q=t%E1%BB%89nh")
+    assert html.status_code == 200 and "notice-partial" in html.get_data(as_text=True)
+    assert client.get(f"/article/{ranked[0]}").status_code == 200
+    on_down = next(i for i in _all_ids(index, "tỉnh") if shard_of(i, 4) == 2)
+    assert client.get(f"/article/{on_down}").status_code == 503
+    assert client.get(f"/api/articles/{on_down}").get_json()["error"]["code"] == "shard_unavailable"
+
+
+def _all_ids(index: Index, q: str) -> list[str]:
+    return [h.id for h in search(index.snapshot(), SearchRequest(q=q, per_page=100)).hits]
