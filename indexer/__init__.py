@@ -32,6 +32,7 @@ from .search import (
     MAX_QUERY_LENGTH,
     MAX_RESULTS,
     MAX_SIMILAR,
+    MAX_TERMS,
     MAX_VALUE_LENGTH,
     MAX_VALUES,
     PARAMS,
@@ -49,6 +50,7 @@ from .search import (
     get_article,
     highlight,
     index_stats,
+    key_terms,
     month_range,
     search,
     similar,
@@ -108,6 +110,8 @@ __all__ = [
     "ShardedSnapshot",
     "ShardUnavailable",
     "ClusterIndex",
+    "key_terms",
+    "MAX_TERMS",
 ]
 
 

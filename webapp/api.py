@@ -1,4 +1,4 @@
-"""The JSON API: /api/search, /api/articles/<id>, /api/articles/<id>/similar, OpenAPI, /healthz."""
+"""The JSON API: /api/search, /api/articles/<id>, /api/articles/<id>/similar, /api/terms, OpenAPI, /healthz."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, request, url_for
 
-from indexer import MAX_SIMILAR, BadRequest, IndexNotFound, get_article, id_problem, similar
+from indexer import MAX_SIMILAR, MAX_TERMS, BadRequest, IndexNotFound, get_article, id_problem, similar
 
 from .openapi import document
-from .pipeline import answer
+from .pipeline import answer, terms_answer
 from .snapshot import get_snapshot
 
 __all__ = ["bp", "public_article"]
@@ -48,19 +48,31 @@ def api_article(article_id: str) -> Response:
     return jsonify(public_article(article_id))
 
 
-@bp.get("/api/articles/<id:article_id>/similar")
-def api_similar(article_id: str) -> Response:
-    """Articles sharing this one's most distinctive words."""
+def limit_arg(default: int, maximum: int) -> int:
+    """The request's limit parameter: a whole number from 1 to maximum, default when absent."""
     raw = request.args.getlist("limit")
     if len(raw) > 1:
         raise BadRequest("limit", "limit was given more than once")
-    limit = 5
-    if raw and raw[0] != "":
-        if not (raw[0].isascii() and raw[0].isdigit() and len(raw[0]) <= 3):
-            raise BadRequest("limit", f"limit must be a whole number from 1 to {MAX_SIMILAR}")
-        limit = int(raw[0])
+    if not raw or raw[0] == "":
+        return default
+    if not (raw[0].isascii() and raw[0].isdigit() and len(raw[0]) <= 3) or not 1 <= int(raw[0]) <= maximum:
+        raise BadRequest("limit", f"limit must be a whole number from 1 to {maximum}")
+    return int(raw[0])
+
+
+@bp.get("/api/articles/<id:article_id>/similar")
+def api_similar(article_id: str) -> Response:
+    """Articles sharing this one's most distinctive words."""
+    limit = limit_arg(5, MAX_SIMILAR)
     hits = similar(get_snapshot(), _known_id(article_id), limit=limit)
     return jsonify(id=article_id, hits=[h.to_dict() for h in hits])
+
+
+@bp.get("/api/terms")
+def api_terms() -> Response:
+    """The words most characteristic of a search's results, each with the search that adds it."""
+    found = terms_answer(get_snapshot(), request.args, url_for("views.search_page"), limit_arg(20, MAX_TERMS))
+    return jsonify(found)
 
 
 @bp.get("/api/openapi.json")

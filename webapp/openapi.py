@@ -11,6 +11,7 @@ from indexer import (
     MAX_QUERY_LENGTH,
     MAX_RESULTS,
     MAX_SIMILAR,
+    MAX_TERMS,
     MAX_VALUE_LENGTH,
     MAX_VALUES,
     PARAMS,
@@ -324,6 +325,35 @@ _SCHEMAS: dict[str, Any] = {
         "required": ["id", "hits"],
         "properties": {"id": _STR, "hits": {"type": "array", "items": _ref("Hit")}},
     },
+    "Terms": {
+        "type": "object",
+        "required": ["query", "searched", "total", "sample", "sampled", "terms", "search_url"],
+        "description": "The words most characteristic of the results' titles against all the index's titles "
+        "(log-likelihood), computed over the titles of the first `sample` results.",
+        "properties": {
+            "query": _STR,
+            "searched": {"type": "string", "nullable": True},
+            "total": {"type": "integer", "minimum": 0},
+            "sample": {"type": "integer", "minimum": 0},
+            "sampled": {"type": "boolean", "description": "True when only the first results were read."},
+            "search_url": _STR,
+            "terms": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["term", "count", "share", "archive_share", "score", "url"],
+                    "properties": {
+                        "term": _STR,
+                        "count": {"type": "integer", "minimum": 1},
+                        "share": {"type": "number", "minimum": 0, "maximum": 1},
+                        "archive_share": {"type": "number", "minimum": 0, "maximum": 1},
+                        "score": {"type": "number", "minimum": 0},
+                        "url": {"type": "string", "description": "The search with this word added to the query."},
+                    },
+                },
+            },
+        },
+    },
     "Health": {
         "type": "object",
         "required": ["status"],
@@ -520,6 +550,26 @@ def document(snap: Snapshot | None = None) -> dict[str, Any]:
                             "description": "The index cannot be opened.",
                             "content": {"text/html": {"schema": {"type": "string"}}},
                         },
+                    },
+                }
+            },
+            "/api/terms": {
+                "get": {
+                    "operationId": "keyTerms",
+                    "summary": "The words most characteristic of a search's results",
+                    "parameters": [
+                        *exporting,
+                        {
+                            "name": "limit",
+                            "in": "query",
+                            "description": "How many words (default 20).",
+                            "schema": _or_empty({"type": "integer", "minimum": 1, "maximum": MAX_TERMS}),
+                        },
+                    ],
+                    "responses": {
+                        "200": _json(_ref("Terms"), "The words, most characteristic first."),
+                        "400": _ERROR_400,
+                        "503": _ERROR_503,
                     },
                 }
             },

@@ -13,11 +13,11 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from indexer import MAX_PER_PAGE, MAX_RESULTS, Hit, SearchResult, Snapshot, search
+from indexer import MAX_PER_PAGE, MAX_RESULTS, Hit, SearchResult, Snapshot, key_terms, search
 
 from .state import SearchState, add_toggle_urls
 
-__all__ = ["Answer", "answer", "all_hits"]
+__all__ = ["Answer", "answer", "all_hits", "terms_answer"]
 
 
 @dataclass
@@ -61,3 +61,25 @@ def all_hits(snap: Snapshot, state: SearchState) -> tuple[SearchResult, int, Ite
             page += 1
 
     return first, wanted, pages()
+
+
+def terms_answer(snap: Snapshot, args: MultiDict[str, str], base: str, limit: int) -> dict[str, Any]:
+    """A search's key terms, JSON-ready, each with the URL of the search that adds it to the query."""
+    state = SearchState.parse(args)
+    found = key_terms(snap, state.request, limit)
+    q = found["searched"] or state.request.q
+    terms = []
+    for t in found["terms"]:
+        word = f'"{t.term}"' if " " in t.term else t.term
+        url = state.with_request(q=f"{q} {word}".strip(), page=1).url(base)
+        terms.append(
+            {
+                "term": t.term,
+                "count": t.count,
+                "share": round(t.share, 4),
+                "archive_share": round(t.archive_share, 6),
+                "score": round(t.score, 2),
+                "url": url,
+            }
+        )
+    return {**found, "terms": terms, "search_url": state.with_request(page=1).url(base)}

@@ -9,14 +9,14 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, render_template, request, url_for
 from markupsafe import Markup
 
-from indexer import FACETS, SearchResult, highlight, search, similar
+from indexer import FACETS, MAX_TERMS, SearchResult, highlight, search, similar
 
 from .api import public_article
 from .charts import histogram
 from .feed import feed_url
 from .labels import category_label, number, vn_date
 from .mapping import BUCKETS, MapGeometry, colour_classes
-from .pipeline import answer
+from .pipeline import answer, terms_answer
 from .snapshot import get_snapshot
 from .state import SearchState, highlight_query
 
@@ -193,6 +193,7 @@ def search_page() -> str:
         sort_labels=SORT_LABELS,
         export_query=state.query_string(view=False),
         feed_url=feed_url(state),
+        terms_url=state.with_request(page=1).url(url_for("views.terms_page"), view=False) if state.request.q else None,
         typed_url=state.with_request(q=f'"{state.request.q}"', page=1).url(base) if found.result.searched else None,
         base=base,
     )
@@ -236,6 +237,15 @@ def _paragraphs(html: str) -> list[Markup]:
         if line.strip():
             out.append(Markup(line))  # escaped by the core, <mark> only
     return out
+
+
+@bp.get("/terms")
+def terms_page() -> str:
+    """The words most characteristic of a search's results, each a link that adds it to the query."""
+    from .api import limit_arg
+
+    found = terms_answer(get_snapshot(), request.args, url_for("views.search_page"), limit_arg(30, MAX_TERMS))
+    return render_template("terms.html", found=found, number=number)
 
 
 @bp.get("/article/<id:article_id>")

@@ -17,6 +17,7 @@ from .result import Hit, SearchResult
 from .searcher import MAX_SIMILAR, get_article, highlight, search, similar
 from .snapshot import Index, ShardedSnapshot, Snapshot
 from .stats import index_stats
+from .terms import MAX_TERMS, KeyTerm, key_terms
 
 __all__ = [
     "FACETS",
@@ -47,6 +48,9 @@ __all__ = [
     "Snapshot",
     "ShardedSnapshot",
     "index_stats",
+    "key_terms",
+    "KeyTerm",
+    "MAX_TERMS",
     "Synonyms",
     "SynonymsError",
 ]

@@ -231,6 +231,23 @@ class Coordinator:
                 self.memo.update({("union", k): n for k, n in found.items()})
         return self.stats.with_frequencies(frequencies, counts)
 
+    def title_frequencies(self, words: list[str]) -> dict[str, int]:
+        """Documents whose title holds each pyvi word (lowercase), over the whole index."""
+        if self.local is not None:
+            post = self.local.postings
+            return {w: post.frequency("title", w) for w in words}
+        if self.lexicon is not None:
+            return {w: self.lexicon.frequency("title", w) for w in words}
+        out: dict[str, int] = {}
+        for answer in self._each("lexicon", [], [("title", w) for w in words]):
+            for (_, w), n in (answer[1] if answer else {}).items():
+                out[w] = out.get(w, 0) + n
+        return out
+
+    def documents(self) -> int:
+        """Documents of the whole index, live or deleted (BM25's N)."""
+        return self.local.size if self.local is not None else self.stats.documents  # type: ignore[union-attr]
+
     # --- matching ---------------------------------------------------------------------------
 
     def execute(self, job: Job) -> Merged:

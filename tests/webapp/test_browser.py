@@ -246,6 +246,18 @@ def test_follow_a_search_as_an_atom_feed(page: Page, live_server: str) -> None:
     assert days == sorted(days, reverse=True)  # newest first, whatever the page's order
 
 
+def test_read_the_key_terms_and_add_one(page: Page, live_server: str) -> None:
+    page.goto(live_server + "/?q=H%C3%A0+N%E1%BB%99i")
+    page.get_by_role("link", name="Từ khóa").click()
+    page.wait_for_url("**/terms?**")
+    assert page.get_by_role("heading", name="Từ khóa nổi bật của kết quả").is_visible()
+    shoot(page, "key-terms")
+    page.locator("ol.terms a", has_text="xe buýt").click()
+    page.wait_for_url("**/?q=**")
+    assert ("q", 'Hà Nội "xe buýt"') in params(page.url)
+    assert results_heading(page).startswith("2 ")
+
+
 def test_phone_layout_collapses_the_filters(browser: Browser, live_server: str) -> None:
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     phone = context.new_page()
