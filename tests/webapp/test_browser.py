@@ -258,6 +258,20 @@ def test_read_the_key_terms_and_add_one(page: Page, live_server: str) -> None:
     assert results_heading(page).startswith("2 ")
 
 
+def test_a_query_typed_in_telex_is_read(page: Page, live_server: str) -> None:
+    page.goto(live_server + "/")
+    page.get_by_role("searchbox").fill("xe buyts ddieenj")
+    page.get_by_role("button", name="Tìm kiếm").click()
+    notice = page.locator("p.notice", has_text="Telex")
+    assert notice.is_visible() and "xe buýt điện" in notice.inner_text()
+    assert hit_titles(page) and all("buýt" in t.lower() for t in hit_titles(page))
+    shoot(page, "telex-reading")
+    notice.get_by_role("link", name="Tìm đúng như đã gõ").click()
+    page.wait_for_url("**/?q=**")
+    assert ("q", '"xe buyts ddieenj"') in params(page.url)
+    assert not page.locator("p.notice", has_text="Telex").count()
+
+
 def test_phone_layout_collapses_the_filters(browser: Browser, live_server: str) -> None:
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     phone = context.new_page()
