@@ -24,28 +24,16 @@ from typing import Any
 
 import numpy as np
 
+from bench.netns import loopback_namespace, loopback_only
+
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _loopback_only() -> bool:
-    import socket
-
-    return [name for _, name in socket.if_nameindex()] == ["lo"]
 
 
 def _in_namespace(argv: list[str]) -> int:
     """Run this script again inside a fresh loopback-only namespace; its exit status."""
-    name = f"vnbench-{os.getpid()}"
-    subprocess.run(["ip", "netns", "add", name], check=True)
-    try:
-        subprocess.run(["ip", "netns", "exec", name, "ip", "link", "set", "lo", "up"], check=True)
-        return subprocess.run(
-            ["ip", "netns", "exec", name, sys.executable, "-m", "bench.cluster", *argv], cwd=ROOT
-        ).returncode
-    finally:
-        for pid in subprocess.run(["ip", "netns", "pids", name], capture_output=True, text=True).stdout.split():
-            subprocess.run(["kill", "-9", pid], check=False)
-        subprocess.run(["ip", "netns", "del", name], check=False)
+    with loopback_namespace("vnbench") as name:
+        cmd = ["ip", "netns", "exec", name, sys.executable, "-m", "bench.cluster", *argv]
+        return subprocess.run(cmd, cwd=ROOT).returncode
 
 
 def _build(corpus: list[Path], dest: Path, shards: int | None, jobs: int, prepare: Any = None) -> float:
@@ -76,7 +64,8 @@ def _docs(folder: Path) -> int:
         return int(reader.doc_count())
 
 
-def _comparable(result: Any) -> dict[str, Any]:
+def comparable(result: Any) -> dict[str, Any]:
+    """A result's JSON document without what may differ between engines (time, shards)."""
     out = result.to_dict()
     out.pop("took_ms")
     out.pop("shards", None)
@@ -99,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
     raw = list(argv if argv is not None else sys.argv[1:])
-    if not _loopback_only():
+    if not loopback_only():
         return _in_namespace(raw)
 
     import ray
@@ -140,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
             for q in queries:
                 started = time.perf_counter()
                 s = index.snapshot()
-                answers[name].append(_comparable(search(s, q)))
+                answers[name].append(comparable(search(s, q)))
                 cold[name].append((time.perf_counter() - started) * 1000)
                 s.close()
         for _ in range(args.repeat):

@@ -70,8 +70,12 @@ def _parameter(p: Param, enums: dict[str, list[str]]) -> dict[str, Any]:
             "schema": {"type": "array", "maxItems": MAX_VALUES, "items": _or_empty(items)},
         }
     if p.kind == "text":
-        return {"name": p.name, "in": "query", "description": description,
-                "schema": {"type": "string", "maxLength": MAX_QUERY_LENGTH}}
+        return {
+            "name": p.name,
+            "in": "query",
+            "description": description,
+            "schema": {"type": "string", "maxLength": MAX_QUERY_LENGTH},
+        }
     schema: dict[str, Any]
     if p.kind == "date":
         schema = dict(_DATE)
@@ -83,8 +87,12 @@ def _parameter(p: Param, enums: dict[str, list[str]]) -> dict[str, Any]:
             description += f" Pages past the first {MAX_RESULTS:,} results have no hits (the total stays exact)."
     if p.name == "to":
         description += " A range that ends before it starts holds no day."
-    return {"name": p.name, "in": "query", "description": description + " Empty: the default.",
-            "schema": _or_empty(schema)}
+    return {
+        "name": p.name,
+        "in": "query",
+        "description": description + " Empty: the default.",
+        "schema": _or_empty(schema),
+    }
 
 
 def _search_params(enums: dict[str, list[str]], paging: bool) -> list[dict[str, Any]]:
@@ -120,9 +128,7 @@ _SCHEMAS: dict[str, Any] = {
                         "description": "bad_parameter, unknown_province, not_found, ...",
                     },
                     "message": _STR,
-                    "param": _nullable(
-                        {"type": "string", "description": "The query parameter at fault."}
-                    ),
+                    "param": _nullable({"type": "string", "description": "The query parameter at fault."}),
                     "suggestions": {
                         **_STRINGS,
                         "description": "Close matches for an unknown province.",
@@ -167,9 +173,7 @@ _SCHEMAS: dict[str, Any] = {
                 "type": "string",
                 "description": "HTML-escaped text with the query's words in <mark>.",
             },
-            "score": _nullable(
-                {"type": "number", "description": "BM25F score; null when sorted by date."}
-            ),
+            "score": _nullable({"type": "number", "description": "BM25F score; null when sorted by date."}),
         },
     },
     "FacetValue": {
@@ -193,8 +197,7 @@ _SCHEMAS: dict[str, Any] = {
             "count": {"type": "integer", "minimum": 0},
             "toggle_url": {
                 "type": "string",
-                "description": "This search restricted to the period (or "
-                "unrestricted, when it already is).",
+                "description": "This search restricted to the period (or unrestricted, when it already is).",
             },
         },
     },
@@ -242,7 +245,7 @@ _SCHEMAS: dict[str, Any] = {
             "searched": {
                 "type": "string",
                 "nullable": True,
-                "description": "With relaxed=keyboard, the query searched instead (\"hoaf binhf\" → \"hòa bình\"); "
+                "description": 'With relaxed=keyboard, the query searched instead ("hoaf binhf" → "hòa bình"); '
                 "quote the words to search them as typed.",
             },
             "shards": {
@@ -307,12 +310,8 @@ _SCHEMAS: dict[str, Any] = {
             "source": _nullable(_STR),
             "category": _nullable(_STR),
             "author": _nullable(_STR),
-            "published": _nullable(
-                {"type": "string", "description": "As the feed gave it (ISO 8601)."}
-            ),
-            "seen": _nullable(
-                {"type": "string", "description": "Day the crawler saw it (ISO 8601)."}
-            ),
+            "published": _nullable({"type": "string", "description": "As the feed gave it (ISO 8601)."}),
+            "seen": _nullable({"type": "string", "description": "Day the crawler saw it (ISO 8601)."}),
             "date": _nullable(_DATE),
             "date_source": {"type": "string", "enum": ["published", "text", "seen", "none"]},
             "provinces": _STRINGS,
@@ -455,6 +454,16 @@ def _with_links(response: dict[str, Any], links: dict[str, Any]) -> dict[str, An
     return {**response, "links": links}
 
 
+def _limit_param(what: str, default: int, maximum: int) -> dict[str, Any]:
+    """A limit query parameter (webapp.api.limit_arg reads it)."""
+    return {
+        "name": "limit",
+        "in": "query",
+        "description": f"How many {what} (default {default}).",
+        "schema": _or_empty({"type": "integer", "minimum": 1, "maximum": maximum}),
+    }
+
+
 def document(snap: Snapshot | None = None) -> dict[str, Any]:
     """The whole OpenAPI document; with a snapshot, filters list the values its index holds."""
     enums = _enums(snap)
@@ -505,12 +514,7 @@ def document(snap: Snapshot | None = None) -> dict[str, Any]:
                     "summary": "Articles like this one",
                     "parameters": [
                         _ID_PARAM,
-                        {
-                            "name": "limit",
-                            "in": "query",
-                            "description": "How many articles (default 5).",
-                            "schema": _or_empty({"type": "integer", "minimum": 1, "maximum": MAX_SIMILAR}),
-                        },
+                        _limit_param("articles", 5, MAX_SIMILAR),
                     ],
                     "responses": {
                         "200": _json(_ref("Similar"), "Up to limit articles, most similar first."),
@@ -559,12 +563,7 @@ def document(snap: Snapshot | None = None) -> dict[str, Any]:
                     "summary": "The words most characteristic of a search's results",
                     "parameters": [
                         *exporting,
-                        {
-                            "name": "limit",
-                            "in": "query",
-                            "description": "How many words (default 20).",
-                            "schema": _or_empty({"type": "integer", "minimum": 1, "maximum": MAX_TERMS}),
-                        },
+                        _limit_param("words", 20, MAX_TERMS),
                     ],
                     "responses": {
                         "200": _json(_ref("Terms"), "The words, most characteristic first."),

@@ -20,10 +20,9 @@ from ray.exceptions import GetTimeoutError, RayActorError, RayTaskError
 
 from ..query.synonyms import Synonyms, shipped
 from ..search.shard import Shard
-from ..search.snapshot import ShardedSnapshot, Snapshot, load_vocabulary
+from ..search.snapshot import Published, ShardedSnapshot, Snapshot
 from ..store.generation import Generation
-from ..store.manifest import MANIFEST_DIR, Manifest
-from ..store.vocabulary import Vocabulary
+from ..store.manifest import Manifest, shard_dir
 
 __all__ = ["ClusterIndex", "RayParts", "ShardActor", "CALL_TIMEOUT", "connect"]
 
@@ -46,7 +45,7 @@ class ShardActor:
     def call(self, generation: str, method: str, *args: Any) -> Any:
         """Shard.method(*args) on the named generation of this shard."""
         if self._shard is None or generation != self._name:
-            path = self.index / f"shard-{self.number:03d}" / generation
+            path = shard_dir(self.index, self.number) / generation
             if self._shard is not None:
                 self._shard.snap.generation.close()
             self._shard = Shard(Snapshot(Generation(path), self.synonyms))
@@ -123,7 +122,7 @@ class ClusterIndex:
         self.synonyms = shipped() if synonyms is None else synonyms
         connect(address)
         self._lock = threading.Lock()
-        self._held: tuple[str, Manifest, Vocabulary, list[Any], dict[str, Any]] | None = None
+        self._held: Published | None = None
 
     def _actors(self, manifest: Manifest) -> list[Any]:
         tag = hashlib.blake2b(str(self.path).encode(), digest_size=6).hexdigest()
@@ -144,20 +143,14 @@ class ClusterIndex:
 
     def snapshot(self) -> ShardedSnapshot:
         """The current manifest generation, its shards on their actors."""
-        folder = Manifest.folder(self.path).name
         with self._lock:
-            held = self._held
-            if held is None or held[0] != folder:
-                manifest = Manifest.load(self.path)
-                held = self._held = (folder, manifest, load_vocabulary(self.path), self._actors(manifest), {})
-        _, manifest, vocabulary, actors, memo = held
-        parts = RayParts(actors, manifest.generations)
-        return ShardedSnapshot(manifest, vocabulary, parts, self.synonyms, memo, self.path / MANIFEST_DIR / folder)
+            held = self._held = Published.current(self.path, self._held, self._actors)
+        return ShardedSnapshot(held, RayParts(held.shards, held.manifest.generations), self.synonyms)
 
     def shutdown(self) -> None:
         """Stop this index's shard actors (they are detached: they outlive the process otherwise)."""
         with self._lock:
             if self._held is not None:
-                for actor in self._held[3]:
+                for actor in self._held.shards:
                     ray.kill(actor)
                 self._held = None

@@ -1,12 +1,13 @@
 """A search over the parts of an index, as one index would answer it (scatter-gather).
 
 A whole index is one part and answers from its own figures. A sharded one is several, and a
-query takes rounds, as Elasticsearch's dfs_query_then_fetch does: (1) every part says which
-spellings of the query's words it holds and how many documents hold each, so the plan is made
-once from the whole index's words; (2) for terms of several spellings, how many documents hold
-any; (3) every part runs the plan with the whole index's statistics and returns its exact total,
-its best documents and its facet counts, which are merged; (4) the parts holding the page's
-hits show them. Parts that fail are named in the answer, never silently left out.
+query takes rounds, as Elasticsearch's dfs_query_then_fetch does: (1) the plan is made once from
+the whole index's words: from the term dictionary kept beside the manifest, or, while shards
+hold deleted documents, from what every part says of the spellings it holds and how many
+documents hold each (kept per manifest generation); (2) for terms of several spellings, how many
+documents hold any; (3) every part runs the plan with the whole index's statistics and returns
+its exact total, its best documents and its facet counts, which are merged; (4) the parts holding
+the page's hits show them. Parts that fail are named in the answer, never silently left out.
 """
 
 from __future__ import annotations
@@ -138,21 +139,9 @@ class Coordinator:
         recorded = plan(parsed, recorder.spell, any_word=any_word, folded=folded, frequency=recorder.frequency)
         literal = {(t.field, t.texts[0]) for t in plan_terms(recorded) if len(t.texts) == 1}
         known = _Known()
-        # Entries are copied out at once: another thread may clear the memo meanwhile.
-        asks = {}
-        for k, a in recorder.asks.items():
-            entry = self.memo.get(("ask", k))
-            if entry is None:
-                asks[k] = a
-            else:
-                known.fresh[("ask", k)] = entry
-        texts = []
-        for k in sorted(literal | set(recorder.texts)):
-            entry = self.memo.get(("text", k))
-            if entry is None:
-                texts.append(k)
-            else:
-                known.fresh[("text", k)] = entry
+        # Kept entries are copied out at once: another thread may clear the memo meanwhile.
+        asks = {k: a for k, a in recorder.asks.items() if not known.kept(self.memo, ("ask", k))}
+        texts = [k for k in sorted(literal | set(recorder.texts)) if not known.kept(self.memo, ("text", k))]
         if asks or texts:
             fresh = _Lexicon(asks)
             before = len(self.failed)
@@ -160,7 +149,7 @@ class Coordinator:
                 if answer is not None:
                     fresh.add(*answer)
             entries = fresh.entries(texts)
-            known.update(entries)
+            known.fresh.update(entries)
             if len(self.failed) == before:  # a partial answer is not kept
                 if len(self.memo) + len(entries) > LEXICON_ENTRIES:
                     self.memo.clear()
@@ -177,8 +166,7 @@ class Coordinator:
             return lexicon.spellings(fieldname, [vocabulary.spellings(s) for s in folded_], joiner)
 
         final = plan(parsed, spell, any_word=any_word, folded=folded, frequency=lexicon.frequency)
-        counts = {(t.field, x): lexicon.frequency(t.field, x) for t in plan_terms(final) for x in t.texts}
-        return final, self.statistics(final, counts, dict(counts))
+        return final, self.statistics(final)
 
     def statistics(
         self,
@@ -195,7 +183,11 @@ class Coordinator:
         unions = unions or {}
         singles = {(t.field, x) for t in plan_terms(node) for x in t.texts}
         missing = sorted(k for k in singles if k not in sizes)
-        if missing:
+        if missing and self.lexicon is not None and not self.deletions:
+            # No deleted documents anywhere: the dictionary's counts are the live ones.
+            for key in missing:
+                counts[key] = sizes[key] = self.lexicon.frequency(*key)
+        elif missing:
             for answer in self._each("lexicon", [], missing):
                 if answer is None:
                     continue
@@ -303,7 +295,8 @@ class Coordinator:
     def evidence(self, syllables: list[str], words: list[list[str]], size: int) -> tuple[int, list[list[Sample]]]:
         """Live articles holding every syllable, and for each word the first size articles (in
         indexing order) with it in title or sapo: one round."""
-        answers = [a for a in self._each("evidence", syllables, [tuple(w) for w in words], size) if a is not None]
+        alone = len(self.parts) == 1
+        answers = [a for a in self._each("evidence", syllables, [tuple(w) for w in words], size, alone) if a]
         count = sum(a[0] for a in answers)
         samples = [sorted((r for a in answers for r in a[1][i]), key=lambda r: r[0])[:size] for i in range(len(words))]
         return count, samples
@@ -425,16 +418,17 @@ class _Known:
         self.sizes: dict[tuple[str, str], int] = {}
         self.unions: dict[TermKey, int] = {}
 
-    def update(self, entries: dict[Any, Any]) -> None:
-        self.fresh.update(entries)
-
-    def _entry(self, key: Any) -> Any:
-        return self.fresh[key]
+    def kept(self, memo: dict[Any, Any], key: Any) -> bool:
+        """Copy the memo's entry for key, if it has one; whether it had."""
+        entry = memo.get(key)
+        if entry is not None:
+            self.fresh[key] = entry
+        return entry is not None
 
     def take(self, asks: dict[tuple[str, tuple[str, ...], str], SpellAsk], texts: set[tuple[str, str]]) -> None:
         """Gather the entries of these asks and texts."""
         for key in asks:
-            spelled, counted, union = self._entry(("ask", key))
+            spelled, counted, union = self.fresh[("ask", key)]
             self.spelled[key] = spelled
             for t, (count, size) in counted.items():
                 self.counts[(key[0], t)] = count
@@ -442,7 +436,7 @@ class _Known:
             if union is not None:
                 self.unions[(key[0], spelled)] = union
         for key in texts:
-            self.counts[key], self.sizes[key] = self._entry(("text", key))
+            self.counts[key], self.sizes[key] = self.fresh[("text", key)]
 
     def spell(self, fieldname: str, folded: tuple[str, ...], joiner: str) -> tuple[str, ...]:
         return self.spelled[(fieldname, folded, joiner)]

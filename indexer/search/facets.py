@@ -12,7 +12,7 @@ from __future__ import annotations
 import calendar
 import difflib
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar
 
@@ -319,7 +319,8 @@ class Filters:
     """Every facet's resolved selection and mask, for one request on one snapshot."""
 
     chosen: dict[str, Any]
-    masks: dict[str, np.ndarray | None]
+    # Empty for selections not yet masked over an index (a sharded index's coordinator's).
+    masks: dict[str, np.ndarray | None] = field(default_factory=dict)
 
     @classmethod
     def of(cls, cols: Columns, req: SearchRequest) -> Filters:

@@ -13,7 +13,7 @@ from ..store.vocabulary import MIN_DF, Vocabulary
 from ..text.keyboard import reading
 from ..text.normalization import fold
 from .coordinator import Coordinator, Merged
-from .facets import FACETS, Filters
+from .facets import Filters
 from .highlight import Needle, mark_all, snippet
 from .request import MAX_RESULTS, SearchRequest
 from .result import Hit, SearchResult
@@ -118,10 +118,7 @@ def search(snap: Searchable, req: SearchRequest) -> SearchResult:
             relaxed = "any_word" if merged.total else None
     needles = _needles(parsed, folded)
     hits = co.hits(merged.ranked[limit - req.per_page : limit], needles, req.snippets)
-    canonical = req.with_(**{k: v for f in FACETS for k, v in f.canonical(chosen[f.name]).items()})
-    described: dict[str, Any] = {}
-    for f in FACETS:
-        described.update(f.describe(chosen[f.name]))
+    selection = Filters(chosen)
     return SearchResult(
         query=req.q,
         total=merged.total,
@@ -134,8 +131,8 @@ def search(snap: Searchable, req: SearchRequest) -> SearchResult:
         variants={"on": req.variants == "on", "groups": [{"typed": v.typed, "also": list(v.shown)} for v in variants]},
         hits=hits,
         facets=merged.facets if req.facets else {},
-        filters=described,
-        request=canonical,
+        filters=selection.described(),
+        request=selection.canonical(req),
         shards=co.shards(),
     )
 

@@ -134,9 +134,16 @@ class Shard:
 
     # --- suggestions ----------------------------------------------------------------------------
 
-    def evidence(self, syllables: list[str], words: list[tuple[str, ...]], size: int) -> tuple[int, list[list[Sample]]]:
-        """Live articles holding every syllable in any text field, and each word's first size samples."""
-        return self._count(syllables), self._samples(words, size)
+    def evidence(
+        self, syllables: list[str], words: list[tuple[str, ...]], size: int, alone: bool
+    ) -> tuple[int, list[list[Sample]]]:
+        """Live articles holding every syllable in any text field, and each word's first size samples.
+
+        alone (the whole index is this part): no samples are read when no article holds the syllables,
+        as nothing will be suggested; a shard reads them anyway, since another may hold some.
+        """
+        count = self._count(syllables)
+        return count, self._samples(words, size) if count or not alone else [[] for _ in words]
 
     def spelling(self, syllables: list[str]) -> list[tuple[int, list[tuple[str, int]]]]:
         """Each body syllable's document frequency here, and where it is 0, the terms one edit away."""

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -26,14 +28,14 @@ from ..store.columns import Columns
 from ..store.directory import current_dir
 from ..store.generation import Generation
 from ..store.lexicon import Lexicon
-from ..store.manifest import MANIFEST_DIR, Manifest, is_sharded, shard_of
+from ..store.manifest import Manifest, is_sharded, shard_of
 from ..store.postings import Postings
 from ..store.vocabulary import Vocabulary
 from .coordinator import Coordinator, LocalParts, Parts
 from .shard import Shard
 from .statistics import Statistics
 
-__all__ = ["Index", "Snapshot", "ShardedSnapshot", "Searchable", "load_vocabulary"]
+__all__ = ["Index", "Snapshot", "ShardedSnapshot", "Searchable", "Published"]
 
 
 class Searchable(Protocol):
@@ -56,7 +58,7 @@ class Index:
         self.synonyms = shipped() if synonyms is None else synonyms
         self._lock = threading.Lock()
         self._generation: Generation | None = None
-        self._sharded: tuple[str, Manifest, Vocabulary, list[Generation], dict[str, Any]] | None = None
+        self._sharded: Published | None = None
 
     def snapshot(self) -> Snapshot | ShardedSnapshot:
         """A view of the current generation; IndexNotFound or IndexOutdated when there is none."""
@@ -72,45 +74,55 @@ class Index:
         return Snapshot(gen, self.synonyms)
 
     def _sharded_snapshot(self) -> ShardedSnapshot:
-        folder = Manifest.folder(self.path).name
+        def opened(manifest: Manifest) -> list[Generation]:
+            return [Generation(manifest.shard_path(self.path, n)) for n in range(manifest.shards)]
+
         with self._lock:
-            held = self._sharded
-            if held is None or held[0] != folder:
-                manifest = Manifest.load(self.path)
-                gens = [Generation(manifest.shard_path(self.path, n)) for n in range(manifest.shards)]
-                held = self._sharded = (folder, manifest, load_vocabulary(self.path), gens, {})
-        _, manifest, vocabulary, gens, memo = held
-        parts = LocalParts([Shard(Snapshot(g, self.synonyms)) for g in gens])
-        return ShardedSnapshot(manifest, vocabulary, parts, self.synonyms, memo, self.path / MANIFEST_DIR / folder)
+            held = self._sharded = Published.current(self.path, self._sharded, opened)
+        return ShardedSnapshot(
+            held, LocalParts([Shard(Snapshot(g, self.synonyms)) for g in held.shards]), self.synonyms
+        )
 
 
-def load_vocabulary(index: Path) -> Vocabulary:
-    """The whole vocabulary of a sharded index, saved beside its manifest."""
-    found = Vocabulary.load(Manifest.folder(index))
-    if found is None:
-        raise IndexNotFound(f"the manifest of {index} has no vocabulary; rebuild the index")
-    return found
+@dataclass
+class Published:
+    """One published manifest generation of a sharded index, with what is read from it once.
+
+    shards is what the owner keeps per shard for that generation: open generations (Index) or
+    shard actors (indexer.cluster); memo, what is asked of the shards once per generation.
+    """
+
+    folder: Path
+    manifest: Manifest
+    vocabulary: Vocabulary
+    lexicon: Lexicon | None
+    shards: Any
+    memo: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def current(cls, index: Path, held: Published | None, shards: Callable[[Manifest], Any]) -> Published:
+        """The published generation: held when it still is, else read afresh (shards(manifest) for its shards)."""
+        # `current` is read once: a build publishing meanwhile must not pair two generations.
+        folder = Manifest.folder(index)
+        if held is not None and held.folder == folder:
+            return held
+        manifest = Manifest.read(folder)
+        vocabulary = Vocabulary.load(folder)
+        if vocabulary is None:
+            raise IndexNotFound(f"the manifest of {index} has no vocabulary; rebuild the index")
+        return cls(folder, manifest, vocabulary, Lexicon.load(folder), shards(manifest))
 
 
 class ShardedSnapshot:
     """One manifest generation of a sharded index for the length of a request: its shards as parts."""
 
-    def __init__(
-        self,
-        manifest: Manifest,
-        vocabulary: Vocabulary,
-        parts: Parts,
-        synonyms: Synonyms,
-        memo: dict[str, Any],
-        folder: Path,
-    ) -> None:
-        self.manifest = manifest
-        self.folder = folder  # the manifest generation's folder
-        self.vocabulary = vocabulary
+    def __init__(self, published: Published, parts: Parts, synonyms: Synonyms) -> None:
+        self.manifest = published.manifest
+        self.vocabulary = published.vocabulary
+        self.lexicon = published.lexicon
         self.parts = parts
         self.synonyms = synonyms
-        # What is asked of the shards once per manifest generation (their values), kept by the index.
-        self._memo = memo
+        self._memo = published.memo
         self._coordinator: Coordinator | None = None
 
     @property
@@ -138,13 +150,6 @@ class ShardedSnapshot:
                 self._memo["values"] = values  # a shard that failed is asked again next time
         return values
 
-    @property
-    def lexicon(self) -> Lexicon | None:
-        """The whole index's term dictionary saved beside the manifest (None when it has none)."""
-        if "dictionary" not in self._memo:
-            self._memo["dictionary"] = Lexicon.load(self.folder)
-        return self._memo["dictionary"]
-
     def coordinator(self) -> Coordinator:
         """The pipeline's view: the shards, the whole vocabulary, the manifest's statistics."""
         if self._coordinator is None:
@@ -156,7 +161,7 @@ class ShardedSnapshot:
                 values=self.values,
                 stats=Statistics(m.documents, m.lengths, token=m.name),
                 route=lambda article_id: shard_of(article_id, m.shards),
-                memo=self._memo.setdefault("lexicon", {}),
+                memo=self._memo.setdefault("answers", {}),
                 lexicon=self.lexicon,
                 deletions=m.documents > m.live,
             )

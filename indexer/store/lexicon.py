@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from .postings import spelled
+
 __all__ = ["Lexicon", "LEXICON_FIELDS"]
 
 PREFIX = "lexicon."
@@ -121,18 +123,11 @@ class Lexicon:
     def spellings(self, fieldname: str, options: list[list[str]], joiner: str) -> tuple[str, ...]:
         """The field's terms made of one option per position, joined, in the options' order.
 
-        As store.Postings.spellings answers for one index: prefixes no term starts with are dropped
-        at each step.
+        As store.Postings.spellings answers for one index.
         """
-        found = [""]
-        for i, choices in enumerate(options):
-            grown = [head + c for head in found for c in choices]
-            if i == len(options) - 1:
-                return tuple(g for g in grown if self.frequency(fieldname, g))
-            found = [g + joiner for g in grown if self.has_prefix(fieldname, g + joiner)]
-            if not found:
-                break
-        return ()
+        return spelled(
+            options, joiner, lambda t: self.frequency(fieldname, t) > 0, lambda p: self.has_prefix(fieldname, p)
+        )
 
 
 def _terms(reader: Any, fieldname: str) -> Iterator[tuple[bytes, int]]:

@@ -70,7 +70,11 @@ class Manifest:
     @classmethod
     def load(cls, index: str | os.PathLike[str]) -> Manifest:
         """The published manifest of a sharded index (IndexNotFound when there is none)."""
-        folder = current_dir(Path(index) / MANIFEST_DIR)
+        return cls.read(current_dir(Path(index) / MANIFEST_DIR))
+
+    @classmethod
+    def read(cls, folder: Path) -> Manifest:
+        """The manifest of one manifest generation's folder."""
         try:
             data = json.loads((folder / FILENAME).read_text(encoding="utf-8"))
         except (OSError, ValueError) as err:

@@ -18,7 +18,7 @@ from whoosh.util.numeric import byte_to_length
 
 from .codec import ArrayLeafMatcher
 
-__all__ = ["Postings", "CACHE_BYTES", "walk", "read_list", "read_positions"]
+__all__ = ["Postings", "CACHE_BYTES", "walk", "read_list", "read_positions", "spelled"]
 
 # Decoded posting lists kept per process; the full corpus's most common syllable takes about 2 MB.
 CACHE_BYTES = 256 * 1024 * 1024
@@ -60,6 +60,26 @@ def read_positions(matcher: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 _NO_KEYS = np.empty(0, dtype=np.int64)
+
+
+def spelled(
+    options: list[list[str]], joiner: str, has: Callable[[str], bool], has_prefix: Callable[[str], bool]
+) -> tuple[str, ...]:
+    """The terms made of one option per position, joined, that has() holds, in the options' order.
+
+    Prefixes has_prefix() says no term starts with are dropped at each step, so four syllables
+    with ten spellings each cost tens of lookups, not ten thousand. One index's dictionaries
+    (Postings) and a sharded index's merged one (store.lexicon) spell alike through it.
+    """
+    found = [""]
+    for i, choices in enumerate(options):
+        grown = [head + c for head in found for c in choices]
+        if i == len(options) - 1:
+            return tuple(g for g in grown if has(g))
+        found = [g + joiner for g in grown if has_prefix(g + joiner)]
+        if not found:
+            break
+    return ()
 
 
 class Postings:
@@ -179,15 +199,7 @@ class Postings:
         return known
 
     def _spell(self, fieldname: str, options: list[list[str]], joiner: str) -> tuple[str, ...]:
-        found = [""]
-        for i, choices in enumerate(options):
-            grown = [head + c for head in found for c in choices]
-            if i == len(options) - 1:
-                return tuple(g for g in grown if self._has(fieldname, g))
-            found = [g + joiner for g in grown if self._has_prefix(fieldname, g + joiner)]
-            if not found:
-                break
-        return ()
+        return spelled(options, joiner, lambda t: self._has(fieldname, t), lambda p: self._has_prefix(fieldname, p))
 
     def _has(self, fieldname: str, text: str) -> bool:
         raw = text.encode("utf-8")

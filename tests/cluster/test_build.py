@@ -12,18 +12,11 @@ from typing import Any
 
 import pytest
 
-from tests.cluster.isolation import loopback_only
+from tests.cluster.isolation import ray_here
 
 pytestmark = [pytest.mark.cluster, pytest.mark.slow]
 
-if not loopback_only():
-    pytest.skip(
-        "Ray would bind to the machine's external address: test_namespace.py runs this file in a "
-        "loopback-only network namespace",
-        allow_module_level=True,
-    )
-
-ray = pytest.importorskip("ray", reason="the cluster extra is not installed (pip install '.[cluster]')")
+ray = ray_here()
 
 from indexer import build  # noqa: E402
 from indexer.cluster import on_cluster  # noqa: E402

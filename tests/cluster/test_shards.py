@@ -15,22 +15,16 @@ from typing import Any
 
 import pytest
 
-from tests.cluster.isolation import loopback_only
+from tests.cluster.isolation import ray_here
 
 pytestmark = [pytest.mark.cluster, pytest.mark.slow]
 
-if not loopback_only():
-    pytest.skip(
-        "Ray would bind to the machine's external address: test_namespace.py runs this file in a "
-        "loopback-only network namespace",
-        allow_module_level=True,
-    )
+ray = ray_here()
 
-ray = pytest.importorskip("ray", reason="the cluster extra is not installed (pip install '.[cluster]')")
-
+from bench.cluster import comparable  # noqa: E402
 from indexer import Index, SearchRequest, build, get_article, search  # noqa: E402
 from indexer.cluster import ClusterIndex  # noqa: E402
-from tests.search.test_coordinator import CORPUS, QUERIES, _comparable  # noqa: E402
+from tests.search.test_coordinator import CORPUS, QUERIES  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +48,7 @@ def _answers(index: Any, queries: list[SearchRequest]) -> list[tuple[dict[str, A
         out = []
         for q in queries:
             res = search(snap, q)
-            out.append((_comparable(res), res.shards))
+            out.append((comparable(res), res.shards))
         return out
     finally:
         snap.close()
