@@ -21,6 +21,13 @@ from indexer.query import parse, plan
 from indexer.search import Filters
 
 Counts = dict[str, Counter[str]]
+# Each province facet's stored field per scope: (facet, scope) key → field.
+_PROVINCE_FIELDS = {
+    "province": "provinces",
+    "province_old": "provinces_old",
+    "province mentions": "provinces_mentioned",
+    "province_old mentions": "provinces_old_mentioned",
+}
 
 
 def stored_metadata(snap: Snapshot) -> list[dict[str, Any] | None]:
@@ -34,8 +41,10 @@ def stored_metadata(snap: Snapshot) -> list[dict[str, Any] | None]:
         when = stored.get("date")
         out.append(
             {
-                "province": [p for p in stored.get("provinces", "").split(",") if p],
-                "province_old": [p for p in stored.get("provinces_old", "").split(",") if p],
+                **{
+                    key: [p for p in stored.get(fieldname, "").split(",") if p]
+                    for key, fieldname in _PROVINCE_FIELDS.items()
+                },
                 "source": [stored["source"]] if stored.get("source") else [],
                 "category": [stored["category"]] if stored.get("category") else [],
                 "day": when.date() if when else None,
@@ -51,12 +60,18 @@ def brute_force(snap: Snapshot, req: SearchRequest, meta: list[dict[str, Any] | 
     if parsed.clauses:
         matched = snap.whoosh_docnums(plan(parsed, snap.spell))
     # Names resolved as the core does (aliases, accents); what they select is recomputed below.
-    chosen = Filters.of(snap.cols, req).chosen
-    docs = [d for n, d in enumerate(meta) if d is not None and (matched is None or n in matched)]
+    chosen = Filters.of(snap.cols, req).described()
+    # The province facets read the scope's lists: what an article is about, or all it mentions.
+    scoped = {f: f"{f} mentions" if req.province_scope == "mentions" else f for f in ("province", "province_old")}
+    docs = [
+        {**d, **{f: d[key] for f, key in scoped.items()}}
+        for n, d in enumerate(meta)
+        if d is not None and (matched is None or n in matched)
+    ]
 
     def passes(doc: dict[str, Any], skip: str | None) -> bool:
         for facet in ("province", "province_old", "source", "category"):
-            if facet != skip and chosen[facet] and not set(chosen[facet]) & set(doc[facet]):
+            if facet != skip and chosen.get(facet) and not set(chosen[facet]) & set(doc[facet]):
                 return False
         if skip != "date" and (req.date_from or req.date_to):
             day = doc["day"]

@@ -23,7 +23,7 @@ from .errors import (
     UnknownProvince,
     VnnewsError,
 )
-from .geo import Era, Gazetteer, slugify
+from .geo import TAG_THRESHOLD, Era, Gazetteer, Tagging, slugify
 from .indexing import BuildReport, build, optimize
 from .ingest import MAX_ID_LENGTH, Article, Problem, id_problem, valid_id
 from .search import (
@@ -76,6 +76,8 @@ __all__ = [
     "VnnewsError",
     "Era",
     "Gazetteer",
+    "TAG_THRESHOLD",
+    "Tagging",
     "slugify",
     "MAX_ID_LENGTH",
     "Article",

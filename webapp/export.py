@@ -30,6 +30,8 @@ CSV_COLUMNS = (
     "author",
     "provinces",
     "provinces_old",
+    "provinces_mentioned",
+    "provinces_old_mentioned",
     "url",
     "score",
 )

@@ -76,6 +76,11 @@ def number(value: int | float) -> str:
     return f"{int(value):,}".replace(",", ".")
 
 
+def decimal(value: float) -> str:
+    """One decimal, Vietnamese style: 2,5 ("0" for nothing)."""
+    return f"{value:.1f}".replace(".", ",") if value else "0"
+
+
 def seconds(ms: float) -> str:
     """A duration as people read it: '12 ms' below a second, '1,25 giây' above."""
     if ms < 1000:

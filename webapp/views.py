@@ -9,12 +9,12 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, render_template, request, url_for
 from markupsafe import Markup
 
-from indexer import FACETS, MAX_TERMS, SearchResult, highlight, search, similar
+from indexer import FACETS, MAX_TERMS, TAG_THRESHOLD, SearchResult, highlight, search, similar
 
 from .api import public_article
 from .charts import histogram
 from .feed import feed_url
-from .labels import category_label, number, vn_date
+from .labels import category_label, decimal, number, vn_date
 from .mapping import BUCKETS, MapGeometry, colour_classes
 from .pipeline import answer, terms_answer
 from .snapshot import get_snapshot
@@ -171,6 +171,7 @@ def search_page() -> str:
     flip = "off" if state.request.variants == "on" else "on"
     variants_url = state.with_request(variants=flip, page=1).url(base)
     other_era = "old" if state.era == "new" else "new"
+    other_scope = "about" if state.request.province_scope == "mentions" else "mentions"
     hidden_filters = [
         (f, v) for f in ("province", "province_old") if f != state.facet_name for v in state.values(f)
     ]
@@ -186,6 +187,7 @@ def search_page() -> str:
         histogram=histogram(result["facets"]["date"], state, base),
         map=_map(state, result, base),
         era_url=state.with_(era=other_era).url(base),
+        scope_url=state.with_request(province_scope=other_scope, page=1).url(base),
         hidden_filters=hidden_filters,
         suggestion_url=suggestion_url,
         variants_url=variants_url,
@@ -199,6 +201,15 @@ def search_page() -> str:
     )
 
 
+# The hit's province list a facet and scope show.
+_PROVINCE_LIST = {
+    ("province", "about"): "provinces",
+    ("province_old", "about"): "provinces_old",
+    ("province", "mentions"): "provinces_mentioned",
+    ("province_old", "mentions"): "provinces_old_mentioned",
+}
+
+
 def _hit_view(hit: dict[str, Any], state: SearchState) -> dict[str, Any]:
     """A hit with its links and safe snippet."""
     article_url = url_for("views.article_page", article_id=hit["id"], q=state.request.q or None)
@@ -207,10 +218,11 @@ def _hit_view(hit: dict[str, Any], state: SearchState) -> dict[str, Any]:
         **hit,
         "href": article_url,
         "snippet_html": Markup(hit["snippet"]),  # escaped by the core, <mark> only
-        # Badges follow the province list shown: the 34 new units, or the 63 old ones.
+        # Badges follow the province list shown: the 34 new units or the 63 old ones, those the
+        # article is about or all it mentions.
         "province_links": [
             (p, state.toggled(facet, p).url(_base()), p in state.values(facet))
-            for p in hit["provinces" if facet == "province" else "provinces_old"]
+            for p in hit[_PROVINCE_LIST[facet, state.request.province_scope]]
         ],
     }
 
@@ -259,6 +271,8 @@ def article_page(article_id: str) -> str:
     fresh = SearchState.blank(PER_PAGE)
     return render_template(
         "article.html",
+        decimal=decimal,
+        threshold=TAG_THRESHOLD,
         article=article,
         q=q,
         title_html=Markup(highlight(title, q)),  # escaped by the core, <mark> only
@@ -270,6 +284,12 @@ def article_page(article_id: str) -> str:
             (p, fresh.toggled("province_old", p).with_(era="old").url(base))
             for p in article["provinces_old"]
         ],
+        mentioned_links=[
+            (p, fresh.with_request(province_scope="mentions").toggled("province", p).url(base))
+            for p in article["provinces_mentioned"]
+            if p not in article["provinces"]
+        ],
+        evidence=article["province_evidence"],
         source_url=fresh.toggled("source", article["source"]).url(base)
         if article["source"]
         else None,

@@ -1,6 +1,7 @@
 """Vietnam's provinces in both eras (gazetteer, name resolution) and the article tagger."""
 
 from .gazetteer import ERAS, Era, Gazetteer, Province, lookup_key, slugify
-from .tagger import Tagger, tag, tagger
+from .tagger import THRESHOLD as TAG_THRESHOLD
+from .tagger import Evidence, Tagger, Tagging, tag, tagger
 
-__all__ = ["ERAS", "Era", "Gazetteer", "Province", "lookup_key", "slugify", "Tagger", "tag", "tagger"]
+__all__ = ["ERAS", "Era", "Gazetteer", "Province", "lookup_key", "slugify", "TAG_THRESHOLD", "Evidence", "Tagger", "Tagging", "tag", "tagger"]

@@ -21,7 +21,7 @@ from importlib import resources
 from ..text.normalization import fold
 from .gazetteer import Gazetteer, Province
 
-__all__ = ["tag", "Tagger"]
+__all__ = ["tag", "Tagger", "Tagging", "Evidence"]
 
 # Where a name appears says more than how often it appears.
 TITLE_WEIGHT = 3.0
@@ -87,7 +87,9 @@ def _pairs(phrases: str) -> set[tuple[str, str]]:
 _ADMIN_BLOCK = set("xã phường trấn huyện quận thôn ấp xóm p. q. x. h. tx. tt. kp.".split())
 # "cao tốc TP HCM – Trung Lương" is a road; "cách Hà Nội 180 km" measures a distance from it.
 # "tuyến Quảng Ngãi - Đà Nẵng", "hướng Nha Trang - Đà Lạt" are routes and directions.
-_STREET_BLOCK = set("đường lộ ngõ hẻm ngách kiệt sông số đ. tốc cách sắt tuyến hướng chặng".split())
+_STREET_BLOCK = set("đường lộ ngõ hẻm ngách kiệt sông số đ.".split())
+# Distances and routes name the province without locating anything in it.
+_ROUTE_BLOCK = set("tốc cách sắt tuyến hướng chặng".split())
 _BIGRAM_BLOCK = _pairs("nhà hát|công viên|quảng trường|khách sạn|chung cư|khu phố|tổ dân")
 _STRONG_PREV = set("tỉnh tp tp. tp: t.p t.p.".split())
 _STRONG_BIGRAM = _pairs("thành phố|thủ đô|cố đô|tỉnh lỵ|tỉnh ủy|thành ủy")
@@ -141,6 +143,7 @@ _AT_ACADEMIC = re.compile(
     r"(?:tại|ở|sân)\s+(?:[Tt]rường\s+)?"
     r"(?:Đại học|đại học|ĐH|Học viện|học viện|Cao đẳng|cao đẳng|CĐ)\s"
 )
+_COMPANY = re.compile(r"(?:[Nn]gân hàng|[Cc]ông ty|[Tt]ập đoàn|[Tt]ổng công ty|CTCP|Bia)" + _NAME_TAIL)
 _ORG = re.compile(
     r"(?:Viện|NXB|Nhà xuất bản|[Nn]gân hàng|[Cc]ông ty|[Tt]ập đoàn|[Tt]ổng công ty|CTCP"
     r"|Hiệp hội|Quỹ|Báo|Nhà hát|Trường|Bia|Cảng vụ)" + _NAME_TAIL
@@ -236,6 +239,35 @@ class _Evidence:
     local: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What one article says about one old unit, as a reader can check it: the score by field."""
+
+    province: str  # the new unit it lies in
+    province_old: str
+    about: bool
+    score: float
+    title: float
+    sapo: float
+    body: float
+    # Distinct body mentions, whether one locates something there ("tại X", "UBND tỉnh X"), and
+    # whether the body names it only in captions and the closing line.
+    mentions: int
+    cue: bool
+    captions_only: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Tagging:
+    """The provinces an article is about and those it mentions (a superset), in both eras."""
+
+    about: tuple[str, ...]
+    about_old: tuple[str, ...]
+    mentioned: tuple[str, ...]
+    mentioned_old: tuple[str, ...]
+    evidence: tuple[Evidence, ...]
+
+
 # One accepted mention: start, end, old units, weight, locating cue, caption, former, local.
 _Mention = tuple[int, int, tuple[int, ...], float, bool, bool, bool, bool]
 
@@ -305,12 +337,19 @@ class Tagger:
                 olds = tuple(sorted(set(known.olds) | set(olds)))
             self._surfaces[text] = _Surface(olds, weight, strong, needs_cue, caps, place, venue)
 
-    def _context(self, text: str, start: int, end: int, surface: _Surface, sports: bool) -> float:
-        """Multiplier for one mention from the words around it; 0 rejects it."""
+    def _context(self, text: str, start: int, end: int, surface: _Surface, sports: bool) -> tuple[float, bool]:
+        """(multiplier, named) for one mention from the words around it.
+
+        The multiplier weighs the mention as evidence of what the article is about (0 rejects
+        it); named says whether the text names the province at all (a route's end, an address or
+        a hometown does; a club, a company, a street, a person or the Pacific does not).
+        """
         if start and (text[start - 1].isalnum() or text[start - 1] == "_"):
-            return 0.0
-        if _AFTER_BLOCK.match(text, end):
-            return 0.0
+            return 0.0, False
+        after = _AFTER_BLOCK.match(text, end)
+        if after:
+            # "Hà Nam, Trung Quốc" is Henan; "từ Quảng Trị trở vào" names the province as a bound.
+            return 0.0, "Trung Quốc" not in after.group()
         before = text[max(0, start - 24) : start]
         glued = bool(before) and not before[-1].isspace()
         words = before.split()
@@ -322,43 +361,53 @@ class Tagger:
             # "(Quảng Ninh)", "TP.Huế": the token touching the name.
             if w1.endswith("(") and _PERSON_PAREN.search(text, max(0, start - 40), start):
                 # "thủ môn Đặng Văn Lâm (Hải Phòng)": a player's club or a person's home province.
-                return INCIDENTAL
+                return INCIDENTAL, True
             if w1.endswith("("):
-                return STRONG * self._incidence(text, start, end)
+                return self._weighed(STRONG, text, start, end)
             if l1.endswith(("tp.", "tp")):
-                return STRONG * self._incidence(text, start, end) * self._sport(sports, l2, True)
-            return 0.0 if surface.needs_cue else self._incidence(text, start, end)
+                return self._weighed(STRONG, text, start, end, self._sport(sports, l2, True))
+            if surface.needs_cue:
+                return 0.0, False
+            return self._weighed(1.0, text, start, end)
         if not w1 or not w1[-1].isalnum() and w1[-1] != ".":
             # Sentence start or after punctuation ("Sơn La, Hòa Bình"): no modifier applies.
             factor = STRONG if surface.strong else 1.0
             if surface.needs_cue and not surface.strong:
-                return 0.0
+                return 0.0, False
             prev = "sân" if surface.venue else ""
-            return factor * self._incidence(text, start, end) * self._sport(sports, prev, False)
+            return self._weighed(factor, text, start, end, self._sport(sports, prev, False))
+        if l1 in _ROUTE_BLOCK:
+            # "cách Hà Nội 180 km", "cao tốc TP HCM – Trung Lương": named as a distance or a route.
+            return 0.0, True
         if l1 in _STREET_BLOCK or (l1 == "phố" and l2 != "thành") or _DIGITS.fullmatch(l1):
-            return 0.0
+            return 0.0, False
         if (l1 == "cầu" and l2 != "yêu") or (l2, l1) in _BIGRAM_BLOCK:
-            return 0.0
+            return 0.0, False
         if surface.strong or l1 in _STRONG_PREV or (l2, l1) in _STRONG_BIGRAM:
             # "tại TP.HCM", "sân Thanh Hóa": the venue; "CLB TP.HCM", "Becamex TP.HCM": the club;
             # "tỉnh Hải Dương", "thành phố Huế": never a club.
             if l1 == "tỉnh" or (l2, l1) == ("thành", "phố"):
-                return STRONG * self._incidence(text, start, end)
+                return self._weighed(STRONG, text, start, end)
             prev = l2 if l1 in _STRONG_PREV else l1
-            return STRONG * self._incidence(text, start, end) * self._sport(sports, prev, True)
+            return self._weighed(STRONG, text, start, end, self._sport(sports, prev, True))
         if surface.needs_cue:
-            return 0.0
+            return 0.0, False
         if not surface.place and l1 in _ADMIN_BLOCK:
-            return 0.0
+            return 0.0, False
         # A capitalised title after another capitalised word is part of a name ("Nhà thờ Đức Bà
         # Sài Gòn"), not a title ("bà Hà Giang", or "Bà Hà Giang" opening a sentence).
         in_name = w1.istitle() and w2[:1].isupper()
         if (l1 in _PERSON_PREV and not in_name) or (l2, l1) in _PERSON_BIGRAM or w1 in _NAME_PARTS:
-            return 0.0
+            return 0.0, False
         if w1 in _CLUB_PREV or l1 == "đội":
-            return CLUB
+            return CLUB, False
         prev = "sân" if surface.venue else l1
-        return self._incidence(text, start, end) * self._sport(sports, prev, False)
+        return self._weighed(1.0, text, start, end, self._sport(sports, prev, False))
+
+    def _weighed(self, factor: float, text: str, start: int, end: int, sport: float = 1.0) -> tuple[float, bool]:
+        """A mention's factor times its incidence and sport factors; a club's name names nothing."""
+        incidence, named = self._incidence(text, start, end)
+        return factor * incidence * sport, named and sport != CLUB
 
     @staticmethod
     def _sport(sports: bool, prev: str, strong: bool) -> float:
@@ -371,23 +420,24 @@ class Tagger:
         return CLUB
 
     @staticmethod
-    def _incidence(text: str, start: int, end: int) -> float:
-        """Down-weight for residence, origin, office titles and names; 0 for addresses."""
+    def _incidence(text: str, start: int, end: int) -> tuple[float, bool]:
+        """(down-weight, named) for residence, origin, office titles and names; 0 for addresses."""
         if _ADDRESS.search(text, max(0, start - 120), start):
-            return 0.0
+            return 0.0, True
         lo = max(0, start - 60)
         if _HOMETOWN.search(text, lo, start):
-            return HOMETOWN
+            return HOMETOWN, True
         if _RESIDENCE.search(text, lo, start):
-            return INCIDENTAL
+            return INCIDENTAL, True
         if _ACADEMIC.search(text, lo, start):
-            return ORG if _AT_ACADEMIC.search(text, lo, start) else ACADEMIC
+            return (ORG if _AT_ACADEMIC.search(text, lo, start) else ACADEMIC), True
         if _ORG.search(text, lo, start):
-            return ORG
+            # A company's name ("Công ty ... Hà Nội") names no place; an institution's does.
+            return ORG, _COMPANY.search(text, lo, start) is None
         holder = _HOLDER.match(text, end)
         if holder is not None and holder.group(1) in _SURNAMES:
-            return INCIDENTAL
-        return 1.0
+            return INCIDENTAL, True
+        return 1.0, True
 
     @staticmethod
     def _cue(text: str, start: int) -> bool:
@@ -424,8 +474,10 @@ class Tagger:
         field: int,
         sports: bool,
         evidence: dict[int, _Evidence],
+        named: set[int],
     ) -> None:
-        """Add every accepted mention in one field (0 title, 1 sapo, 2 body) to evidence."""
+        """Add every accepted mention in one field (0 title, 1 sapo, 2 body) to evidence, and
+        every old unit the field names at all to named."""
         surfaces = self._surfaces
         is_body = field == 2
         weight_of_field = (TITLE_WEIGHT, SAPO_WEIGHT, BODY_WEIGHT)[field]
@@ -441,16 +493,18 @@ class Tagger:
                 # Capitals in a body are bylines ("HÀ GIANG") and captions, not emphasis.
                 continue
             start, end = m.start(), m.end()
-            factor = self._context(text, start, end, surface, sports)
+            factor, names = self._context(text, start, end, surface, sports)
             if road and text[prev_end:start].strip() in _DASHES:
                 # The far end of a road name: "cao tốc Hà Nội – Hải Phòng".
-                factor = 0.0
+                factor, names = 0.0, True
             elif factor == 0.0:
                 road = _ROAD.search(text, max(0, start - 12), start) is not None
             else:
                 road = False
             prev_end = end
             if factor == 0.0:
+                if names:
+                    named.update(surface.olds)
                 continue
             weight = weight_of_field
             cue = caption = False
@@ -465,6 +519,8 @@ class Tagger:
             olds = surface.olds
             if prev_place and found:
                 olds = self._renamed(text, found[-1], start, olds)
+            if names:
+                named.update(olds)
             found.append((start, end, olds, weight, cue, caption, former, local))
             prev_place = surface.place
         if not found:
@@ -529,25 +585,29 @@ class Tagger:
         """True when only a separator stands between two mentions."""
         return second[0] - first[1] <= LOCATOR_GAP and text[first[1] : second[0]].strip(" ,;()–-") in _JOINERS
 
-    def _evidence(self, title: str, sapo: str, body: str) -> dict[int, _Evidence]:
-        """Evidence for every old unit mentioned acceptably, keyed by old-unit index."""
+    def _evidence(self, title: str, sapo: str, body: str) -> tuple[dict[int, _Evidence], set[int]]:
+        """Evidence for every old unit mentioned acceptably, keyed by old-unit index, and the
+        old units the text names at all."""
         evidence: dict[int, _Evidence] = {}
+        named: set[int] = set()
         head = f"{title}\n{sapo}\n{body[:_SPORTS_SPAN]}"
         sports = len(set(_SPORTS.findall(head))) >= 2
         for field, text in enumerate((title, sapo, body)):
             if text:
-                self._scan(text, field, sports, evidence)
+                self._scan(text, field, sports, evidence, named)
         for i in [i for i, ev in evidence.items() if ev.former]:
             # "Đắk Lắk (Phú Yên cũ)": the new unit's namesake is that old part, not the old unit.
             j = self._namesake[i]
             if j != i and j in evidence and not evidence[j].former:
                 self._merge(evidence[i], evidence.pop(j))
+                named.discard(j)
+                named.add(i)
         capital = evidence.get(self._capital)
         if capital is not None and not capital.local and len(set(_NATIONAL.findall(head))) >= 2:
             capital.title *= CAPITAL
             capital.sapo *= CAPITAL
             capital.body *= CAPITAL
-        return evidence
+        return evidence, named
 
     @staticmethod
     def _merge(into: _Evidence, other: _Evidence) -> None:
@@ -575,26 +635,60 @@ class Tagger:
 
     def scores(self, title: str, sapo: str, body: str) -> dict[str, float]:
         """Score of every old unit mentioned acceptably, by official name (for inspection)."""
-        evidence = self._evidence(title, sapo, body)
+        evidence, _ = self._evidence(title, sapo, body)
         return {self._olds[i].name: self._score(ev) for i, ev in evidence.items()}
 
-    def tag(self, title: str, sapo: str, body: str) -> tuple[list[str], list[str]]:
-        """(new-unit names, old-unit names) the article is about, each sorted alphabetically."""
-        evidence = self._evidence(title, sapo, body)
-        if not evidence:
-            return [], []
+    def _chosen(self, evidence: dict[int, _Evidence]) -> set[int]:
+        """The old units the evidence makes the article about."""
         total = {i: self._score(ev) for i, ev in evidence.items() if self._eligible(ev)}
         if not total:
-            return [], []
+            return set()
         best = max(total.values())
-        chosen = [
+        return {
             i
             for i, score in total.items()
             if score >= THRESHOLD and (evidence[i].title >= THRESHOLD or score >= RELATIVE * best)
-        ]
-        old = sorted({self._olds[i].name for i in chosen}, key=_order)
-        new = sorted({self._new_names[i] for i in chosen}, key=_order)
-        return new, old
+        }
+
+    def read(self, title: str, sapo: str, body: str) -> Tagging:
+        """What the normalize()d article is about and what it mentions, in both eras, with the evidence."""
+        evidence, named = self._evidence(title, sapo, body)
+        chosen = self._chosen(evidence)
+        named |= chosen
+        shown = []
+        for i, ev in evidence.items():
+            shown.append(
+                Evidence(
+                    province=self._new_names[i],
+                    province_old=self._olds[i].name,
+                    about=i in chosen,
+                    score=round(self._score(ev), 2),
+                    title=round(ev.title, 2),
+                    sapo=round(ev.sapo, 2),
+                    body=round(ev.body, 2),
+                    mentions=ev.mentions,
+                    cue=ev.cue,
+                    captions_only=bool(ev.body) and not ev.prose,
+                )
+            )
+        shown.sort(key=lambda e: (not e.about, -e.score, _order(e.province_old)))
+        return Tagging(
+            about=self._names(chosen, new=True),
+            about_old=self._names(chosen, new=False),
+            mentioned=self._names(named, new=True),
+            mentioned_old=self._names(named, new=False),
+            evidence=tuple(shown),
+        )
+
+    def _names(self, units: set[int], new: bool) -> tuple[str, ...]:
+        """The units' names in one era, deduplicated and sorted."""
+        names = {self._new_names[i] if new else self._olds[i].name for i in units}
+        return tuple(sorted(names, key=_order))
+
+    def tag(self, title: str, sapo: str, body: str) -> tuple[list[str], list[str]]:
+        """(new-unit names, old-unit names) the article is about, each sorted alphabetically."""
+        reading = self.read(title, sapo, body)
+        return list(reading.about), list(reading.about_old)
 
 
 def _order(name: str) -> tuple[str, str]:

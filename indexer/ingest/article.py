@@ -52,6 +52,9 @@ class Article:
     date_source: str = "none"
     provinces: tuple[str, ...] = field(default=())
     provinces_old: tuple[str, ...] = field(default=())
+    # Every province the text names, a superset of those it is about (geo.Tagging).
+    provinces_mentioned: tuple[str, ...] = field(default=())
+    provinces_old_mentioned: tuple[str, ...] = field(default=())
 
     def with_(self, **changes: object) -> Article:
         """A copy with some fields changed."""

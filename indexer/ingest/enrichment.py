@@ -21,9 +21,14 @@ class Enricher:
         return article.with_(date=day, date_source=source)
 
     def tagged(self, article: Article) -> Article:
-        """The article with the provinces it is about, in both eras."""
-        new, old = self._tagger.tag(article.title, article.sapo, article.body)
-        return article.with_(provinces=tuple(new), provinces_old=tuple(old))
+        """The article with the provinces it is about and those it mentions, in both eras."""
+        reading = self._tagger.read(article.title, article.sapo, article.body)
+        return article.with_(
+            provinces=reading.about,
+            provinces_old=reading.about_old,
+            provinces_mentioned=reading.mentioned,
+            provinces_old_mentioned=reading.mentioned_old,
+        )
 
     def __call__(self, article: Article) -> Article:
         """Dated and tagged."""

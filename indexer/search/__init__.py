@@ -1,7 +1,7 @@
 """Searching an index: requests, snapshots, plan execution, BM25F, facets, suggestions, highlighting."""
 
 from ..query.synonyms import Synonyms, SynonymsError
-from .facets import FACETS, DateFacet, Facet, Filters, SetFacet, ValueFacet, month_range, year_range
+from .facets import FACETS, DateFacet, Facet, Filters, SetFacet, Units, ValueFacet, month_range, year_range
 from .request import (
     MAX_PER_PAGE,
     MAX_QUERY_LENGTH,
@@ -25,6 +25,7 @@ __all__ = [
     "Facet",
     "Filters",
     "SetFacet",
+    "Units",
     "ValueFacet",
     "month_range",
     "year_range",

@@ -23,7 +23,7 @@ from ..geo.gazetteer import Era, Gazetteer
 from ..store.columns import Columns
 from .request import SearchRequest
 
-__all__ = ["Facet", "SetFacet", "ValueFacet", "DateFacet", "FACETS", "Filters", "month_range", "year_range"]
+__all__ = ["Facet", "SetFacet", "Units", "ValueFacet", "DateFacet", "FACETS", "Filters", "month_range", "year_range"]
 
 _EPOCH = date(1970, 1, 1)
 Listing = Any  # a facet's JSON-ready counts: a list of values, or the date facet's object
@@ -135,40 +135,66 @@ class _MultiValued(Facet):
 
 
 @dataclass(frozen=True)
+class Units:
+    """A province selection: canonical unit names, and the field they are looked up in (its scope)."""
+
+    names: tuple[str, ...]
+    field: str
+
+
+@dataclass(frozen=True)
 class SetFacet(_MultiValued):
-    """Provinces: each document holds a set of units (a 64-bit set per document), names resolved by the gazetteer."""
+    """Provinces: each document holds a set of units (a 64-bit set per document), names resolved by the gazetteer.
+
+    The request's province_scope picks the set: the units an article is about (field) or every
+    unit it mentions (mentions_field).
+    """
 
     era: Era = "new"
+    mentions_field: str = ""
 
-    def resolve(self, values: Values, req: SearchRequest) -> tuple[str, ...]:
-        """Canonical unit names (UnknownProvince, with close names, for an unknown one)."""
+    def resolve(self, values: Values, req: SearchRequest) -> Units:
+        """Canonical unit names (UnknownProvince, with close names, for an unknown one) in the request's scope."""
         gaz = Gazetteer.load()
         names = [gaz.resolve(v, self.era).name for v in getattr(req, self.name) if v.strip()]
-        return tuple(dict.fromkeys(names))
+        scoped = self.mentions_field if req.province_scope == "mentions" else self.field
+        return Units(tuple(dict.fromkeys(names)), scoped)
 
-    def mask(self, cols: Columns, chosen: tuple[str, ...]) -> np.ndarray | None:
+    def mask(self, cols: Columns, chosen: Units) -> np.ndarray | None:
         """Documents tagged with any chosen unit."""
-        if not chosen:
+        if not chosen.names:
             return None
-        names = cols.unit_names[self.field]
-        want = np.uint64(sum(1 << names.index(n) for n in chosen))
-        return (cols.units[self.field] & want) != 0
+        names = cols.unit_names[chosen.field]
+        want = np.uint64(sum(1 << names.index(n) for n in chosen.names))
+        return (cols.units[chosen.field] & want) != 0
 
-    def count(self, cols: Columns, sel: np.ndarray, chosen: tuple[str, ...]) -> Listing:
+    def count(self, cols: Columns, sel: np.ndarray, chosen: Units) -> Listing:
         """Selected documents per unit: from their bit sets, or for many, from the (document, unit) pairs."""
-        names = cols.unit_names[self.field]
+        names = cols.unit_names[chosen.field]
         if sel.size * 8 > cols.size:
             # Most articles name no province: counting the tagged pairs beats unpacking 64 bits
             # of every selected document once the selection is a good part of the index.
-            docs, units = cols.members[self.field]
+            docs, units = cols.members[chosen.field]
             mask = np.zeros(cols.size, dtype=bool)
             mask[sel] = True
             counts = np.bincount(units[mask[docs]], minlength=len(names))
         else:
-            sets = cols.units[self.field][sel].astype("<u8", copy=False)
+            sets = cols.units[chosen.field][sel].astype("<u8", copy=False)
             bits = np.unpackbits(sets.view(np.uint8), bitorder="little")
             counts = bits.reshape(-1, 64).sum(axis=0, dtype=np.int64)[: len(names)]
-        return _listing(names, counts, chosen)
+        return _listing(names, counts, chosen.names)
+
+    def merge(self, listings: list[Listing], chosen: Units) -> Listing:
+        """Counts summed by unit."""
+        return super().merge(listings, chosen.names)
+
+    def describe(self, chosen: Units) -> dict[str, Any]:
+        """{name: units}, or nothing (the scope is a request field of its own)."""
+        return super().describe(chosen.names)
+
+    def canonical(self, chosen: Units) -> Changes:
+        """The request field, as resolved."""
+        return super().canonical(chosen.names)
 
 
 @dataclass(frozen=True)
@@ -306,8 +332,8 @@ class DateFacet(Facet):
 
 
 FACETS: tuple[Facet, ...] = (
-    SetFacet("province", "provinces", era="new"),
-    SetFacet("province_old", "provinces_old", era="old"),
+    SetFacet("province", "provinces", era="new", mentions_field="provinces_mentioned"),
+    SetFacet("province_old", "provinces_old", era="old", mentions_field="provinces_old_mentioned"),
     ValueFacet("source", "source"),
     ValueFacet("category", "category"),
     DateFacet(),

@@ -19,6 +19,7 @@ __all__ = [
     "Param",
     "PARAMS",
     "SORTS",
+    "SCOPES",
     "MAX_PER_PAGE",
     "MAX_RESULTS",
     "MAX_QUERY_LENGTH",
@@ -28,6 +29,7 @@ __all__ = [
 
 SORTS = ("relevance", "newest", "oldest")
 SWITCH = ("on", "off")
+SCOPES = ("about", "mentions")
 MAX_PER_PAGE = 100
 # Deepest result reachable by paging or export; bounds the work of one request.
 MAX_RESULTS = 10_000
@@ -84,6 +86,16 @@ class SearchRequest:
     )
     province_old: tuple[str, ...] = field(
         default=(), metadata=_param("province_old", "values", "Province before July 2025 (63 units), any spelling.")
+    )
+    province_scope: str = field(
+        default="about",
+        metadata=_param(
+            "province_scope",
+            "choice",
+            "What province and province_old filter and count: about (the provinces an article is about) "
+            "or mentions (every province it names, in passing too).",
+            choices=SCOPES,
+        ),
     )
     source: tuple[str, ...] = field(default=(), metadata=_param("source", "values", "Source as indexed."))
     category: tuple[str, ...] = field(default=(), metadata=_param("category", "values", "Category as indexed."))

@@ -9,6 +9,8 @@ from .request import MAX_RESULTS, SearchRequest
 
 __all__ = ["Hit", "SearchResult"]
 
+_PROVINCE_LISTS = ("provinces", "provinces_old", "provinces_mentioned", "provinces_old_mentioned")
+
 
 @dataclass
 class Hit:
@@ -24,12 +26,17 @@ class Hit:
     date_source: str
     provinces: list[str]
     provinces_old: list[str]
+    provinces_mentioned: list[str]
+    provinces_old_mentioned: list[str]
     snippet: str
     score: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dictionary (lists copied)."""
-        return dict(vars(self), provinces=list(self.provinces), provinces_old=list(self.provinces_old))
+        return dict(
+            vars(self),
+            **{name: list(getattr(self, name)) for name in _PROVINCE_LISTS},
+        )
 
 
 @dataclass

@@ -7,6 +7,7 @@ from dataclasses import asdict
 from typing import Any
 
 from ..errors import ArticleNotFound, BadRequest, ShardUnavailable
+from ..geo.tagger import tagger
 from ..query.parser import ParsedQuery, parse
 from ..query.plan import Node, Term
 from ..store.vocabulary import MIN_DF, Vocabulary
@@ -55,6 +56,8 @@ def hit(snap: Snapshot, docnum: int, needles: list[Needle], score: float | None,
         date_source=art.date_source,
         provinces=list(art.provinces),
         provinces_old=list(art.provinces_old),
+        provinces_mentioned=list(art.provinces_mentioned),
+        provinces_old_mentioned=list(art.provinces_old_mentioned),
         snippet=snippet(text, needles) if snippets else "",
         score=round(score, 4) if score is not None else None,
     )
@@ -188,6 +191,8 @@ def get_article(snap: Searchable, article_id: str) -> dict[str, Any]:
     out = asdict(art)
     out["date"] = art.date.isoformat() if art.date else None
     out["display_title"] = art.title or _lead(art.sapo or art.body)
+    # What each province tag rests on, read again from the stored (normalised) text by the tagger.
+    out["province_evidence"] = [asdict(e) for e in tagger().read(art.title, art.sapo, art.body).evidence]
     return out
 
 

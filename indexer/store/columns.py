@@ -13,10 +13,17 @@ import numpy as np
 
 from ..geo.gazetteer import Gazetteer
 
-__all__ = ["Columns", "CODED_FIELDS"]
+__all__ = ["Columns", "CODED_FIELDS", "UNIT_FIELDS"]
 
 # Fields with one short value per document, held as a code per document into a list of values.
 CODED_FIELDS = ("source", "category", "date_source")
+# Fields holding a set of provinces of one era: those an article is about, and those it mentions.
+UNIT_FIELDS = (
+    ("provinces", "new"),
+    ("provinces_old", "old"),
+    ("provinces_mentioned", "new"),
+    ("provinces_old_mentioned", "old"),
+)
 
 
 @dataclass
@@ -71,7 +78,7 @@ class Columns:
         bits = {}
         unit_names = {}
         members = {}
-        for fieldname, era in (("provinces", "new"), ("provinces_old", "old")):
+        for fieldname, era in UNIT_FIELDS:
             names = [p.name for p in gazetteer.provinces(era)]
             arr = np.zeros(size, dtype=np.uint64)
             docs, units = [np.empty(0, dtype=np.int32)], [np.empty(0, dtype=np.uint8)]

@@ -41,6 +41,8 @@ class Documents:
             "day": (article.date - _EPOCH).days if article.date else -1,
             "provinces": ",".join(article.provinces),
             "provinces_old": ",".join(article.provinces_old),
+            "provinces_mentioned": ",".join(article.provinces_mentioned),
+            "provinces_old_mentioned": ",".join(article.provinces_old_mentioned),
             "origin": article.origin,
         }
         if article.author:
@@ -115,4 +117,6 @@ def article_from_stored(stored: dict[str, Any], bodies: BodyCodec) -> Article:
         date_source=stored.get("date_source", "none"),
         provinces=tuple(p for p in stored.get("provinces", "").split(",") if p),
         provinces_old=tuple(p for p in stored.get("provinces_old", "").split(",") if p),
+        provinces_mentioned=tuple(p for p in stored.get("provinces_mentioned", "").split(",") if p),
+        provinces_old_mentioned=tuple(p for p in stored.get("provinces_old_mentioned", "").split(",") if p),
     )

@@ -60,6 +60,9 @@ def make_schema() -> Schema:
         "seq": COLUMN(NumericColumn("i", default=-1)),
         "provinces": KEYWORD(stored=True, commas=True, scorable=False, lowercase=False),
         "provinces_old": KEYWORD(stored=True, commas=True, scorable=False, lowercase=False),
+        # Every province the text names (the "mentions" scope of the province filters).
+        "provinces_mentioned": KEYWORD(stored=True, commas=True, scorable=False, lowercase=False),
+        "provinces_old_mentioned": KEYWORD(stored=True, commas=True, scorable=False, lowercase=False),
         "origin": STORED(),
     }
     for name in TEXT_FIELDS:

@@ -24,6 +24,9 @@ REQUESTS = [
     SearchRequest(category=("xa-hoi",), province=("Hồ Chí Minh", "Hà Nội")),
     SearchRequest(q="-Hà_Nội"),
     SearchRequest(q="zzqqxx", province=("Hà Nội",)),
+    SearchRequest(province=("Hà Nội",), province_scope="mentions"),
+    SearchRequest(q="điện", province_scope="mentions"),
+    SearchRequest(province_old=("quang nam",), province=("Đà Nẵng",), province_scope="mentions"),
 ]
 
 
@@ -47,6 +50,23 @@ def test_multi_select_counts_ignore_their_own_selection(web_index: Path) -> None
         v["value"]: v["count"] for v in unfiltered.facets["province"]
     }
     assert one.total < both.total <= one.total + prov["Đà Nẵng"]["count"]
+
+
+def test_mentions_scope_counts_every_province_named(web_index: Path) -> None:
+    with Snapshot.open(web_index) as snap:
+        about = search(snap, SearchRequest())
+        mentions = search(snap, SearchRequest(province_scope="mentions"))
+        hue = search(snap, SearchRequest(province=("Huế",), province_scope="mentions"))
+    for facet in ("province", "province_old"):
+        wide = {v["value"]: v["count"] for v in mentions.facets[facet]}
+        narrow = {v["value"]: v["count"] for v in about.facets[facet]}
+        # An article is about a province only if it names it: each count can only grow.
+        assert all(wide.get(name, 0) >= count for name, count in narrow.items()), facet
+        assert sum(wide.values()) > sum(narrow.values()), facet
+    assert hue.total == {v["value"]: v["count"] for v in mentions.facets["province"]}["Huế"]
+    assert all("Huế" in h.provinces_mentioned for h in hue.hits)
+    # t29 is about Đà Nẵng and names Huế once, in passing.
+    assert [h.id for h in hue.hits if "Huế" not in h.provinces] == ["t29"]
 
 
 def test_unknown_province_lists_close_matches(web_index: Path) -> None:

@@ -26,6 +26,30 @@ def test_article_page_shows_everything(client: FlaskClient) -> None:
     assert all(a.attrs["href"].startswith("/article/") for s in similar for a in s.find_all("a")[:1])
 
 
+def test_article_shows_what_it_mentions_and_why(client: FlaskClient) -> None:
+    doc = page(client, "/article/t29")
+    places = doc.one("section", aria_labelledby="places-heading")
+    about = [a.text for a in places.find_all("ul", class_="badges")[0].find_all("a")]
+    assert about == ["Đà Nẵng"]
+    also = {a.text: a.attrs["href"] for a in places.one("ul", class_="badges-mentioned").find_all("a")}
+    assert list(also) == ["Huế"]
+    assert query_of(also["Huế"]) == [("province", "Huế"), ("province_scope", "mentions")]
+    rows = {r.one("th").text.split()[0]: r for r in places.one("table", class_="evidence-table").find_all("tr")[1:]}
+    assert rows.keys() == {"Đà", "Huế"}
+    assert "gắn" in rows["Đà"].text and "gắn" not in rows["Huế"].one("th").text
+    assert "có từ chỉ địa điểm" in rows["Huế"].text  # "thử ở Huế"
+
+
+def test_article_api_gives_mentions_and_evidence(client: FlaskClient) -> None:
+    data = client.get("/api/articles/t29").get_json()
+    assert (data["provinces"], data["provinces_mentioned"]) == (["Đà Nẵng"], ["Đà Nẵng", "Huế"])
+    assert data["provinces_old_mentioned"] == ["Đà Nẵng", "Huế"]
+    evidence = {e["province_old"]: e for e in data["province_evidence"]}
+    assert evidence["Đà Nẵng"]["about"] and evidence["Đà Nẵng"]["title"] > 0
+    assert not evidence["Huế"]["about"] and evidence["Huế"]["mentions"] == 1
+    assert evidence["Huế"]["score"] < evidence["Đà Nẵng"]["score"]
+
+
 def test_article_highlights_the_query(client: FlaskClient) -> None:
     doc = page(client, "/article/t01?q=xe+bu%C3%BDt")
     marks = [m.text for m in doc.find_all("mark")]

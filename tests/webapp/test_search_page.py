@@ -172,7 +172,7 @@ def test_long_facet_lists_fold_under_show_more(client: FlaskClient, monkeypatch:
 
 def test_era_switch_keeps_the_other_eras_filters(client: FlaskClient) -> None:
     doc = page(client, "/?province=B%E1%BA%AFc+Ninh")
-    switch = doc.one("nav", class_="segmented")
+    switch = doc.one("nav", class_="segmented-era")
     assert query_of(switch.one("a").attrs["href"]) == [("province", "Bắc Ninh"), ("era", "old")]
     old = page(client, "/?province=B%E1%BA%AFc+Ninh&era=old")
     names = {b.attrs["value"] for b in old.find_all("input", name="province_old")}
@@ -183,6 +183,22 @@ def test_era_switch_keeps_the_other_eras_filters(client: FlaskClient) -> None:
         hidden.attrs["form"] if "form" in hidden.attrs else "search",
     ) == ("Bắc Ninh", "search")
     assert old.one("input", type="hidden", name="era").attrs["value"] == "old"
+
+
+def test_scope_switch_counts_every_province_named(client: FlaskClient) -> None:
+    doc = page(client, "/?province=Hu%E1%BA%BF")
+    switch = doc.one("nav", class_="segmented-scope")
+    assert switch.one(class_="is-current").text.strip() == "Bài viết về"
+    wide_url = switch.one("a").attrs["href"]
+    assert query_of(wide_url) == [("province", "Huế"), ("province_scope", "mentions")]
+    wide = page(client, wide_url)
+    assert wide.one("nav", class_="segmented-scope").one(class_="is-current").text.strip() == "Có nhắc đến"
+    # t29 (about Đà Nẵng) names Huế once: found only when every mention counts, its badges then
+    # listing what it mentions.
+    assert not any("/article/t29" in h.one("a").attrs["href"] for h in doc.find_all(class_="hit-title"))
+    titles = {h.one("a").attrs["href"].split("?")[0]: h for h in wide.find_all(class_="hit-title")}
+    assert "/article/t29" in titles
+    assert wide.one("input", type="hidden", name="province_scope").attrs["value"] == "mentions"
 
 
 def test_histogram_bars_filter_by_month(client: FlaskClient) -> None:
