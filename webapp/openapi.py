@@ -364,7 +364,10 @@ _SCHEMAS: dict[str, Any] = {
             "body": {"type": "number", "description": "Evidence from the body (its lead counts more)."},
             "mentions": {"type": "integer", "description": "Distinct mentions in the body."},
             "cue": {"type": "boolean", "description": "A body mention locates something there (tại X, UBND tỉnh X)."},
-            "captions_only": {"type": "boolean", "description": "The body names it only in captions and the last line."},
+            "captions_only": {
+                "type": "boolean",
+                "description": "The body names it only in captions and the last line.",
+            },
         },
     },
     "Similar": {

@@ -4,4 +4,17 @@ from .gazetteer import ERAS, Era, Gazetteer, Province, lookup_key, slugify
 from .tagger import THRESHOLD as TAG_THRESHOLD
 from .tagger import Evidence, Tagger, Tagging, tag, tagger
 
-__all__ = ["ERAS", "Era", "Gazetteer", "Province", "lookup_key", "slugify", "TAG_THRESHOLD", "Evidence", "Tagger", "Tagging", "tag", "tagger"]
+__all__ = [
+    "ERAS",
+    "Era",
+    "Gazetteer",
+    "Province",
+    "lookup_key",
+    "slugify",
+    "TAG_THRESHOLD",
+    "Evidence",
+    "Tagger",
+    "Tagging",
+    "tag",
+    "tagger",
+]

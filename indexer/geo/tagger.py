@@ -20,6 +20,7 @@ from importlib import resources
 
 from ..text.normalization import fold
 from .gazetteer import Gazetteer, Province
+from .units import Units, units
 
 __all__ = ["tag", "Tagger", "Tagging", "Evidence"]
 
@@ -48,6 +49,8 @@ HOMETOWN = 0.25
 # Companies and bodies named after a city ("Ngân hàng ... Sài Gòn Thương Tín", "Viện Pasteur
 # TP.HCM") are not news about that city; local authorities ("Sở GD&ĐT Hà Nội") are.
 ORG = 0.7
+# A company's name locates less still ("Công ty CP Sữa Hà Nội lãi lớn" is about the company).
+COMPANY = 0.5
 # Universities and colleges named after a city ("ĐH Quốc gia Hà Nội", "Trường CĐ Cơ điện Hà Nội")
 # recruit and report nationally: their name locates nothing, like a club's.
 ACADEMIC = 0.3
@@ -87,7 +90,8 @@ def _pairs(phrases: str) -> set[tuple[str, str]]:
 _ADMIN_BLOCK = set("xã phường trấn huyện quận thôn ấp xóm p. q. x. h. tx. tt. kp.".split())
 # "cao tốc TP HCM – Trung Lương" is a road; "cách Hà Nội 180 km" measures a distance from it.
 # "tuyến Quảng Ngãi - Đà Nẵng", "hướng Nha Trang - Đà Lạt" are routes and directions.
-_STREET_BLOCK = set("đường lộ ngõ hẻm ngách kiệt sông số đ.".split())
+# "(giờ Hà Nội)" is a time zone.
+_STREET_BLOCK = set("đường lộ ngõ hẻm ngách kiệt sông số đ. giờ".split())
 # Distances and routes name the province without locating anything in it.
 _ROUTE_BLOCK = set("tốc cách sắt tuyến hướng chặng".split())
 _BIGRAM_BLOCK = _pairs("nhà hát|công viên|quảng trường|khách sạn|chung cư|khu phố|tổ dân")
@@ -199,6 +203,32 @@ _LOCAL = re.compile(
     r"|(?<!\w)(?:xã|huyện|quận|phường|thị xã|thị trấn|P\.|Q\.|H\.)\s*[A-ZĐ0-9][^,;()\n]{0,30}"
     r"[,(]\s*(?:TP\.?\s*|thành phố\s+)?$"
 )
+# District-level units are named with their kind: "huyện Mê Linh", "TP Thủ Đức", "thị xã Sơn Tây".
+_DISTRICT_PREFIXES = (
+    "huyện ",
+    "Huyện ",
+    "quận ",
+    "Quận ",
+    "thị xã ",
+    "Thị xã ",
+    "TP ",
+    "TP.",
+    "TP. ",
+    "thành phố ",
+    "Thành phố ",
+)
+_KIND_PREFIXES = {
+    "Huyện": {"huyện"},
+    "Quận": {"quận"},
+    "Thị xã": {"thị xã"},
+    "Thành phố": {"tp", "thành phố"},
+}
+# A post-merger ward or commune just before its province: "xã Ba Tri, tỉnh Vĩnh Long",
+# "phường Quy Nhơn Nam (Gia Lai)".
+_WARD_BEFORE = re.compile(
+    r"(?<!\w)(?:xã|phường|đặc khu|Xã|Phường|Đặc khu)\s+([A-ZĐ0-9][^\s,;.()]*(?:\s[A-ZĐ0-9][^\s,;.()]*){0,3})"
+    r"\s*[,(]\s*(?:tỉnh|TP\.?|thành phố|Tỉnh|Thành phố)?\s*$"
+)
 # "tỉnh Đắk Lắk (Phú Yên cũ)": the old unit is named with "cũ" after it.
 _FORMER = re.compile(r"\s*\(?\s*cũ\b")
 # The body's last line is a byline or a "related video" blurb when it is this short.
@@ -302,8 +332,8 @@ def _trie_regex(words: Iterable[str]) -> str:
 class Tagger:
     """Compiled surface forms of one gazetteer; call tag() on normalised text."""
 
-    def __init__(self, gazetteer: Gazetteer, extra: list[dict[str, str]]) -> None:
-        """Index every surface form of the old units plus the extra places and stop-phrases."""
+    def __init__(self, gazetteer: Gazetteer, extra: list[dict[str, str]], below: Units | None = None) -> None:
+        """Index every surface form of the old units, their districts (below), the extra places and stop-phrases."""
         self._olds: list[Province] = gazetteer.provinces("old")
         self._new_names = [gazetteer.new_of(p).name for p in self._olds]
         index = {p.name: i for i, p in enumerate(self._olds)}
@@ -320,6 +350,20 @@ class Tagger:
         for row in extra:
             olds = tuple(index[n] for n in row["province"].split("|") if n)
             self._add(row["surface"], olds, float(row["weight"]), place=True)
+        self._ward_origins: dict[tuple[str, str], tuple[int, ...]] = {}
+        if below is not None:
+            provinces = {p.name.lower() for p in self._olds}
+            for d in below.districts:
+                if d.name.lower() in provinces:
+                    continue
+                for prefix in _DISTRICT_PREFIXES:
+                    if prefix.strip(" .").lower() in _KIND_PREFIXES[d.kind] or prefix.lower().startswith("huyện"):
+                        self._add(prefix + d.name, (index[d.province_old],), 1.0, place=True)
+                # A bare name of three syllables or more ("Hoàng Su Phì") is rarely anything else;
+                # shorter ones are often given names ("Đức Linh", "Gia Bình") and need the prefix.
+                if len(d.name.split()) >= 3 and d.name not in self._surfaces:
+                    self._add(d.name, (index[d.province_old],), 1.0, place=True)
+            self._ward_origins = {key: tuple(index[n] for n in olds) for key, olds in below.ward_origins.items()}
         pattern = _trie_regex(self._surfaces)
         self._regex = re.compile(f"(?:{pattern})(?!\\w)")
 
@@ -433,7 +477,9 @@ class Tagger:
             return (ORG if _AT_ACADEMIC.search(text, lo, start) else ACADEMIC), True
         if _ORG.search(text, lo, start):
             # A company's name ("Công ty ... Hà Nội") names no place; an institution's does.
-            return ORG, _COMPANY.search(text, lo, start) is None
+            if _COMPANY.search(text, lo, start):
+                return COMPANY, False
+            return ORG, True
         holder = _HOLDER.match(text, end)
         if holder is not None and holder.group(1) in _SURNAMES:
             return INCIDENTAL, True
@@ -519,6 +565,7 @@ class Tagger:
             olds = surface.olds
             if prev_place and found:
                 olds = self._renamed(text, found[-1], start, olds)
+            olds = self._ward_origin(text, start, olds)
             if names:
                 named.update(olds)
             found.append((start, end, olds, weight, cue, caption, former, local))
@@ -564,6 +611,23 @@ class Tagger:
             return olds
         # "Hà Tiên (tỉnh An Giang)" names post-merger An Giang, whose old part here is Kiên Giang.
         return place[2]
+
+    def _ward_origin(self, text: str, start: int, olds: tuple[int, ...]) -> tuple[int, ...]:
+        """The old units of a province named after a post-merger ward or commune of it.
+
+        "xã Ba Tri, tỉnh Vĩnh Long": Ba Tri was formed from wards of old Bến Tre, so the old unit
+        is Bến Tre, not Vĩnh Long. A ward that kept its old province (its sources include it)
+        changes nothing, which also leaves pre-merger texts alone.
+        """
+        if len(olds) != 1 or not self._ward_origins:
+            return olds
+        ward = _WARD_BEFORE.search(text, max(0, start - 64), start)
+        if ward is None:
+            return olds
+        origins = self._ward_origins.get((self._new_names[olds[0]], ward.group(1)))
+        if not origins or olds[0] in origins:
+            return olds
+        return origins
 
     def _enumerated(self, text: str, found: list[_Mention]) -> list[float]:
         """Per mention, the weight factor of the enumeration of provinces it belongs to."""
@@ -706,7 +770,7 @@ def _read_extra() -> list[dict[str, str]]:
 @functools.cache
 def tagger() -> Tagger:
     """The process-wide tagger, compiled on first use (each worker process builds its own)."""
-    return Tagger(Gazetteer.load(), _read_extra())
+    return Tagger(Gazetteer.load(), _read_extra(), units())
 
 
 def tag(title: str, sapo: str, body: str) -> tuple[list[str], list[str]]:
