@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from ..geo.gazetteer import Gazetteer
+from .stories import Stories
 
 __all__ = ["Columns", "CODED_FIELDS", "UNIT_FIELDS"]
 
@@ -47,6 +48,11 @@ class Columns:
     # Live and dead documents newest first and oldest first (undated last, ties in indexing order).
     newest: np.ndarray
     oldest: np.ndarray
+    # int64 story key per document (store.stories): the seq of the article that started it.
+    story: np.ndarray
+    # Document numbers by (story key, day, seq), for a story's members, and their keys in that order.
+    by_story: np.ndarray
+    story_sorted: np.ndarray
 
     @property
     def size(self) -> int:
@@ -54,8 +60,9 @@ class Columns:
         return int(self.live.size)
 
     @classmethod
-    def build(cls, reader: Any, gazetteer: Gazetteer) -> Columns:
-        """Read the arrays from an index reader (postings and columns, not stored fields)."""
+    def build(cls, reader: Any, gazetteer: Gazetteer, stories: Stories | None = None) -> Columns:
+        """Read the arrays from an index reader (postings and columns, not stored fields) and a
+        generation's story table (without one, every article is a story of its own)."""
         size = reader.doc_count_all()
         live = np.zeros(size, dtype=bool)
         live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
@@ -93,6 +100,9 @@ class Columns:
             members[fieldname] = (np.concatenate(docs), np.concatenate(units))
         undated = np.iinfo(np.int64).max
         wide = day.astype(np.int64)
+        story = stories.of(seq) if stories is not None else seq.astype(np.int64, copy=True)
+        dated = np.where(day >= 0, wide, undated)
+        by_story = np.lexsort((seq, dated, story)).astype(np.int32)
         return cls(
             live=live,
             day=day,
@@ -104,5 +114,14 @@ class Columns:
             members=members,
             seq=seq,
             newest=np.lexsort((seq, np.where(day >= 0, -wide, undated))).astype(np.int32),
-            oldest=np.lexsort((seq, np.where(day >= 0, wide, undated))).astype(np.int32),
+            oldest=np.lexsort((seq, dated)).astype(np.int32),
+            story=story,
+            by_story=by_story,
+            story_sorted=story[by_story],
         )
+
+    def story_members(self, key: int) -> np.ndarray:
+        """The live documents of one story, earliest first (undated last, then indexing order)."""
+        lo, hi = np.searchsorted(self.story_sorted, [key, key + 1])
+        docs = self.by_story[lo:hi].astype(np.int64)
+        return docs[self.live[docs]]

@@ -16,6 +16,7 @@ from .columns import Columns
 from .directory import open_generation
 from .document import article_from_stored
 from .postings import Postings
+from .stories import Stories
 from .vocabulary import Vocabulary
 
 __all__ = ["Generation"]
@@ -52,7 +53,7 @@ class Generation:
         if self._columns is None:
             with self._lock:
                 if self._columns is None:
-                    self._columns = Columns.build(self.postings.reader, Gazetteer.load())
+                    self._columns = Columns.build(self.postings.reader, Gazetteer.load(), Stories.load(self.path))
         return self._columns
 
     @property

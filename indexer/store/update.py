@@ -20,8 +20,10 @@ from ..errors import IndexWriteError
 from .bodies import BodyCodec, make_dictionary
 from .codec import ArrayCodec
 from .directory import open_for_update
+from .document import article_from_stored
 from .merge import MergePolicy, MergeResult, live_numbers, merge, write_merged
 from .schema import make_schema
+from .stories import Stories, story_text
 from .vocabulary import SYLLABLE_FIELDS, WORD_FIELDS, TermCounts, Vocabulary
 from .writer import BulkWriter
 
@@ -185,7 +187,20 @@ class Update:
             self.merge(policy, counts)
         counts.save(self.work)
         Vocabulary.of(counts).save(self.work)
+        self._group_stories()
         return self.live()
+
+    def _group_stories(self) -> None:
+        """Group the new documents into stories (store.stories), the previous groups kept."""
+        previous = None if self.fresh else Stories.load(self.work)
+        codec = BodyCodec.load(self.work)
+        with self.ix.reader() as reader:
+
+            def text_of(docnum: int) -> str:
+                article = article_from_stored(reader.stored_fields(docnum), codec)
+                return story_text(article.title, article.sapo, article.body)
+
+            Stories.grouped(reader, previous, text_of).save(self.work)
 
     def live(self) -> int:
         """Live documents in the work copy."""

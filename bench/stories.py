@@ -1,0 +1,96 @@
+"""Story grouping measured against the labelled same-event pairs (bench/story_pairs.jsonl).
+
+    python -m bench.stories [--shared ../shared] [--threshold 0.42] [--window 4] [--span 7]
+
+Groups every article of each labelled corpus exactly as a build does (store.stories.assign, all
+articles new), then prints pairwise precision and recall: a pair is predicted the same event when
+both articles landed in one story. Also per stratum and per corpus, the number of stories, the
+largest one, and the time taken. --threshold/--window try other settings without editing code.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import time
+from collections import Counter, defaultdict
+from datetime import date
+from pathlib import Path
+
+import click
+import numpy as np
+
+from indexer.store import stories
+from indexer.text import normalize
+
+REPO = Path(__file__).resolve().parents[1]
+PAIRS = REPO / "bench" / "story_pairs.jsonl"
+_EPOCH = date(1970, 1, 1).toordinal()
+
+
+def day_of(record: dict[str, str | None]) -> int:
+    """Days since 1970 of an article's published date, else the day it was seen, else -1.
+
+    The builder dates articles from published, a dateline in the text, then seen (ingest.dates);
+    these corpora carry published or seen on every labelled article.
+    """
+    value = record.get("published") or record.get("seen")
+    return date.fromisoformat(value[:10]).toordinal() - _EPOCH if value else -1
+
+
+def grouped(path: Path) -> tuple[dict[str, int], int, int, float]:
+    """Story key by article id for one corpus file; stories, largest story, seconds."""
+    ids, days, texts = [], [], []
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        for line in f:
+            r = json.loads(line)
+            ids.append(r["id"])
+            days.append(day_of(r))
+            texts.append(stories.story_text(*(normalize(r[k] or "") for k in ("title", "sapo", "body"))))
+    seqs = np.arange(len(ids), dtype=np.int64)
+    started = time.perf_counter()
+    keys = stories.assign(np.array(days, dtype=np.int64), seqs, texts, np.full(len(ids), -1, dtype=np.int64))
+    took = time.perf_counter() - started
+    sizes = Counter(keys.tolist())
+    return dict(zip(ids, keys.tolist(), strict=True)), len(sizes), max(sizes.values()), took
+
+
+def figures(rows: list[tuple[bool, bool]]) -> str:
+    """'P 0.912 R 0.826 (tp/fp/fn)' over (gold, predicted) pairs."""
+    tp = sum(1 for g, p in rows if g and p)
+    fp = sum(1 for g, p in rows if p and not g)
+    fn = sum(1 for g, p in rows if g and not p)
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    return f"P {precision:.3f} R {recall:.3f} ({tp} tp, {fp} fp, {fn} fn)"
+
+
+@click.command()
+@click.option("--shared", type=click.Path(path_type=Path), default=REPO.parent / "shared")
+@click.option("--threshold", type=float, default=stories.THRESHOLD, show_default=True)
+@click.option("--window", type=int, default=stories.WINDOW_DAYS, show_default=True)
+@click.option("--span", type=int, default=stories.SPAN_DAYS, show_default=True)
+def main(shared: Path, threshold: float, window: int, span: int) -> None:
+    """Pairwise precision and recall of story grouping on the labelled pairs."""
+    pairs = [json.loads(line) for line in PAIRS.open(encoding="utf-8") if line.strip()]
+    stories.THRESHOLD, stories.WINDOW_DAYS, stories.SPAN_DAYS = threshold, window, span
+    keys: dict[str, dict[str, int]] = {}
+    for corpus in sorted({p["corpus"] for p in pairs}):
+        path = shared / "corpus" / corpus
+        if not path.is_file():
+            raise click.ClickException(f"{path} not found: pass --shared")
+        keys[corpus], count, largest, took = grouped(path)
+        print(f"{corpus}: {len(keys[corpus]):,} articles in {count:,} stories (largest {largest}), {took:.1f} s")
+    rows: dict[str, list[tuple[bool, bool]]] = defaultdict(list)
+    for p in pairs:
+        k = keys[p["corpus"]]
+        row = (bool(p["same"]), k[p["a"]] == k[p["b"]])
+        for group in ("all", p["stratum"], p["corpus"]):
+            rows[group].append(row)
+    print(f"threshold {threshold}, window {window} days, span {span} days, {len(pairs)} labelled pairs:")
+    for group, found in rows.items():
+        print(f"  {group:>24}: {figures(found)}  [{len(found)} pairs]")
+
+
+if __name__ == "__main__":
+    main()

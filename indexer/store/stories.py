@@ -1,0 +1,151 @@
+"""Stories: the articles of one generation that report the same event, grouped once at commit.
+
+An article joins the story of the most similar article dated within WINDOW_DAYS of it, when
+their TF-IDF cosine (title twice, sapo and the body's lead, by syllable) reaches THRESHOLD;
+otherwise it starts a story of its own. Articles are taken in date order, so a reprint joins its
+original, and an article joins one story rather than bridging two. Undated articles stay alone.
+An update assigns only its new articles, against those already grouped in their window; the
+window and threshold were chosen on bench/story_pairs.jsonl (bench/stories.py measures them).
+
+A story's key is the place in indexing order (seq) of the article that started it; the table
+maps every live document's seq to its story's key and is saved beside the generation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+__all__ = ["Stories", "assign", "story_text", "WINDOW_DAYS", "THRESHOLD", "SPAN_DAYS"]
+
+WINDOW_DAYS = 4
+THRESHOLD = 0.42
+# A story spans at most this many days from its first article: a daily column ("Giá vàng hôm
+# nay") or a long-running subject must not chain into one story for a whole year.
+SPAN_DAYS = 7
+LEAD_CHARS = 300
+FILE = "stories.npz"
+# Syllables and numbers as tokens; one-letter words ("ô", "A") count too.
+_TOKENS = r"(?u)\b\w+\b"
+
+
+def story_text(title: str, sapo: str, body: str) -> str:
+    """What two articles are compared on: the title weighs twice, then the sapo and the body's lead."""
+    return f"{title} {title} {sapo} {body[:LEAD_CHARS]}".lower()
+
+
+def assign(days: np.ndarray, seqs: np.ndarray, texts: Sequence[str], known: np.ndarray) -> np.ndarray:
+    """Each document's story key: known[i] when it is not -1, else the key of the story it joins
+    (or its own seq). days are days since 1970 (-1 undated); all arrays align with texts."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    keys = known.astype(np.int64, copy=True)
+    todo = (keys < 0) & (days >= 0)
+    keys[(keys < 0) & (days < 0)] = seqs[(keys < 0) & (days < 0)]
+    if not todo.any():
+        return keys
+    dated = days >= 0
+    vectors = TfidfVectorizer(token_pattern=_TOKENS, sublinear_tf=True, min_df=1).fit_transform(
+        [t if d else "" for t, d in zip(texts, dated.tolist(), strict=True)]
+    )
+    order = np.lexsort((seqs, days))
+    order = order[dated[order]]
+    day_of = days[order]
+    # Each story's first day among the documents given (a known story may have started earlier).
+    first: dict[int, int] = {}
+    for key, day in zip(keys[order].tolist(), day_of.tolist(), strict=True):
+        if key >= 0 and key not in first:
+            first[key] = day
+    for day in np.unique(days[todo]).tolist():
+        lo, hi = np.searchsorted(day_of, [day - WINDOW_DAYS, day + WINDOW_DAYS + 1])
+        window = order[lo:hi]
+        new = window[(days[window] == day) & (keys[window] < 0)]
+        # Those grouped already (earlier days, known articles of any day in the window): fixed now.
+        ready = window[keys[window] >= 0]
+        ready = ready[[first[k] >= day - SPAN_DAYS for k in keys[ready].tolist()]] if ready.size else ready
+        before = (vectors[new] @ vectors[ready].T).toarray() if ready.size else np.zeros((new.size, 0))
+        among = (vectors[new] @ vectors[new].T).toarray()
+        for j, i in enumerate(new.tolist()):
+            best, sim = -1, THRESHOLD
+            if ready.size:
+                k = int(before[j].argmax())
+                if before[j, k] >= sim:
+                    best, sim = int(ready[k]), float(before[j, k])
+            if j:
+                k = int(among[j, :j].argmax())
+                if among[j, k] >= sim:
+                    best = int(new[k])
+            keys[i] = keys[best] if best >= 0 else seqs[i]
+            first.setdefault(int(keys[i]), day)
+    return keys
+
+
+@dataclass
+class Stories:
+    """Story key per document, by seq (both int64, sorted by seq)."""
+
+    seqs: np.ndarray
+    keys: np.ndarray
+
+    @classmethod
+    def load(cls, folder: Path) -> Stories | None:
+        """The table saved in a generation folder, or None when it has none."""
+        path = folder / FILE
+        if not path.is_file():
+            return None
+        with np.load(path) as data:
+            return cls(data["seqs"], data["keys"])
+
+    def save(self, folder: Path) -> None:
+        """Write the table into a work folder (published with it)."""
+        tmp = folder / (FILE + ".tmp")
+        with tmp.open("wb") as f:
+            np.savez(f, seqs=self.seqs, keys=self.keys)
+        tmp.replace(folder / FILE)
+
+    def of(self, seqs: np.ndarray) -> np.ndarray:
+        """The story key of each seq; an article the table lacks is a story of its own."""
+        if not self.seqs.size:
+            return seqs.astype(np.int64, copy=True)
+        at = np.minimum(np.searchsorted(self.seqs, seqs), self.seqs.size - 1)
+        return np.where(self.seqs[at] == seqs, self.keys[at], seqs).astype(np.int64)
+
+    @classmethod
+    def grouped(cls, reader: Any, previous: Stories | None, text_of: Any) -> Stories:
+        """The table of an index reader's live documents: previous keys kept, new documents assigned.
+
+        text_of(docnum) gives a document's story_text; only documents dated within the window of a
+        new one are read.
+        """
+        live = np.fromiter(reader.all_doc_ids(), dtype=np.int64)
+        size = reader.doc_count_all()
+        day = np.fromiter(reader.column_reader("day"), dtype=np.int32, count=size)[live].astype(np.int64)
+        seq = np.fromiter(reader.column_reader("seq"), dtype=np.int64, count=size)[live]
+        known = previous.of(seq) if previous is not None else seq
+        if previous is not None:
+            # of() gives an unknown seq itself: mark those new.
+            at = np.minimum(np.searchsorted(previous.seqs, seq), max(previous.seqs.size - 1, 0))
+            fresh = previous.seqs[at] != seq if previous.seqs.size else np.ones(seq.size, dtype=bool)
+        else:
+            fresh = np.ones(seq.size, dtype=bool)
+        known = np.where(fresh, -1, known)
+        new_days = np.unique(day[fresh & (day >= 0)])
+        # Documents whose day lies within the window of a new document's day are compared.
+        near = np.zeros(seq.size, dtype=bool)
+        if new_days.size:
+            lo = np.searchsorted(new_days, day - WINDOW_DAYS)
+            near = (lo < new_days.size) & (new_days[np.minimum(lo, new_days.size - 1)] <= day + WINDOW_DAYS)
+        near &= day >= 0
+        keys = known.copy()
+        undated_new = fresh & (day < 0)
+        keys[undated_new] = seq[undated_new]
+        picked = np.flatnonzero(near)
+        if picked.size:
+            texts = [text_of(int(d)) for d in live[picked].tolist()]
+            keys[picked] = assign(day[picked], seq[picked], texts, known[picked])
+        order = np.argsort(seq)
+        return cls(seq[order], keys[order])
