@@ -247,7 +247,8 @@ def search_command(query: str, index: str, synonyms_file: str | None, as_json: b
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
     note = f"; relaxed: {result.relaxed}" if result.relaxed else ""
-    click.echo(f"{result.total:,} articles ({result.took_ms:.0f} ms){note}")
+    stories = f" in {result.stories:,} stories" if result.stories is not None else ""
+    click.echo(f"{result.total:,} articles{stories} ({result.took_ms:.0f} ms){note}")
     if result.suggestion:
         click.echo(f"did you mean: {result.suggestion['text']}")
     groups = result.variants["groups"]
@@ -261,6 +262,9 @@ def search_command(query: str, index: str, synonyms_file: str | None, as_json: b
         plain = hit.snippet.replace("<mark>", "").replace("</mark>", "")
         if plain:
             click.echo(f"     {unescape(plain)}")
+        if hit.story and hit.story["size"] > 1:
+            outlets = ", ".join(hit.story["sources"])
+            click.echo(f"     story of {hit.story['size']} articles ({outlets})  [{hit.story['id']}]")
     if result.facets:
         for key in ("province", "source"):
             top = ", ".join(f"{v['value']} {v['count']:,}" for v in result.facets[key][:8])

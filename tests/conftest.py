@@ -30,6 +30,17 @@ def ranking_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return index
 
 
+@pytest.fixture(scope="session")
+def stories_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An index of tests/data/stories.jsonl: one event told by three outlets, a storm by two, a
+    reprint 36 days later, a same-day fire elsewhere, an undated copy."""
+    from indexer import build
+
+    index = tmp_path_factory.mktemp("stories-index")
+    build([DATA / "stories.jsonl"], index, jobs=1)
+    return index
+
+
 @pytest.fixture()
 def snapshot(search_index: Path):  # type: ignore[no-untyped-def]
     """A Snapshot of search_index, closed after the test."""

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, request, url_for
 
-from indexer import MAX_SIMILAR, MAX_TERMS, BadRequest, IndexNotFound, get_article, id_problem, similar
+from indexer import MAX_SIMILAR, MAX_TERMS, BadRequest, IndexNotFound, get_article, get_story, id_problem, similar
 
 from .openapi import document
 from .pipeline import answer, terms_answer
@@ -20,7 +20,7 @@ bp = Blueprint("api", __name__)
 _PRIVATE_FIELDS = ("origin",)
 
 
-def _known_id(article_id: str) -> str:
+def known_id(article_id: str) -> str:
     """The id, or a 404 before touching the index for one the builder never accepts."""
     if id_problem(article_id) is not None:
         abort(404, description=f"no article with id {article_id[:60]!r}")
@@ -29,7 +29,7 @@ def _known_id(article_id: str) -> str:
 
 def public_article(article_id: str) -> dict[str, Any]:
     """An article's fields as served; 404 for ids that cannot exist."""
-    article = get_article(get_snapshot(), _known_id(article_id))
+    article = get_article(get_snapshot(), known_id(article_id))
     for name in _PRIVATE_FIELDS:
         article.pop(name, None)
     return article
@@ -64,8 +64,14 @@ def limit_arg(default: int, maximum: int) -> int:
 def api_similar(article_id: str) -> Response:
     """Articles sharing this one's most distinctive words."""
     limit = limit_arg(5, MAX_SIMILAR)
-    hits = similar(get_snapshot(), _known_id(article_id), limit=limit)
+    hits = similar(get_snapshot(), known_id(article_id), limit=limit)
     return jsonify(id=article_id, hits=[h.to_dict() for h in hits])
+
+
+@bp.get("/api/stories/<id:article_id>")
+def api_story(article_id: str) -> Response:
+    """The story an article belongs to (any of its articles' ids names it), its articles earliest first."""
+    return jsonify(get_story(get_snapshot(), known_id(article_id)))
 
 
 @bp.get("/api/terms")

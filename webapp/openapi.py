@@ -184,6 +184,18 @@ _SCHEMAS: dict[str, Any] = {
                 "description": "HTML-escaped text with the query's words in <mark>.",
             },
             "score": _nullable({"type": "number", "description": "BM25F score; null when sorted by date."}),
+            "story": _nullable(
+                {
+                    "type": "object",
+                    "description": "With collapse=story: the story this hit leads.",
+                    "required": ["id", "size", "sources"],
+                    "properties": {
+                        "id": {"type": "string", "description": "Its first article's id (GET /api/stories/{id})."},
+                        "size": {"type": "integer", "minimum": 1, "description": "Articles in the story."},
+                        "sources": {**_STRINGS, "description": "Outlets, in the order they reported it."},
+                    },
+                }
+            ),
         },
     },
     "FacetValue": {
@@ -232,6 +244,13 @@ _SCHEMAS: dict[str, Any] = {
         "properties": {
             "query": _STR,
             "total": {"type": "integer", "minimum": 0, "description": "Exact number of matches."},
+            "stories": _nullable(
+                {
+                    "type": "integer",
+                    "minimum": 0,
+                    "description": "With collapse=story: the stories the matches form (page and per_page count them).",
+                }
+            ),
             "page": {"type": "integer", "minimum": 1},
             "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
             "took_ms": {"type": "number", "minimum": 0},
@@ -368,6 +387,20 @@ _SCHEMAS: dict[str, Any] = {
                 "type": "boolean",
                 "description": "The body names it only in captions and the last line.",
             },
+        },
+    },
+    "Story": {
+        "type": "object",
+        "required": ["id", "size", "sources", "first", "last", "articles"],
+        "description": "Articles of several outlets reporting the same event (grouped at index time from "
+        "their titles and leads within a few days), earliest first.",
+        "properties": {
+            "id": _STR,
+            "size": {"type": "integer", "minimum": 1},
+            "sources": _STRINGS,
+            "first": _nullable(_DATE),
+            "last": _nullable(_DATE),
+            "articles": {"type": "array", "items": _ref("Hit")},
         },
     },
     "Similar": {
@@ -554,6 +587,18 @@ def document(snap: Snapshot | None = None) -> dict[str, Any]:
                     "parameters": [_ID_PARAM],
                     "responses": {
                         "200": _with_links(_json(_ref("Article"), "Every field of the article."), _ARTICLE_LINKS),
+                        "404": _ERROR_404,
+                        "503": _ERROR_503,
+                    },
+                }
+            },
+            "/api/stories/{article_id}": {
+                "get": {
+                    "operationId": "getStory",
+                    "summary": "The story an article belongs to",
+                    "parameters": [_ID_PARAM],
+                    "responses": {
+                        "200": _json(_ref("Story"), "The story and its articles, earliest first."),
                         "404": _ERROR_404,
                         "503": _ERROR_503,
                     },

@@ -40,7 +40,8 @@ def answer(
         state = state.with_(request=result.request)
     data = result.to_dict()
     add_toggle_urls(data["facets"], state, base)
-    pagination = state.pages(result.total, base)
+    # Collapsed by story, pages count stories.
+    pagination = state.pages(result.total if result.stories is None else result.stories, base)
     data["next_url"] = pagination["next"] if pagination else None
     data["prev_url"] = pagination["prev"] if pagination else None
     return Answer(state, result, data, pagination)

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, render_template, request, url_for
 from markupsafe import Markup
 
-from indexer import FACETS, MAX_TERMS, TAG_THRESHOLD, SearchResult, highlight, search, similar
+from indexer import FACETS, MAX_TERMS, TAG_THRESHOLD, SearchResult, get_story, highlight, search, similar
 
 from .api import public_article
 from .charts import histogram
@@ -188,6 +188,9 @@ def search_page() -> str:
         map=_map(state, result, base),
         era_url=state.with_(era=other_era).url(base),
         scope_url=state.with_request(province_scope=other_scope, page=1).url(base),
+        collapse_url=state.with_request(collapse="none" if state.request.collapse == "story" else "story", page=1).url(
+            base
+        ),
         hidden_filters=hidden_filters,
         suggestion_url=suggestion_url,
         variants_url=variants_url,
@@ -214,9 +217,11 @@ def _hit_view(hit: dict[str, Any], state: SearchState) -> dict[str, Any]:
     """A hit with its links and safe snippet."""
     article_url = url_for("views.article_page", article_id=hit["id"], q=state.request.q or None)
     facet = state.facet_name
+    story = hit.get("story")
     return {
         **hit,
         "href": article_url,
+        "story_url": url_for("views.story_page", article_id=story["id"]) if story else None,
         "snippet_html": Markup(hit["snippet"]),  # escaped by the core, <mark> only
         # Badges follow the province list shown: the 34 new units or the 63 old ones, those the
         # article is about or all it mentions.
@@ -260,6 +265,21 @@ def terms_page() -> str:
     return render_template("terms.html", found=found, number=number)
 
 
+@bp.get("/story/<id:article_id>")
+def story_page(article_id: str) -> str:
+    """One story: the articles of every outlet that reported the same event, earliest first."""
+    from .api import known_id
+
+    story = get_story(get_snapshot(), known_id(article_id))
+    fresh = SearchState.blank(PER_PAGE)
+    return render_template(
+        "story.html",
+        story=story,
+        articles=[_hit_view(h, fresh) for h in story["articles"]],
+        back_url=SearchState.blank(PER_PAGE, q=highlight_query(request.args)).url(_base()),
+    )
+
+
 @bp.get("/article/<id:article_id>")
 def article_page(article_id: str) -> str:
     """One article in full, the query's words marked, with its provinces and similar articles."""
@@ -268,6 +288,7 @@ def article_page(article_id: str) -> str:
     title = article["title"] or article["display_title"]
     base = _base()
     related = similar(get_snapshot(), article["id"], limit=5)
+    story = get_story(get_snapshot(), article["id"])
     fresh = SearchState.blank(PER_PAGE)
     return render_template(
         "article.html",
@@ -298,4 +319,7 @@ def article_page(article_id: str) -> str:
         else None,
         back_url=SearchState.blank(PER_PAGE, q=q).url(base),
         similar=[_hit_view(h.to_dict(), fresh) for h in related],
+        story=story,
+        story_url=url_for("views.story_page", article_id=story["id"]),
+        story_others=[_hit_view(h, fresh) for h in story["articles"] if h["id"] != article["id"]],
     )

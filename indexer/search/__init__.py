@@ -14,7 +14,7 @@ from .request import (
     SearchRequest,
 )
 from .result import Hit, SearchResult
-from .searcher import MAX_SIMILAR, get_article, highlight, search, similar
+from .searcher import MAX_SIMILAR, get_article, get_story, highlight, search, similar
 from .snapshot import Index, ShardedSnapshot, Snapshot
 from .stats import index_stats
 from .terms import MAX_TERMS, KeyTerm, key_terms
@@ -42,6 +42,7 @@ __all__ = [
     "Hit",
     "SearchResult",
     "get_article",
+    "get_story",
     "highlight",
     "search",
     "similar",

@@ -88,6 +88,8 @@ class Merged:
     total: int
     ranked: list[tuple[int, int, float | None]]
     facets: dict[str, Listing]
+    # With collapse: the stories the matches form (ranked then holds one document per story).
+    stories: int | None = None
 
 
 def plan_terms(node: Plan, scored: bool = False) -> Iterator[Term]:
@@ -248,28 +250,36 @@ class Coordinator:
         if len(answers) == 1:
             n, a = answers[0]
             ranked = [(n, int(d), _score(job, s)) for d, s in zip(a.docnums.tolist(), a.scores.tolist(), strict=True)]
-            return Merged(a.total, ranked, a.facets)
+            return Merged(a.total, ranked, a.facets, _stories(job, [a]))
         total = sum(a.total for _, a in answers)
         if not answers:
-            return Merged(0, [], {})
+            return Merged(0, [], {}, 0 if job.collapse else None)
         part = np.concatenate([np.full(a.docnums.size, n, dtype=np.int64) for n, a in answers])
         docnums = np.concatenate([a.docnums for _, a in answers])
         scores = np.concatenate([a.scores for _, a in answers])
         keys = np.concatenate([a.keys for _, a in answers])
         seq = np.concatenate([a.seq for _, a in answers])
-        order = np.lexsort((seq, keys))[: job.limit]
+        order = np.lexsort((seq, keys))
+        if job.collapse:
+            # A story's articles may lie in several shards: its best-ranked one leads it.
+            story = np.concatenate([a.story for _, a in answers if a.story is not None])[order]
+            _, first = np.unique(story, return_index=True)
+            order = order[np.sort(first)]
+        order = order[: job.limit]
         ranked = [(int(part[i]), int(docnums[i]), _score(job, float(scores[i]))) for i in order]
         facets = Filters.merged([a.facets for _, a in answers], job.chosen) if job.facets else {}
-        return Merged(total, ranked, facets)
+        return Merged(total, ranked, facets, _stories(job, [a for _, a in answers]))
 
-    def hits(self, page: list[tuple[int, int, float | None]], needles: list[Needle], snippets: bool) -> list[Hit]:
-        """The page's hits, each from the part holding it, in the page's order."""
+    def hits(
+        self, page: list[tuple[int, int, float | None]], needles: list[Needle], snippets: bool, stories: bool = False
+    ) -> list[Hit]:
+        """The page's hits, each from the part holding it, in the page's order (with their stories when asked)."""
         calls: dict[int, tuple[list[int], list[float | None]]] = {}
         for n, d, s in page:
             docs, scores = calls.setdefault(n, ([], []))
             docs.append(d)
             scores.append(s)
-        shown = self._some({n: (d, s, needles, snippets) for n, (d, s) in calls.items()}, "hits")
+        shown = self._some({n: (d, s, needles, snippets, stories) for n, (d, s) in calls.items()}, "hits")
         out = []
         taken = {n: 0 for n in shown}
         for n, _, _ in page:
@@ -443,3 +453,11 @@ class _Known:
 
     def frequency(self, fieldname: str, text: str) -> int:
         return self.counts.get((fieldname, text), 0)
+
+
+def _stories(job: Job, answers: list[Answer]) -> int | None:
+    """With collapse, the stories the parts' matches form (a story in two shards counts once)."""
+    if not job.collapse:
+        return None
+    keys = [a.stories for a in answers if a.stories is not None]
+    return int(np.unique(np.concatenate(keys)).size) if keys else 0

@@ -20,6 +20,7 @@ __all__ = [
     "PARAMS",
     "SORTS",
     "SCOPES",
+    "COLLAPSES",
     "MAX_PER_PAGE",
     "MAX_RESULTS",
     "MAX_QUERY_LENGTH",
@@ -30,6 +31,7 @@ __all__ = [
 SORTS = ("relevance", "newest", "oldest")
 SWITCH = ("on", "off")
 SCOPES = ("about", "mentions")
+COLLAPSES = ("none", "story")
 MAX_PER_PAGE = 100
 # Deepest result reachable by paging or export; bounds the work of one request.
 MAX_RESULTS = 10_000
@@ -113,6 +115,16 @@ class SearchRequest:
             "on: words also match their listed spelling variants and abbreviations (ô tô: ôtô; UBND: Ủy ban "
             "nhân dân), with a lower weight; off: only as typed.",
             choices=SWITCH,
+        ),
+    )
+    collapse: str = field(
+        default="none",
+        metadata=_param(
+            "collapse",
+            "choice",
+            "story: one row per story (articles of several outlets reporting the same event), led by its "
+            "best-ranked article; page and per_page then count stories.",
+            choices=COLLAPSES,
         ),
     )
     page: int = field(default=1, metadata=_param("page", "integer", "Page number.", low=1, high=MAX_RESULTS))

@@ -30,6 +30,8 @@ class Hit:
     provinces_old_mentioned: list[str]
     snippet: str
     score: float | None = None
+    # With collapse=story: {"id": its first article's id, "size": articles, "sources": outlets}.
+    story: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dictionary (lists copied)."""
@@ -57,6 +59,8 @@ class SearchResult:
     variants: dict[str, Any] = field(default_factory=lambda: {"on": True, "groups": []})
     facets: dict[str, Any] = field(default_factory=dict)
     filters: dict[str, Any] = field(default_factory=dict)
+    # With collapse=story: how many stories the matches form (total counts articles).
+    stories: int | None = None
     # For a sharded index: {"total": shards, "failed": [numbers of those that did not answer]}.
     shards: dict[str, Any] | None = None
     # The request as run, its selections in canonical form (not part of the JSON document).

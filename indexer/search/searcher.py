@@ -87,10 +87,11 @@ def search(snap: Searchable, req: SearchRequest) -> SearchResult:
     limit = req.page * req.per_page
     # Past the deepest reachable result: no hits, and no ranking work.
     depth = limit if limit <= MAX_RESULTS else 0
+    collapse = req.collapse == "story"
 
     def attempt(any_word: bool = False, folded: bool = False) -> Merged:
         found, stats = (None, co.stats) if browse else co.plan(parsed, any_word=any_word, folded=folded)
-        return co.execute(Job(found, stats, chosen, sort, depth, req.facets))
+        return co.execute(Job(found, stats, chosen, sort, depth, req.facets, collapse))
 
     folded = False
     merged = attempt()
@@ -120,7 +121,7 @@ def search(snap: Searchable, req: SearchRequest) -> SearchResult:
             merged, folded = attempt(any_word=True, folded=True), True
             relaxed = "any_word" if merged.total else None
     needles = _needles(parsed, folded)
-    hits = co.hits(merged.ranked[limit - req.per_page : limit], needles, req.snippets)
+    hits = co.hits(merged.ranked[limit - req.per_page : limit], needles, req.snippets, collapse)
     selection = Filters(chosen)
     return SearchResult(
         query=req.q,
@@ -133,6 +134,7 @@ def search(snap: Searchable, req: SearchRequest) -> SearchResult:
         searched=searched,
         variants={"on": req.variants == "on", "groups": [{"typed": v.typed, "also": list(v.shown)} for v in variants]},
         hits=hits,
+        stories=merged.stories,
         facets=merged.facets if req.facets else {},
         filters=selection.described(),
         request=selection.canonical(req),
@@ -194,6 +196,27 @@ def get_article(snap: Searchable, article_id: str) -> dict[str, Any]:
     # What each province tag rests on, read again from the stored (normalised) text by the tagger.
     out["province_evidence"] = [asdict(e) for e in tagger().read(art.title, art.sapo, art.body).evidence]
     return out
+
+
+def get_story(snap: Searchable, article_id: str) -> dict[str, Any]:
+    """The story an article belongs to: its id (its first article's), size, outlets, first and
+    last days, and its articles as hits, earliest first."""
+    co = snap.coordinator()
+    part, docnum = _located(co, article_id)
+    members = co.call(part, "story", docnum)
+    if members is None:
+        raise ShardUnavailable(f"the shard holding {article_id!r} is unavailable; try again")
+    hits = co.hits([(part, d, None) for d in members], [], False, True)
+    dates = [h.date for h in hits if h.date]
+    story = hits[0].story or {}
+    return {
+        "id": story.get("id", article_id),
+        "size": len(hits),
+        "sources": story.get("sources", []),
+        "first": min(dates) if dates else None,
+        "last": max(dates) if dates else None,
+        "articles": [h.to_dict() for h in hits],
+    }
 
 
 def highlight(text: str, q: str) -> str:

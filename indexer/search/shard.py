@@ -42,6 +42,8 @@ class Job:
     sort: str  # "relevance", "newest" or "oldest"
     limit: int  # how many of its best documents a part returns (0: none)
     facets: bool
+    # One document per story: the best of each, limit of them; the answer counts stories too.
+    collapse: bool = False
 
 
 @dataclass
@@ -54,6 +56,9 @@ class Answer:
     keys: np.ndarray  # the order's primary key, ascending (-score, or the day's key), float64
     seq: np.ndarray  # int64, places in indexing order: ties go to the smaller
     facets: dict[str, Listing]
+    # With collapse: each returned document's story key, and every selected story's key (sorted).
+    story: np.ndarray | None = None
+    stories: np.ndarray | None = None
 
 
 _UNDATED = float(np.iinfo(np.int64).max)
@@ -110,11 +115,19 @@ class Shard:
             found = run(snap.postings, job.plan, job.stats)
             found = found.only(snap.live[found.ids])
         sel = filters.combine(found.ids)
+        # Collapsed, every match is ranked: the best of each story may lie anywhere in the order.
+        depth = int(sel.size) if job.collapse and job.limit else job.limit
         if job.sort == "relevance":
-            docnums, scores, keys = _best(found, sel, cols.seq, job.limit)
+            docnums, scores, keys = _best(found, sel, cols.seq, depth)
         else:
-            docnums, keys = _dated(snap, sel, job.limit, newest=job.sort == "newest")
+            docnums, keys = _dated(snap, sel, depth, newest=job.sort == "newest")
             scores = np.zeros(docnums.size, dtype=np.float32)
+        story = stories = None
+        if job.collapse:
+            _, first = np.unique(cols.story[docnums], return_index=True)
+            lead = np.sort(first)[: job.limit]
+            docnums, scores, keys = docnums[lead], scores[lead], keys[lead]
+            story, stories = cols.story[docnums], np.unique(cols.story[sel])
         return Answer(
             total=int(sel.size),
             docnums=docnums,
@@ -122,15 +135,42 @@ class Shard:
             keys=keys,
             seq=cols.seq[docnums],
             facets=filters.counts(cols, found.ids) if job.facets else {},
+            story=story,
+            stories=stories,
         )
 
     # --- round 3: the page ------------------------------------------------------------------
 
-    def hits(self, docnums: list[int], scores: list[float | None], needles: list[Needle], snippets: bool) -> list[Hit]:
-        """The hits of these documents, with snippets when asked."""
+    def hits(
+        self,
+        docnums: list[int],
+        scores: list[float | None],
+        needles: list[Needle],
+        snippets: bool,
+        stories: bool = False,
+    ) -> list[Hit]:
+        """The hits of these documents, with snippets when asked, and their stories when asked."""
         from .searcher import hit  # the page's one way to show an article
 
-        return [hit(self.snap, d, needles, s, snippets) for d, s in zip(docnums, scores, strict=True)]
+        out = [hit(self.snap, d, needles, s, snippets) for d, s in zip(docnums, scores, strict=True)]
+        if stories:
+            for h, d in zip(out, docnums, strict=True):
+                h.story = self.story_of(d)
+        return out
+
+    # --- stories ------------------------------------------------------------------------------
+
+    def story_of(self, docnum: int) -> dict[str, Any]:
+        """A document's story as a hit carries it: {id, size, sources}; the id is its first article's."""
+        members = self.snap.cols.story_members(int(self.snap.cols.story[docnum]))
+        codes = self.snap.cols.codes["source"][members]
+        names = self.snap.cols.values["source"]
+        sources = [names[c] for c in dict.fromkeys(codes.tolist()) if c]
+        return {"id": self.snap.stored(int(members[0]))["id"], "size": int(members.size), "sources": sources}
+
+    def story(self, docnum: int) -> list[int]:
+        """The live documents of a document's story, earliest first."""
+        return self.snap.cols.story_members(int(self.snap.cols.story[docnum])).tolist()
 
     # --- suggestions ----------------------------------------------------------------------------
 

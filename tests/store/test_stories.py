@@ -1,0 +1,87 @@
+"""Story grouping: which articles join, what an update keeps, what the table saves."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+
+from indexer import Snapshot, build
+from indexer.store.stories import Stories, assign, story_text
+from tests.support import DATA
+
+
+def groups(index: Path) -> dict[str, set[str]]:
+    """Article ids by story, the story named by its first article."""
+    with Snapshot.open(index) as snap:
+        cols = snap.cols
+        out: dict[str, set[str]] = {}
+        for docnum in np.flatnonzero(cols.live).tolist():
+            members = cols.story_members(int(cols.story[docnum]))
+            first = snap.article(int(members[0])).id
+            out.setdefault(first, set()).add(snap.article(docnum).id)
+        return out
+
+
+def test_same_event_across_outlets_is_one_story(stories_index: Path) -> None:
+    assert groups(stories_index) == {
+        # The Thanh Xuân fire in three outlets over two days, the follow-up included.
+        "s01": {"s01", "s02", "s03"},
+        # Same day, another fire: a different event.
+        "s04": {"s04"},
+        "s05": {"s05", "s06"},
+        # The storm report reprinted 36 days later is outside the window; undated copies stay alone.
+        "s07": {"s07"},
+        "s08": {"s08"},
+        "s09": {"s09"},
+    }
+
+
+def test_an_update_joins_new_articles_and_keeps_the_old_groups(stories_index: Path, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    shutil.copytree(stories_index, index, symlinks=True)
+    before = groups(index)
+    extra = tmp_path / "more.jsonl"
+    extra.write_text(
+        json.dumps(
+            {
+                "id": "s10",
+                "source": "moi.example",
+                "title": "Chung cư mini ở Thanh Xuân sau vụ cháy: cư dân chưa thể về nhà",
+                "sapo": "Hai ngày sau vụ cháy chung cư mini trên phố Khương Hạ, quận Thanh Xuân, Hà Nội, "
+                "cư dân vẫn ở tạm.",
+                "body": "Khu để xe máy ở tầng một bị thiêu rụi.",
+                "published": "2025-03-12",
+            },
+            ensure_ascii=False,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    build([DATA / "stories.jsonl", extra], index, jobs=1)
+    after = groups(index)
+    assert after["s01"] == before["s01"] | {"s10"}
+    assert {k: v for k, v in after.items() if k != "s01"} == {k: v for k, v in before.items() if k != "s01"}
+
+
+def test_assign_keeps_known_keys_and_leaves_the_undated_alone() -> None:
+    texts = [story_text("Bão Wipha đổ bộ Quảng Ninh", "Gió giật cấp 12 ở Hạ Long.", "")] * 3 + [
+        story_text("Giá vàng hôm nay", "Vàng tăng mạnh.", "")
+    ]
+    days = np.array([100, 101, -1, 101])
+    seqs = np.array([10, 11, 12, 13])
+    keys = assign(days, seqs, texts, np.full(4, -1))
+    assert keys.tolist() == [10, 10, 12, 13]
+    # A known key is never changed; the new copy joins the known story's key.
+    keys = assign(days, seqs, texts, np.array([77, -1, -1, -1]))
+    assert keys.tolist() == [77, 77, 12, 13]
+
+
+def test_table_round_trips_and_unknown_articles_are_their_own_story(tmp_path: Path) -> None:
+    table = Stories(np.array([1, 2, 5]), np.array([1, 1, 5]))
+    table.save(tmp_path)
+    loaded = Stories.load(tmp_path)
+    assert loaded is not None and loaded.of(np.array([2, 5, 9])).tolist() == [1, 5, 9]
+    assert Stories.load(tmp_path / "nowhere") is None
