@@ -13,6 +13,8 @@ from typing import Any
 import click
 
 from . import (
+    INTERVALS,
+    NORMALIZE,
     PARAMS,
     Index,
     Problem,
@@ -24,6 +26,7 @@ from . import (
     optimize,
     search,
     tokenize_all,
+    trends,
 )
 
 DEFAULT_INDEX = "var/index"
@@ -197,9 +200,9 @@ def segment_command(source: Any, use_pyvi: bool, batch: int) -> None:
         click.echo("\n".join(run(lines)))
 
 
-def _request_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """One option per request parameter but the query, from the request's own definition."""
-    for p in reversed([p for p in PARAMS if p.name != "q"]):
+def _request_options(command: Callable[..., Any], skip: tuple[str, ...] = ("q",)) -> Callable[..., Any]:
+    """One option per request parameter but those skipped, from the request's own definition."""
+    for p in reversed([p for p in PARAMS if p.name not in skip]):
         flag = "--" + p.name.replace("_", "-")
         help = p.help
         if p.kind == "values":
@@ -270,6 +273,61 @@ def search_command(query: str, index: str, synonyms_file: str | None, as_json: b
             top = ", ".join(f"{v['value']} {v['count']:,}" for v in result.facets[key][:8])
             if top:
                 click.echo(f"{key}: {top}")
+
+
+def _filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The request's filters (and variants) as options: what a trends line is counted under."""
+    return _request_options(command, skip=("q", "sort", "page", "per_page", "collapse"))
+
+
+@main.command("trends")
+@click.option("-q", "--query", "queries", multiple=True, help="A query to count (up to 4; none: every article).")
+@click.option("--index", default=DEFAULT_INDEX, show_default=True, type=click.Path(), help="Index directory.")
+@click.option("--interval", type=click.Choice(INTERVALS), default="month", show_default=True, help="Period length.")
+@click.option(
+    "--normalize",
+    type=click.Choice(NORMALIZE),
+    default="count",
+    show_default=True,
+    help="count: matches per period; share: matches over all the period's articles (under the same filters).",
+)
+@_filter_options
+@click.option("--json", "as_json", is_flag=True, help="Print the same JSON document as /api/trends.")
+def trends_command(
+    queries: tuple[str, ...], index: str, interval: str, normalize: str, as_json: bool, **params: Any
+) -> None:
+    """Count up to four queries' matches per day, week or month, under the same filters.
+
+    Periods with fewer than 20 articles (under the filters) are marked with *: a share there
+    means little.
+
+    \b
+    Examples:
+      python -m indexer trends --index var/index -q "bão" -q "lũ lụt" --interval week
+      python -m indexer trends --index var/index -q "vắc xin" --normalize share --province "Hà Nội"
+    """
+    args = {name: [v] if isinstance(v, str) else list(v) for name, v in params.items() if v}
+    try:
+        req = SearchRequest.from_params(args)
+        with Index(index).snapshot() as snap:
+            found = trends(snap, queries, req, interval, normalize)
+    except VnnewsError as err:
+        _fail(err)
+        return
+    if as_json:
+        click.echo(json.dumps(found.to_dict(), ensure_ascii=False, indent=2))
+        return
+    names = [s.query for s in found.series]
+    click.echo("\t".join(["period", "articles", *names]))
+    for i, period in enumerate(found.periods):
+        cells = [f"{period}{'*' if found.sparse[i] else ''}", str(found.articles[i])]
+        for s in found.series:
+            share = s.shares[i]
+            cells.append(f"{share * 100:.2f}%" if normalize == "share" and share is not None else str(s.counts[i]))
+        click.echo("\t".join(cells))
+    totals = ", ".join(f"{s.query}: {s.total:,}" for s in found.series)
+    undated = f"{found.undated:,} undated articles not counted"
+    click.echo(f"{len(found.periods)} {interval}s; {totals or 'no query'}; {undated}")
 
 
 def reference(width: int = 100) -> str:

@@ -88,3 +88,11 @@ def web_app(web_index: Path) -> Flask:
 def client(web_app: Flask) -> FlaskClient:
     """A test client of web_app."""
     return web_app.test_client()
+
+
+@pytest.fixture(scope="session")
+def stories_client(stories_index: Path) -> FlaskClient:
+    """A test client of the app on stories_index (dated same-event articles: stories and trends)."""
+    from webapp import create_app
+
+    return create_app({"TESTING": True, "INDEX": str(stories_index), "MAP": None, "MAP_OLD": None}).test_client()

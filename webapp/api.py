@@ -9,7 +9,7 @@ from flask import Blueprint, Response, abort, jsonify, request, url_for
 from indexer import MAX_SIMILAR, MAX_TERMS, BadRequest, IndexNotFound, get_article, get_story, id_problem, similar
 
 from .openapi import document
-from .pipeline import answer, terms_answer
+from .pipeline import answer, terms_answer, trends_answer
 from .snapshot import get_snapshot
 
 __all__ = ["bp", "public_article"]
@@ -72,6 +72,13 @@ def api_similar(article_id: str) -> Response:
 def api_story(article_id: str) -> Response:
     """The story an article belongs to (any of its articles' ids names it), its articles earliest first."""
     return jsonify(get_story(get_snapshot(), known_id(article_id)))
+
+
+@bp.get("/api/trends")
+def api_trends() -> Response:
+    """Up to four queries' matches per day, week or month, counted or as a share of the period's articles."""
+    _, data = trends_answer(get_snapshot(), request.args, url_for("views.search_page"))
+    return jsonify(data)
 
 
 @bp.get("/api/terms")

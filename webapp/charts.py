@@ -8,10 +8,10 @@ from typing import Any
 
 from indexer import month_range, year_range
 
-from .labels import month_label, number
+from .labels import month_label, number, percent
 from .state import SearchState
 
-__all__ = ["Bar", "Histogram", "histogram"]
+__all__ = ["Bar", "Histogram", "histogram", "TrendChart", "trend_chart"]
 
 WIDTH = 300
 HEIGHT = 80
@@ -117,3 +117,94 @@ def histogram(dates: dict[str, Any], state: SearchState, base: str) -> Histogram
         every = max(1, len(keys) // 6)
         ticks = [(round(i * step, 2), k) for i, k in enumerate(keys) if i % every == 0]
     return Histogram(unit=unit, bars=bars, ticks=ticks)
+
+
+TREND_WIDTH = 640
+TREND_HEIGHT = 220
+TREND_LEFT = 44  # room for the value axis's labels
+TREND_BOTTOM = 22  # room for the period axis's labels
+# One colour per query, distinguishable by readers with the common colour deficiencies
+# (Okabe and Ito's palette), each line also dashed its own way so that colour is not the only cue.
+TREND_STYLES = (("#0072b2", ""), ("#d55e00", "6 3"), ("#009e73", "2 3"), ("#cc79a7", "8 3 2 3"))
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """One period of one series: where it is drawn and what it says."""
+
+    x: float
+    y: float
+    label: str
+
+
+@dataclass(frozen=True)
+class TrendLine:
+    """One query's polyline, its style and its points."""
+
+    query: str
+    colour: str
+    dash: str
+    points: list[TrendPoint]
+    path: str
+    total: int
+    search_url: str
+
+
+@dataclass(frozen=True)
+class TrendChart:
+    """Lines, value ticks, period ticks and the shaded spans of periods with too few articles."""
+
+    lines: list[TrendLine]
+    value_ticks: list[tuple[float, str]]
+    period_ticks: list[tuple[float, str]]
+    sparse: list[tuple[float, float]]
+    width: int = TREND_WIDTH
+    height: int = TREND_HEIGHT
+    left: int = TREND_LEFT
+    bottom: int = TREND_BOTTOM
+
+
+def _period_name(period: str, interval: str) -> str:
+    """'tháng 3/2025', 'tuần từ 10/03/2025', '10/03/2025'."""
+    if interval == "month":
+        return month_label(period)
+    day = date.fromisoformat(period).strftime("%d/%m/%Y")
+    return f"tuần từ {day}" if interval == "week" else day
+
+
+def _value(v: float, share: bool) -> str:
+    """A count (12.345) or a share in percent (1,25%)."""
+    return percent(v) if share else number(v)
+
+
+def trend_chart(data: dict[str, Any]) -> TrendChart | None:
+    """The drawing of a trends answer, or None when no period holds an article."""
+    periods = data["periods"]
+    if not periods:
+        return None
+    share = data["normalize"] == "share"
+    inner_w = TREND_WIDTH - TREND_LEFT - 8
+    inner_h = TREND_HEIGHT - TREND_BOTTOM - 8
+    values = [[(s or 0.0) for s in line["shares"]] if share else line["counts"] for line in data["series"]]
+    top = max((max(v) for v in values if v), default=0) or (1.0 if share else 1)
+    step = inner_w / max(len(periods) - 1, 1)
+
+    def xy(i: int, v: float) -> tuple[float, float]:
+        return round(TREND_LEFT + i * step, 2), round(8 + inner_h * (1 - v / top), 2)
+
+    lines = []
+    for (colour, dash), line, vals in zip(TREND_STYLES, data["series"], values, strict=False):
+        points = []
+        for i, (period, v, count) in enumerate(zip(periods, vals, line["counts"], strict=True)):
+            x, y = xy(i, v)
+            said = f"{line['query']}, {_period_name(period, data['interval'])}: {number(count)} bài"
+            if share:
+                said += f" ({_value(v, True)} số bài của kỳ)"
+            points.append(TrendPoint(x, y, said))
+        path = " ".join(f"{'M' if i == 0 else 'L'}{p.x},{p.y}" for i, p in enumerate(points))
+        lines.append(TrendLine(line["query"], colour, dash, points, path, line["total"], line["search_url"]))
+    value_ticks = [(xy(0, top * k / 4)[1], _value(top * k / 4, share)) for k in range(5)]
+    every = max(1, len(periods) // 6)
+    period_ticks = [(xy(i, 0)[0], _period_name(p, data["interval"])) for i, p in enumerate(periods) if i % every == 0]
+    sparse = [(round(xy(i, 0)[0] - step / 2, 2), round(step, 2)) for i, s in enumerate(data["sparse"]) if s]
+    return TrendChart(lines, value_ticks, period_ticks, sparse)

@@ -12,8 +12,8 @@ from flask import Blueprint, Response, request
 
 from indexer import Hit, slugify
 
-from .pipeline import all_hits
-from .snapshot import open_snapshot
+from .pipeline import all_hits, trends_answer
+from .snapshot import get_snapshot, open_snapshot
 from .state import SearchState
 
 __all__ = ["bp", "CSV_COLUMNS"]
@@ -146,3 +146,27 @@ def export_json() -> Response:
         yield "]}"
 
     return _attachment(body(), export, "application/json", "json")
+
+
+@bp.get("/trends.csv")
+def trends_csv() -> Response:
+    """A trends chart's series as CSV: one row per period, a count (and a share) column per query."""
+    _, data = trends_answer(get_snapshot(), request.args, "/")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    head = ["period", "articles", "sparse"]
+    for line in data["series"]:
+        head += [f"{line['query']} count", f"{line['query']} share"]
+    writer.writerow([_cell(h) for h in head])
+    for i, period in enumerate(data["periods"]):
+        row: list[Any] = [period, data["articles"][i], int(data["sparse"][i])]
+        for line in data["series"]:
+            share = line["shares"][i]
+            row += [line["counts"][i], "" if share is None else f"{share:.6f}"]
+        writer.writerow(row)
+    name = slugify("-".join(line["query"] for line in data["series"]) or "articles")[:60] or "trends"
+    return Response(
+        "\ufeff" + buffer.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="trends-{name}-{data["interval"]}.csv"'},
+    )

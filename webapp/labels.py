@@ -81,6 +81,11 @@ def decimal(value: float) -> str:
     return f"{value:.1f}".replace(".", ",") if value else "0"
 
 
+def percent(share: float) -> str:
+    """A share as Vietnamese readers write it: 0.6667 → '66,67%', 1.0 → '100%'."""
+    return f"{share * 100:.2f}".rstrip("0").rstrip(".").replace(".", ",") + "%"
+
+
 def seconds(ms: float) -> str:
     """A duration as people read it: '12 ms' below a second, '1,25 giây' above."""
     if ms < 1000:
@@ -108,5 +113,6 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(date_source_note, "date_note")
     app.add_template_filter(number, "number")
     app.add_template_filter(seconds, "seconds")
+    app.add_template_filter(percent, "percent")
     app.add_template_filter(vn_date, "vndate")
     app.add_template_filter(month_label, "month")

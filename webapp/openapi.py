@@ -6,14 +6,17 @@ from typing import Any
 
 from indexer import (
     FACETS,
+    INTERVALS,
     MAX_ID_LENGTH,
     MAX_PER_PAGE,
+    MAX_QUERIES,
     MAX_QUERY_LENGTH,
     MAX_RESULTS,
     MAX_SIMILAR,
     MAX_TERMS,
     MAX_VALUE_LENGTH,
     MAX_VALUES,
+    NORMALIZE,
     PARAMS,
     Gazetteer,
     Param,
@@ -403,6 +406,59 @@ _SCHEMAS: dict[str, Any] = {
             "articles": {"type": "array", "items": _ref("Hit")},
         },
     },
+    "Trends": {
+        "type": "object",
+        "required": [
+            "interval",
+            "normalize",
+            "periods",
+            "articles",
+            "sparse",
+            "undated",
+            "series",
+            "filters",
+            "took_ms",
+            "min_articles",
+        ],
+        "properties": {
+            "interval": {"type": "string", "enum": list(INTERVALS)},
+            "normalize": {"type": "string", "enum": list(NORMALIZE)},
+            "periods": {**_STRINGS, "description": "Each period's first day (YYYY-MM-DD), or YYYY-MM by month."},
+            "articles": {
+                "type": "array",
+                "items": {"type": "integer", "minimum": 0},
+                "description": "Every article the filters keep, per period.",
+            },
+            "sparse": {
+                "type": "array",
+                "items": {"type": "boolean"},
+                "description": "Periods with fewer than min_articles articles: a share there means little.",
+            },
+            "undated": {"type": "integer", "minimum": 0, "description": "Articles with no date, not counted."},
+            "series": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["query", "total", "undated", "counts", "shares", "search_url"],
+                    "properties": {
+                        "query": _STR,
+                        "total": {"type": "integer", "minimum": 0},
+                        "undated": {"type": "integer", "minimum": 0},
+                        "counts": {"type": "array", "items": {"type": "integer", "minimum": 0}},
+                        "shares": {
+                            "type": "array",
+                            "items": _nullable({"type": "number", "minimum": 0, "maximum": 1}),
+                            "description": "counts over articles; null where a period has none.",
+                        },
+                        "search_url": _STR,
+                    },
+                },
+            },
+            "filters": {"type": "object"},
+            "took_ms": {"type": "number", "minimum": 0},
+            "min_articles": {"type": "integer"},
+        },
+    },
     "Similar": {
         "type": "object",
         "required": ["id", "hits"],
@@ -553,6 +609,8 @@ def document(snap: Snapshot | None = None) -> dict[str, Any]:
     enums = _enums(snap)
     searching = _search_params(enums, paging=True)
     exporting = _search_params(enums, paging=False)
+    # A trend counts several queries under one set of filters: no single q, no order, no collapse.
+    counting = [p for p in exporting if p["name"] not in ("q", "sort", "collapse")]
     document: dict[str, Any] = {
         "openapi": "3.0.3",
         "info": {
@@ -663,6 +721,46 @@ def document(snap: Snapshot | None = None) -> dict[str, Any]:
                     ],
                     "responses": {
                         "200": _json(_ref("Terms"), "The words, most characteristic first."),
+                        "400": _ERROR_400,
+                        "503": _ERROR_503,
+                    },
+                }
+            },
+            "/api/trends": {
+                "get": {
+                    "operationId": "trends",
+                    "summary": "Up to four queries' matches per day, week or month, under one set of filters",
+                    "parameters": [
+                        {
+                            "name": "q",
+                            "in": "query",
+                            "description": f"A query (repeat it to compare, at most {MAX_QUERIES}); none: every "
+                            "article. Blank ones are ignored.",
+                            "schema": {
+                                "type": "array",
+                                "maxItems": MAX_QUERIES,
+                                "items": {"type": "string", "maxLength": MAX_QUERY_LENGTH},
+                            },
+                            "style": "form",
+                            "explode": True,
+                        },
+                        {
+                            "name": "interval",
+                            "in": "query",
+                            "schema": {"type": "string", "enum": list(INTERVALS), "default": "month"},
+                            "description": "Period length (a week starts on Monday).",
+                        },
+                        {
+                            "name": "normalize",
+                            "in": "query",
+                            "schema": {"type": "string", "enum": list(NORMALIZE), "default": "count"},
+                            "description": "count, or share: matches over all the period's articles under the "
+                            "same filters (so a growing corpus does not look like a trend).",
+                        },
+                        *counting,
+                    ],
+                    "responses": {
+                        "200": _json(_ref("Trends"), "Periods, articles per period and one series per query."),
                         "400": _ERROR_400,
                         "503": _ERROR_503,
                     },

@@ -13,11 +13,25 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from indexer import MAX_PER_PAGE, MAX_RESULTS, Hit, SearchResult, Snapshot, key_terms, search
+from indexer import (
+    MAX_PER_PAGE,
+    MAX_QUERIES,
+    MAX_RESULTS,
+    BadRequest,
+    Hit,
+    SearchResult,
+    Snapshot,
+    key_terms,
+    search,
+    trends,
+)
 
 from .state import SearchState, add_toggle_urls
 
-__all__ = ["Answer", "answer", "all_hits", "terms_answer"]
+__all__ = ["Answer", "answer", "all_hits", "terms_answer", "trends_answer", "TRENDS_PARAMS"]
+
+# The trends' own parameters; every other one is a search filter, as on the search page.
+TRENDS_PARAMS = ("q", "interval", "normalize")
 
 
 @dataclass
@@ -84,3 +98,29 @@ def terms_answer(snap: Snapshot, args: MultiDict[str, str], base: str, limit: in
             }
         )
     return {**found, "terms": terms, "search_url": state.with_request(page=1).url(base)}
+
+
+def _single(args: MultiDict[str, str], name: str, default: str) -> str:
+    """One parameter given at most once (empty: the default)."""
+    given = args.getlist(name)
+    if len(given) > 1:
+        raise BadRequest(name, f"{name} was given {len(given)} times; give it at most once")
+    return (given[0].strip() if given else "") or default
+
+
+def trends_answer(snap: Snapshot, args: MultiDict[str, str], base: str) -> tuple[SearchState, dict[str, Any]]:
+    """Up to four queries' matches per period under the URL's filters, JSON-ready, each series with
+    the URL of its search; and the filters' state (the search page's parameters but q)."""
+    queries = args.getlist("q")
+    given = len([q for q in queries if q.strip()])
+    if given > MAX_QUERIES:
+        raise BadRequest("q", f"at most {MAX_QUERIES} queries can be compared, not {given}")
+    interval = _single(args, "interval", "month")
+    normalize = _single(args, "normalize", "count")
+    rest: MultiDict[str, str] = MultiDict([(k, v) for k, v in args.items(multi=True) if k not in TRENDS_PARAMS])
+    state = SearchState.parse(rest)
+    found = trends(snap, queries, state.request, interval, normalize)
+    data = found.to_dict()
+    for line in data["series"]:
+        line["search_url"] = state.with_request(q=line["query"], page=1).url(base)
+    return state, data

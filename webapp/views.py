@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, current_app, render_template, request, url_for
 from markupsafe import Markup
@@ -12,11 +12,11 @@ from markupsafe import Markup
 from indexer import FACETS, MAX_TERMS, TAG_THRESHOLD, SearchResult, get_story, highlight, search, similar
 
 from .api import public_article
-from .charts import histogram
+from .charts import TREND_STYLES, histogram, trend_chart
 from .feed import feed_url
 from .labels import category_label, decimal, number, vn_date
 from .mapping import BUCKETS, MapGeometry, colour_classes
-from .pipeline import answer, terms_answer
+from .pipeline import answer, terms_answer, trends_answer
 from .snapshot import get_snapshot
 from .state import SearchState, highlight_query
 
@@ -199,6 +199,7 @@ def search_page() -> str:
         export_query=state.query_string(view=False),
         feed_url=feed_url(state),
         terms_url=state.with_request(page=1).url(url_for("views.terms_page"), view=False) if state.request.q else None,
+        trends_url=state.with_request(page=1).url(url_for("views.trends_page"), view=False),
         typed_url=state.with_request(q=f'"{state.request.q}"', page=1).url(base) if found.result.searched else None,
         base=base,
     )
@@ -263,6 +264,35 @@ def terms_page() -> str:
 
     found = terms_answer(get_snapshot(), request.args, url_for("views.search_page"), limit_arg(30, MAX_TERMS))
     return render_template("terms.html", found=found, number=number)
+
+
+@bp.get("/trends")
+def trends_page() -> str:
+    """Up to four queries drawn as lines over time, with the page's filters, as counts or shares."""
+    from indexer import INTERVALS, MAX_QUERIES, NORMALIZE
+
+    base = _base()
+    state, data = trends_answer(get_snapshot(), request.args, base)
+    queries = [line["query"] for line in data["series"]]
+    filters = state.with_request(q="", page=1)
+    query_string = urlencode(
+        [("q", q) for q in queries]
+        + [("interval", data["interval"]), ("normalize", data["normalize"])]
+        + filters.items(view=False)
+    )
+    return render_template(
+        "trends.html",
+        data=data,
+        chart=trend_chart(data),
+        queries=queries + [""] * (MAX_QUERIES - len(queries)),
+        intervals=dict(zip(INTERVALS, ("Ngày", "Tuần", "Tháng"), strict=True)),
+        normalizations=dict(zip(NORMALIZE, ("Số bài", "Tỉ lệ trên số bài của kỳ"), strict=True)),
+        hidden_filters=filters.items(view=False),
+        query_string=query_string,
+        back_url=state.with_request(q=queries[0] if queries else "", page=1).url(base),
+        styles=TREND_STYLES,
+        number=number,
+    )
 
 
 @bp.get("/story/<id:article_id>")

@@ -18,6 +18,7 @@ from .searcher import MAX_SIMILAR, get_article, get_story, highlight, search, si
 from .snapshot import Index, ShardedSnapshot, Snapshot
 from .stats import index_stats
 from .terms import MAX_TERMS, KeyTerm, key_terms
+from .trends import INTERVALS, MAX_QUERIES, NORMALIZE, Series, Trends, trends
 
 __all__ = [
     "FACETS",
@@ -43,6 +44,12 @@ __all__ = [
     "SearchResult",
     "get_article",
     "get_story",
+    "trends",
+    "Trends",
+    "Series",
+    "INTERVALS",
+    "NORMALIZE",
+    "MAX_QUERIES",
     "highlight",
     "search",
     "similar",

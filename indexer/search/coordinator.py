@@ -270,6 +270,20 @@ class Coordinator:
         facets = Filters.merged([a.facets for _, a in answers], job.chosen) if job.facets else {}
         return Merged(total, ranked, facets, _stories(job, [a for _, a in answers]))
 
+    def days(self, job: Job) -> tuple[int, np.ndarray, int]:
+        """Every part's matches per day, summed: (first day, counts from it, undated matches)."""
+        answers = [a for a in self._each("days", job) if a]
+        dated = [(first, counts) for first, counts, _ in answers if counts.size]
+        undated = sum(a[2] for a in answers)
+        if not dated:
+            return 0, np.zeros(0, dtype=np.int64), undated
+        lo = min(first for first, _ in dated)
+        hi = max(first + counts.size for first, counts in dated)
+        out = np.zeros(hi - lo, dtype=np.int64)
+        for first, counts in dated:
+            out[first - lo : first - lo + counts.size] += counts
+        return lo, out, undated
+
     def hits(
         self, page: list[tuple[int, int, float | None]], needles: list[Needle], snippets: bool, stories: bool = False
     ) -> list[Hit]:

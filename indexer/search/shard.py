@@ -103,18 +103,23 @@ class Shard:
 
     # --- round 2: matches, ranking and facets ---------------------------------------------------
 
-    def execute(self, job: Job) -> Answer:
-        """Every live match of the job's plan kept by its selections: total, best job.limit, facets."""
+    def _selected(self, job: Job) -> tuple[Filters, Matches, np.ndarray]:
+        """The job's selections, its plan's live matches, and those the selections keep."""
         snap = self.snap
-        cols = snap.cols
-        filters = Filters.masked(cols, job.chosen)
+        filters = Filters.masked(snap.cols, job.chosen)
         if job.plan is None:
             live = np.flatnonzero(snap.live)
             found = Matches(live, np.zeros(live.size, dtype=np.float32))
         else:
             found = run(snap.postings, job.plan, job.stats)
             found = found.only(snap.live[found.ids])
-        sel = filters.combine(found.ids)
+        return filters, found, filters.combine(found.ids)
+
+    def execute(self, job: Job) -> Answer:
+        """Every live match of the job's plan kept by its selections: total, best job.limit, facets."""
+        snap = self.snap
+        cols = snap.cols
+        filters, found, sel = self._selected(job)
         # Collapsed, every match is ranked: the best of each story may lie anywhere in the order.
         depth = int(sel.size) if job.collapse and job.limit else job.limit
         if job.sort == "relevance":
@@ -138,6 +143,16 @@ class Shard:
             story=story,
             stories=stories,
         )
+
+    def days(self, job: Job) -> tuple[int, np.ndarray, int]:
+        """The selected matches per day: (first day, counts from it, undated matches)."""
+        _, _, sel = self._selected(job)
+        days = self.snap.cols.day[sel].astype(np.int64)
+        dated = days[days >= 0]
+        if not dated.size:
+            return 0, np.zeros(0, dtype=np.int64), int(days.size)
+        first = int(dated.min())
+        return first, np.bincount(dated - first), int(days.size - dated.size)
 
     # --- round 3: the page ------------------------------------------------------------------
 

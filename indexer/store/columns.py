@@ -66,8 +66,9 @@ class Columns:
         size = reader.doc_count_all()
         live = np.zeros(size, dtype=bool)
         live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
-        day = np.fromiter(reader.column_reader("day"), dtype=np.int32, count=size)
-        seq = np.fromiter(reader.column_reader("seq"), dtype=np.int64, count=size)
+        # An empty index (a shard no article was routed to) has no column readers.
+        day = np.fromiter(reader.column_reader("day"), dtype=np.int32, count=size) if size else np.zeros(0, np.int32)
+        seq = np.fromiter(reader.column_reader("seq"), dtype=np.int64, count=size) if size else np.zeros(0, np.int64)
         # Months since 1970-01, -1 when undated: bincount-able and cheap to turn into "YYYY-MM".
         month = np.where(day >= 0, day.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64), -1)
         codes = {}

@@ -121,8 +121,11 @@ class Stories:
         text_of(docnum) gives a document's story_text; only documents dated within the window of a
         new one are read.
         """
-        live = np.fromiter(reader.all_doc_ids(), dtype=np.int64)
         size = reader.doc_count_all()
+        if not size:
+            # An empty index (a shard no article was routed to) has no columns to read.
+            return cls(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+        live = np.fromiter(reader.all_doc_ids(), dtype=np.int64)
         day = np.fromiter(reader.column_reader("day"), dtype=np.int32, count=size)[live].astype(np.int64)
         seq = np.fromiter(reader.column_reader("seq"), dtype=np.int64, count=size)[live]
         known = previous.of(seq) if previous is not None else seq

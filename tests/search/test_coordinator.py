@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from bench.cluster import comparable
-from indexer import Index, SearchRequest, build, get_article, search, similar
+from indexer import Index, SearchRequest, Snapshot, build, get_article, search, similar
 from indexer.errors import ArticleNotFound, BadRequest, ShardUnavailable
 from indexer.store.manifest import Manifest, shard_dir, shard_of
 from indexer.store.merge import MergePolicy
@@ -313,3 +313,20 @@ def test_a_shard_that_does_not_answer_is_named_never_silently_left_out(pair: tup
 
 def _all_ids(index: Index, q: str) -> list[str]:
     return [h.id for h in search(index.snapshot(), SearchRequest(q=q, per_page=100)).hits]
+
+
+def test_a_shard_no_article_was_routed_to_is_searched_too(tmp_path: Path) -> None:
+    """Eight shards for three articles: most are empty, and the index still answers."""
+    corpus = tmp_path / "three.jsonl"
+    corpus.write_text(
+        "".join(
+            json.dumps({"id": f"e{i}", "title": f"Bài số {i} về Đà Nẵng", "published": "2025-01-0" + str(i + 1)}) + "\n"
+            for i in range(3)
+        ),
+        encoding="utf-8",
+    )
+    build([corpus], tmp_path / "sparse", jobs=1, shards=8)
+    with Snapshot.open(tmp_path / "sparse") as snap:
+        found = search(snap, SearchRequest(q="Đà Nẵng"))
+        assert found.total == 3 and found.shards == {"total": 8, "failed": []}
+        assert {v["value"] for v in found.facets["province"]} == {"Đà Nẵng"}

@@ -2,21 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.support import hit_ids, page, query_of
-
-
-@pytest.fixture(scope="module")
-def stories_client(stories_index: Path) -> FlaskClient:
-    from webapp import create_app
-
-    app: Flask = create_app({"TESTING": True, "INDEX": str(stories_index), "MAP": None, "MAP_OLD": None})
-    return app.test_client()
 
 
 def test_api_collapses_by_story_and_pages_by_stories(stories_client: FlaskClient) -> None:
