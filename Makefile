@@ -17,7 +17,7 @@ BENCH_JSON ?=
 STAMP := $(VENV)/.installed
 CLUSTER_STAMP := $(VENV)/.installed-cluster
 
-.PHONY: install install-cluster browser index rebuild optimize serve run test bench bench-scale bench-cluster eval lint docs clean distclean
+.PHONY: install install-cluster browser index rebuild optimize serve run test bench bench-scale bench-cluster bench-newsroom eval lint docs clean distclean
 
 install: $(STAMP)
 
@@ -74,6 +74,13 @@ bench: install
 SIZES ?= 250000,1000000
 bench-scale: install
 	$(PY) -m bench.scale_bench --sizes $(SIZES) --shared $(SHARED) $(if $(BENCH_JSON),--json $(BENCH_JSON))
+
+# Story grouping on the labelled pairs, then what collapsing, trends and the story view cost on
+# an index of the shared corpus (NEWSROOM_INDEX, var/full by default: `python -m indexer build
+# --corpus ../shared/corpus --index var/full` first).
+bench-newsroom: install
+	$(PY) -m bench.stories --shared $(SHARED)
+	$(PY) -m bench.newsroom --index $(or $(NEWSROOM_INDEX),var/full)
 
 # The sharded index (in process and on a local 3-node Ray cluster) against the single one.
 SHARDS ?= 4

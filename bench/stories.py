@@ -1,6 +1,6 @@
 """Story grouping measured against the labelled same-event pairs (bench/story_pairs.jsonl).
 
-    python -m bench.stories [--shared ../shared] [--threshold 0.42] [--window 4] [--span 7]
+    python -m bench.stories [--shared ../shared] [--threshold 0.42] [--window 4] [--span 7] [--founder 0.25]
 
 Groups every article of each labelled corpus exactly as a build does (store.stories.assign, all
 articles new), then prints pairwise precision and recall: a pair is predicted the same event when
@@ -70,10 +70,11 @@ def figures(rows: list[tuple[bool, bool]]) -> str:
 @click.option("--threshold", type=float, default=stories.THRESHOLD, show_default=True)
 @click.option("--window", type=int, default=stories.WINDOW_DAYS, show_default=True)
 @click.option("--span", type=int, default=stories.SPAN_DAYS, show_default=True)
-def main(shared: Path, threshold: float, window: int, span: int) -> None:
+@click.option("--founder", type=float, default=stories.FOUNDER, show_default=True)
+def main(shared: Path, threshold: float, window: int, span: int, founder: float) -> None:
     """Pairwise precision and recall of story grouping on the labelled pairs."""
     pairs = [json.loads(line) for line in PAIRS.open(encoding="utf-8") if line.strip()]
-    stories.THRESHOLD, stories.WINDOW_DAYS, stories.SPAN_DAYS = threshold, window, span
+    stories.THRESHOLD, stories.WINDOW_DAYS, stories.SPAN_DAYS, stories.FOUNDER = threshold, window, span, founder
     keys: dict[str, dict[str, int]] = {}
     for corpus in sorted({p["corpus"] for p in pairs}):
         path = shared / "corpus" / corpus
@@ -87,7 +88,8 @@ def main(shared: Path, threshold: float, window: int, span: int) -> None:
         row = (bool(p["same"]), k[p["a"]] == k[p["b"]])
         for group in ("all", p["stratum"], p["corpus"]):
             rows[group].append(row)
-    print(f"threshold {threshold}, window {window} days, span {span} days, {len(pairs)} labelled pairs:")
+    settings = f"threshold {threshold}, window {window} days, span {span} days, founder {founder}"
+    print(f"{settings}, {len(pairs)} labelled pairs:")
     for group, found in rows.items():
         print(f"  {group:>24}: {figures(found)}  [{len(found)} pairs]")
 

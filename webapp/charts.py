@@ -125,6 +125,9 @@ TREND_LEFT = 44  # room for the value axis's labels
 TREND_BOTTOM = 22  # room for the period axis's labels
 # One colour per query, distinguishable by readers with the common colour deficiencies
 # (Okabe and Ito's palette), each line also dashed its own way so that colour is not the only cue.
+# Each period is a focusable point up to this many periods; beyond, the line alone is drawn and the
+# data table below the chart is the way to read single values.
+MAX_POINTS = 400
 TREND_STYLES = (("#0072b2", ""), ("#d55e00", "6 3"), ("#009e73", "2 3"), ("#cc79a7", "8 3 2 3"))
 
 
@@ -202,7 +205,8 @@ def trend_chart(data: dict[str, Any]) -> TrendChart | None:
                 said += f" ({_value(v, True)} số bài của kỳ)"
             points.append(TrendPoint(x, y, said))
         path = " ".join(f"{'M' if i == 0 else 'L'}{p.x},{p.y}" for i, p in enumerate(points))
-        lines.append(TrendLine(line["query"], colour, dash, points, path, line["total"], line["search_url"]))
+        shown = points if len(points) <= MAX_POINTS else []
+        lines.append(TrendLine(line["query"], colour, dash, shown, path, line["total"], line["search_url"]))
     value_ticks = [(xy(0, top * k / 4)[1], _value(top * k / 4, share)) for k in range(5)]
     every = max(1, len(periods) // 6)
     period_ticks = [(xy(i, 0)[0], _period_name(p, data["interval"])) for i, p in enumerate(periods) if i % every == 0]

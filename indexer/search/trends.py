@@ -30,8 +30,9 @@ INTERVALS = ("day", "week", "month")
 NORMALIZE = ("count", "share")
 MAX_QUERIES = 4
 MIN_ARTICLES = 20
-# More points than a chart or a reader can use: a longer span is asked by week or month.
-MAX_PERIODS = 1000
+# More points than a chart or a reader can use (30 years by week is 1,560): a longer span is
+# asked by a longer interval or a date range.
+MAX_PERIODS = 2000
 _EPOCH = date(1970, 1, 1)
 # 1970-01-05, day 4, was a Monday: weeks are counted from there.
 _MONDAY = 4

@@ -1,7 +1,8 @@
 """Stories: the articles of one generation that report the same event, grouped once at commit.
 
 An article joins the story of the most similar article dated within WINDOW_DAYS of it, when
-their TF-IDF cosine (title twice, sapo and the body's lead, by syllable) reaches THRESHOLD;
+their TF-IDF cosine (title twice, sapo and the body's lead, by syllable) reaches THRESHOLD, the
+story began at most SPAN_DAYS before, and the article resembles the story's first one (FOUNDER);
 otherwise it starts a story of its own. Articles are taken in date order, so a reprint joins its
 original, and an article joins one story rather than bridging two. Undated articles stay alone.
 An update assigns only its new articles, against those already grouped in their window; the
@@ -27,6 +28,9 @@ THRESHOLD = 0.42
 # A story spans at most this many days from its first article: a daily column ("Giá vàng hôm
 # nay") or a long-running subject must not chain into one story for a whole year.
 SPAN_DAYS = 7
+# An article must also resemble the story's first article this much: each match of a tournament
+# resembles the previous one, and the chain would make the tournament one story.
+FOUNDER = 0.25
 LEAD_CHARS = 300
 FILE = "stories.npz"
 # Syllables and numbers as tokens; one-letter words ("ô", "A") count too.
@@ -55,11 +59,13 @@ def assign(days: np.ndarray, seqs: np.ndarray, texts: Sequence[str], known: np.n
     order = np.lexsort((seqs, days))
     order = order[dated[order]]
     day_of = days[order]
-    # Each story's first day among the documents given (a known story may have started earlier).
+    # Each story's first day and first document among those given (a known story may have
+    # started earlier: its earliest document here stands for it).
     first: dict[int, int] = {}
-    for key, day in zip(keys[order].tolist(), day_of.tolist(), strict=True):
+    founder: dict[int, int] = {}
+    for i, key, day in zip(order.tolist(), keys[order].tolist(), day_of.tolist(), strict=True):
         if key >= 0 and key not in first:
-            first[key] = day
+            first[key], founder[key] = day, i
     for day in np.unique(days[todo]).tolist():
         lo, hi = np.searchsorted(day_of, [day - WINDOW_DAYS, day + WINDOW_DAYS + 1])
         window = order[lo:hi]
@@ -79,8 +85,13 @@ def assign(days: np.ndarray, seqs: np.ndarray, texts: Sequence[str], known: np.n
                 k = int(among[j, :j].argmax())
                 if among[j, k] >= sim:
                     best = int(new[k])
+            if best >= 0 and founder[int(keys[best])] != best:
+                lead = founder[int(keys[best])]
+                if float(vectors[i].multiply(vectors[lead]).sum()) < FOUNDER:
+                    best = -1
             keys[i] = keys[best] if best >= 0 else seqs[i]
             first.setdefault(int(keys[i]), day)
+            founder.setdefault(int(keys[i]), i)
     return keys
 
 
