@@ -123,12 +123,13 @@ TREND_WIDTH = 640
 TREND_HEIGHT = 220
 TREND_LEFT = 44  # room for the value axis's labels
 TREND_BOTTOM = 22  # room for the period axis's labels
-# One colour per query, distinguishable by readers with the common colour deficiencies
-# (Okabe and Ito's palette), each line also dashed its own way so that colour is not the only cue.
 # Each period is a focusable point up to this many periods; beyond, the line alone is drawn and the
 # data table below the chart is the way to read single values.
 MAX_POINTS = 400
-TREND_STYLES = (("#0072b2", ""), ("#d55e00", "6 3"), ("#009e73", "2 3"), ("#cc79a7", "8 3 2 3"))
+# Each query's line is dashed its own way, so that colour (style.css's .series-N: Okabe and Ito's
+# palette, distinguishable with the common colour deficiencies; the page's CSP forbids inline
+# styles) is not the only cue.
+TREND_DASHES = ("", "6 3", "2 3", "8 3 2 3")
 
 
 @dataclass(frozen=True)
@@ -142,10 +143,9 @@ class TrendPoint:
 
 @dataclass(frozen=True)
 class TrendLine:
-    """One query's polyline, its style and its points."""
+    """One query's polyline, its dash pattern and its points."""
 
     query: str
-    colour: str
     dash: str
     points: list[TrendPoint]
     path: str
@@ -159,7 +159,7 @@ class TrendChart:
 
     lines: list[TrendLine]
     value_ticks: list[tuple[float, str]]
-    period_ticks: list[tuple[float, str]]
+    period_ticks: list[tuple[float, str, str]]  # x, label, text-anchor
     sparse: list[tuple[float, float]]
     width: int = TREND_WIDTH
     height: int = TREND_HEIGHT
@@ -173,6 +173,14 @@ def _period_name(period: str, interval: str) -> str:
         return month_label(period)
     day = date.fromisoformat(period).strftime("%d/%m/%Y")
     return f"tuần từ {day}" if interval == "week" else day
+
+
+def _tick_name(period: str, interval: str) -> str:
+    """A short axis label: '3/2025' for a month, '10/03/2025' for a day or a week's Monday."""
+    if interval == "month":
+        year, month = period.split("-")
+        return f"{int(month)}/{year}"
+    return date.fromisoformat(period).strftime("%d/%m/%Y")
 
 
 def _value(v: float, share: bool) -> str:
@@ -196,7 +204,7 @@ def trend_chart(data: dict[str, Any]) -> TrendChart | None:
         return round(TREND_LEFT + i * step, 2), round(8 + inner_h * (1 - v / top), 2)
 
     lines = []
-    for (colour, dash), line, vals in zip(TREND_STYLES, data["series"], values, strict=False):
+    for dash, line, vals in zip(TREND_DASHES, data["series"], values, strict=False):
         points = []
         for i, (period, v, count) in enumerate(zip(periods, vals, line["counts"], strict=True)):
             x, y = xy(i, v)
@@ -206,9 +214,15 @@ def trend_chart(data: dict[str, Any]) -> TrendChart | None:
             points.append(TrendPoint(x, y, said))
         path = " ".join(f"{'M' if i == 0 else 'L'}{p.x},{p.y}" for i, p in enumerate(points))
         shown = points if len(points) <= MAX_POINTS else []
-        lines.append(TrendLine(line["query"], colour, dash, shown, path, line["total"], line["search_url"]))
+        lines.append(TrendLine(line["query"], dash, shown, path, line["total"], line["search_url"]))
     value_ticks = [(xy(0, top * k / 4)[1], _value(top * k / 4, share)) for k in range(5)]
     every = max(1, len(periods) // 6)
-    period_ticks = [(xy(i, 0)[0], _period_name(p, data["interval"])) for i, p in enumerate(periods) if i % every == 0]
+    period_ticks = []
+    for i, p in enumerate(periods):
+        if i % every == 0:
+            x = xy(i, 0)[0]
+            # A label near the right edge ends at its period rather than overflowing the drawing.
+            anchor = "end" if x > TREND_WIDTH - 60 else "middle"
+            period_ticks.append((x, _tick_name(p, data["interval"]), anchor))
     sparse = [(round(xy(i, 0)[0] - step / 2, 2), round(step, 2)) for i, s in enumerate(data["sparse"]) if s]
     return TrendChart(lines, value_ticks, period_ticks, sparse)

@@ -12,7 +12,7 @@ from markupsafe import Markup
 from indexer import FACETS, MAX_TERMS, TAG_THRESHOLD, SearchResult, get_story, highlight, search, similar
 
 from .api import public_article
-from .charts import TREND_STYLES, histogram, trend_chart
+from .charts import histogram, trend_chart
 from .feed import feed_url
 from .labels import category_label, decimal, number, vn_date
 from .mapping import BUCKETS, MapGeometry, colour_classes
@@ -290,7 +290,6 @@ def trends_page() -> str:
         hidden_filters=filters.items(view=False),
         query_string=query_string,
         back_url=state.with_request(q=queries[0] if queries else "", page=1).url(base),
-        styles=TREND_STYLES,
         number=number,
     )
 
@@ -305,7 +304,8 @@ def story_page(article_id: str) -> str:
     return render_template(
         "story.html",
         story=story,
-        articles=[_hit_view(h, fresh) for h in story["articles"]],
+        # Each card would repeat the story it is part of: the page says it once.
+        articles=[_hit_view({**h, "story": None}, fresh) for h in story["articles"]],
         back_url=SearchState.blank(PER_PAGE, q=highlight_query(request.args)).url(_base()),
     )
 

@@ -292,3 +292,86 @@ def test_phone_layout_collapses_the_filters(browser: Browser, live_server: str) 
         shoot(phone, "article-phone")
     finally:
         context.close()
+
+
+@pytest.fixture(scope="module")
+def stories_server(stories_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A gunicorn serving the stories test index (same-event articles of several outlets)."""
+    log = tmp_path_factory.mktemp("gunicorn-stories") / "gunicorn.log"
+    with gunicorn(stories_index, log, workers=1) as server:
+        yield server.url
+
+
+def test_collapse_by_story_then_read_the_story(page: Page, stories_server: str) -> None:
+    page.goto(stories_server + "/?q=ch%C3%A1y+chung+c%C6%B0")
+    assert results_heading(page).startswith("4 ")
+    page.get_by_role("link", name="Gộp theo sự kiện").click()
+    page.wait_for_url("**collapse=story**")
+    assert "2 sự kiện" in results_heading(page)
+    assert len(hit_titles(page)) == 2
+    shoot(page, "stories-collapsed")
+    page.get_by_role("link", name="3 bài về sự kiện này").click()
+    page.wait_for_url("**/story/s01**")
+    assert "3 bài của 3 nguồn" in page.locator("p.story-meta").inner_text()
+    assert len(hit_titles(page)) == 3
+    shoot(page, "story-page")
+    page.locator(".hit-title a").nth(1).click()
+    page.wait_for_url("**/article/s02**")
+    assert page.get_by_role("heading", name="Cùng sự kiện").is_visible()
+    shoot(page, "article-story")
+
+
+def test_draw_a_trend_and_reach_its_points_by_keyboard(page: Page, stories_server: str) -> None:
+    page.goto(stories_server + "/?q=ch%C3%A1y")
+    page.get_by_role("link", name="Xu hướng").click()
+    page.wait_for_url("**/trends?**")
+    boxes = page.locator("form.trends-form input[name=q]")
+    assert boxes.nth(0).input_value() == "cháy"
+    boxes.nth(1).fill("bão")
+    page.locator("select[name=normalize]").select_option("share")
+    page.get_by_role("button", name="Vẽ").click()
+    page.wait_for_url("**normalize=share**")
+    assert page.locator("svg.trend-chart g.trend-line").count() == 2
+    # The colours come from the stylesheet (the page's CSP forbids inline styles).
+    colour = page.locator("g.trend-line.series-2 path").evaluate("p => getComputedStyle(p).stroke")
+    assert colour == "rgb(213, 94, 0)"
+    page.locator("svg.trend-chart circle").first.focus()
+    focused = page.evaluate("document.activeElement.querySelector('title').textContent")
+    assert focused.startswith("cháy, tháng 3/2025: 4 bài")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.querySelector('title').textContent").startswith("cháy, tháng 4/2025")
+    shoot(page, "trends")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="CSV").click()
+    assert download.value.suggested_filename.startswith("trends-")
+
+
+def test_trends_on_a_phone(browser: Browser, stories_server: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    phone = context.new_page()
+    try:
+        phone.goto(stories_server + "/trends?q=ch%C3%A1y&q=b%C3%A3o&interval=week")
+        width: Any = phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390
+        assert phone.locator("svg.trend-chart").is_visible()
+        shoot(phone, "trends-phone")
+        phone.goto(stories_server + "/story/s01")
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+        shoot(phone, "story-phone")
+    finally:
+        context.close()
+
+
+def test_the_article_page_says_why_each_province(page: Page, live_server: str) -> None:
+    page.goto(live_server + "/article/t29")
+    panel = page.locator("section[aria-labelledby=places-heading]")
+    assert panel.locator("ul.badges-mentioned a").all_inner_texts() == ["Huế"]
+    panel.get_by_text("Vì sao gắn tỉnh/thành này?").click()
+    table = panel.locator("table.evidence-table")
+    assert table.is_visible()
+    assert "Đà Nẵng" in table.locator("tr.is-about").inner_text()
+    shoot(page, "province-evidence")
+    panel.get_by_role("link", name="Huế").click()
+    page.wait_for_url("**province_scope=mentions**")
+    assert "Có nhắc đến" in page.locator("nav.segmented-scope .is-current").inner_text()
+    shoot(page, "province-mentions")
