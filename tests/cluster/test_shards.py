@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.cluster, pytest.mark.slow]
 ray = ray_here()
 
 from bench.cluster import comparable  # noqa: E402
-from indexer import Index, SearchRequest, build, get_article, search  # noqa: E402
+from indexer import Index, SearchRequest, build, get_article, search, trends  # noqa: E402
 from indexer.cluster import ClusterIndex  # noqa: E402
 from tests.search.test_coordinator import CORPUS, QUERIES  # noqa: E402
 
@@ -61,6 +61,26 @@ def test_cluster_answers_as_one_index(served: Any, indexes: tuple[Path, Path]) -
         assert shards == {"total": 4, "failed": []}
         assert a == b, f"{req.q!r} differs"
     assert get_article(served.snapshot(), "s-khungbo")["id"] == "s-khungbo"
+
+
+def test_trends_and_collapsed_results_on_the_cluster(served: Any, indexes: tuple[Path, Path]) -> None:
+    """The newer rounds (matches per day, one document per story) travel through the actors too."""
+    local = Index(indexes[1]).snapshot()
+    remote = served.snapshot()
+    try:
+        for interval in ("day", "month"):
+            a = trends(local, ["Hà Nội", "xe buýt"], SearchRequest(), interval, "share").to_dict()
+            b = trends(remote, ["Hà Nội", "xe buýt"], SearchRequest(), interval, "share").to_dict()
+            a.pop("took_ms"), b.pop("took_ms")
+            assert a == b and a["series"][0]["total"] > 0
+        req = SearchRequest(q="Hà Nội", collapse="story", per_page=50)
+        here, there = search(local, req), search(remote, req)
+        assert (here.total, here.stories) == (there.total, there.stories) and there.stories
+        assert [h.id for h in here.hits] == [h.id for h in there.hits]
+        assert [h.story for h in here.hits] == [h.story for h in there.hits]
+    finally:
+        local.close()
+        remote.close()
 
 
 def _pids(served: Any) -> list[int]:
