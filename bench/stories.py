@@ -1,6 +1,7 @@
 """Story grouping measured against the labelled same-event pairs (bench/story_pairs.jsonl).
 
-    python -m bench.stories [--shared ../shared] [--threshold 0.42] [--window 4] [--span 7] [--founder 0.25]
+    python -m bench.stories [--shared ../shared] [--pairs bench/story_pairs_heldout.jsonl] [--threshold 0.42]
+        [--window 4] [--span 7] [--founder 0.25]
 
 Groups every article of each labelled corpus exactly as a build does (store.stories.assign, all
 articles new), then prints pairwise precision and recall: a pair is predicted the same event when
@@ -67,13 +68,20 @@ def figures(rows: list[tuple[bool, bool]]) -> str:
 
 @click.command()
 @click.option("--shared", type=click.Path(path_type=Path), default=REPO.parent / "shared")
+@click.option(
+    "--pairs",
+    "pairs_path",
+    type=click.Path(exists=True, path_type=Path),
+    default=PAIRS,
+    help="The labelled pairs: story_pairs.jsonl (the settings were chosen on it) or story_pairs_heldout.jsonl.",
+)
 @click.option("--threshold", type=float, default=stories.THRESHOLD, show_default=True)
 @click.option("--window", type=int, default=stories.WINDOW_DAYS, show_default=True)
 @click.option("--span", type=int, default=stories.SPAN_DAYS, show_default=True)
 @click.option("--founder", type=float, default=stories.FOUNDER, show_default=True)
-def main(shared: Path, threshold: float, window: int, span: int, founder: float) -> None:
+def main(shared: Path, pairs_path: Path, threshold: float, window: int, span: int, founder: float) -> None:
     """Pairwise precision and recall of story grouping on the labelled pairs."""
-    pairs = [json.loads(line) for line in PAIRS.open(encoding="utf-8") if line.strip()]
+    pairs = [json.loads(line) for line in pairs_path.open(encoding="utf-8") if line.strip()]
     stories.THRESHOLD, stories.WINDOW_DAYS, stories.SPAN_DAYS, stories.FOUNDER = threshold, window, span, founder
     keys: dict[str, dict[str, int]] = {}
     for corpus in sorted({p["corpus"] for p in pairs}):
@@ -89,7 +97,7 @@ def main(shared: Path, threshold: float, window: int, span: int, founder: float)
         for group in ("all", p["stratum"], p["corpus"]):
             rows[group].append(row)
     settings = f"threshold {threshold}, window {window} days, span {span} days, founder {founder}"
-    print(f"{settings}, {len(pairs)} labelled pairs:")
+    print(f"{settings}, {len(pairs)} labelled pairs of {pairs_path.name}:")
     for group, found in rows.items():
         print(f"  {group:>24}: {figures(found)}  [{len(found)} pairs]")
 

@@ -14,6 +14,7 @@ maps every live document's seq to its story's key and is saved beside the genera
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,12 +34,18 @@ SPAN_DAYS = 7
 FOUNDER = 0.25
 LEAD_CHARS = 300
 FILE = "stories.npz"
+# A news digest ("Xem nhanh 12h: Bão Bualoi... | SJC bị xử phạt") lists several events: it joins no
+# story and no story joins it.
+_DIGEST = re.compile(r"\s\|\s|^(?:Xem nhanh|Toàn cảnh|Bản tin|Điểm tin|Tin sáng|Tin tối|Tin nóng|Tin nhanh)\b", re.I)
 # Syllables and numbers as tokens; one-letter words ("ô", "A") count too.
 _TOKENS = r"(?u)\b\w+\b"
 
 
 def story_text(title: str, sapo: str, body: str) -> str:
-    """What two articles are compared on: the title weighs twice, then the sapo and the body's lead."""
+    """What two articles are compared on: the title weighs twice, then the sapo and the body's lead
+    (nothing for a digest, which then stays a story of its own)."""
+    if _DIGEST.search(title):
+        return ""
     return f"{title} {title} {sapo} {body[:LEAD_CHARS]}".lower()
 
 

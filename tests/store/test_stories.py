@@ -85,3 +85,11 @@ def test_table_round_trips_and_unknown_articles_are_their_own_story(tmp_path: Pa
     loaded = Stories.load(tmp_path)
     assert loaded is not None and loaded.of(np.array([2, 5, 9])).tolist() == [1, 5, 9]
     assert Stories.load(tmp_path / "nowhere") is None
+
+
+def test_a_digest_joins_no_story() -> None:
+    report = story_text("Ba 'ông lớn' vàng SJC, Doji bị xử phạt", "SJC, Bảo Tín Minh Châu và Doji bị phạt.", "")
+    digest = story_text("Xem nhanh 12h: Bão Bualoi | SJC, Doji bị xử phạt", "SJC và Doji bị phạt.", "")
+    assert digest == "" and report
+    keys = assign(np.array([10, 10, 10]), np.array([1, 2, 3]), [report, digest, report], np.full(3, -1))
+    assert keys.tolist() == [1, 2, 1]
