@@ -120,7 +120,12 @@ _NAME_PARTS = set(
 _SURNAMES = _NAME_PARTS - {"Thái", "Văn", "Thị", "Hữu", "Đức", "Công", "Quốc", "Cường", "Bầu"}
 # "Hà Nam, Trung Quốc" is Henan; "tính từ Quảng Trị trở vào" draws a boundary, not a location.
 _AFTER_BLOCK = re.compile(r"\W{0,4}Trung Quốc|\s+trở\s+(?:ra|vào|lên|xuống)\b")
-_RESIDENCE = re.compile(r"(?<!nội )\b(?:trú|ngụ|sống (?:tại|ở)|hộ khẩu)\b(?:[^.;()\n]|\.(?=\S))*$")
+# Where a person lives or a company sits: "trú tại", "chỗ ở:", "(SN 1982, ở Long Biên, Hà Nội)",
+# "Công ty Alibaba (trụ sở tại TP.HCM)".
+_RESIDENCE = re.compile(
+    r"(?<!nội )\b(?:trú|ngụ|sống (?:tại|ở)|hộ khẩu|chỗ ở|nơi ở|trụ sở (?:chính )?(?:tại|ở)|SN \d{4}\s*,\s*ở)\b"
+    r"(?:[^.;()\n]|\.(?=\S))*$"
+)
 # "(Tuệ Minh, 42 tuổi, Đà Nẵng)" signs a reader's letter with where the reader lives.
 _HOMETOWN = re.compile(r"\b(?:quê|nguyên quán|sinh ra|đến từ)\b(?:[^.;()\n]|\.(?=\S))*$|\btuổi\s*,\s*$")
 # "Hà Tiên (tỉnh An Giang)", "Phú Quốc, tỉnh An Giang": a place then its post-merger province.
@@ -150,7 +155,7 @@ _AT_ACADEMIC = re.compile(
 _COMPANY = re.compile(r"(?:[Nn]gân hàng|[Cc]ông ty|[Tt]ập đoàn|[Tt]ổng công ty|CTCP|Bia)" + _NAME_TAIL)
 _ORG = re.compile(
     r"(?:Viện|NXB|Nhà xuất bản|[Nn]gân hàng|[Cc]ông ty|[Tt]ập đoàn|[Tt]ổng công ty|CTCP"
-    r"|Hiệp hội|Quỹ|Báo|Nhà hát|Trường|Bia|Cảng vụ)" + _NAME_TAIL
+    r"|Hiệp hội|Quỹ|Báo|Đài|Nhà hát|Trường|Bia|Cảng vụ)" + _NAME_TAIL
 )
 # "P.Hoàng Liệt (Hà Nội)" is a ward, not a person: the surname must start a word.
 _PERSON_PAREN = re.compile(r"(?<![\w.])(?:" + "|".join(sorted(_SURNAMES)) + r")(?: [A-ZĐ]\w*){1,3} \($")
@@ -451,6 +456,10 @@ class Tagger:
     def _weighed(self, factor: float, text: str, start: int, end: int, sport: float = 1.0) -> tuple[float, bool]:
         """A mention's factor times its incidence and sport factors; a club's name names nothing."""
         incidence, named = self._incidence(text, start, end)
+        if incidence < 1.0:
+            # "Đài PT-TH TP.HCM", "trú tại xã A, tỉnh X": a prefix makes a name or an address no
+            # more the article's place.
+            factor = min(factor, 1.0)
         return factor * incidence * sport, named and sport != CLUB
 
     @staticmethod

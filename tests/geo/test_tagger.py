@@ -23,7 +23,7 @@ SEED = REPO / "corpus" / "seed-bac-ninh-pckb.txt"
 _ID_HEAD = re.compile(r'\{\s*"id"\s*:\s*"([^"\\]*)"')
 
 # Floors for the labelled evaluation on the TEST split, below the measured figures with a margin
-# (333 articles, 140 gold tags per era: F1 0.858 new / 0.855 old, recall 0.886; mentions F1 0.97 on
+# (333 articles, 140 gold tags per era: F1 0.854 new / 0.851 old, recall 0.879; mentions F1 0.97 on
 # the 132 that list them; see `pytest -s` or `make eval`). The labels are conservative
 # (hometowns, venues of national events, photo captions and club names do not count), so
 # precision is the weaker side. The rules are tuned on the DEV split (`python -m bench.tagger_eval`),
@@ -299,7 +299,17 @@ def test_districts_and_post_merger_wards() -> None:
 
 
 def test_passing_forms_are_not_the_subject() -> None:
-    """A time zone, a company's name, the Pacific, the president's name: none makes an article about a city."""
+    """A time zone, a company's name, its seat, a defendant's home, a TV station: none makes an article about a city."""
+    body = (
+        "Bị cáo Nguyễn Thị Huyền (SN 1982, ở Long Biên, Hà Nội) khai nhận. Bị cáo Lan (chỗ ở: quận Cầu Giấy, "
+        "thành phố Hà Nội) cũng khai nhận."
+    )
+    assert old("Xử vụ đánh bạc nghìn tỷ ở Phú Thọ", "TAND tỉnh Phú Thọ xét xử.", body) == ["Phú Thọ"]
+    body = "Nhân viên Công ty Alibaba (trụ sở tại TP. HCM) kéo đến. Công ty Alibaba có trụ sở tại TP. HCM."
+    assert old("Bắt nhân viên Alibaba ở Phú Mỹ", "Công an tỉnh Bà Rịa - Vũng Tàu bắt giữ.", body) == [
+        "Bà Rịa - Vũng Tàu"
+    ]
+    assert old("Chương trình nghệ thuật", "Quỹ phối hợp với Đài Phát thanh và truyền hình TP.HCM tổ chức.") == []
     assert old("Trận chung kết diễn ra lúc 2h (giờ Hà Nội) tại London") == []
     assert old("Công ty Cổ phần Sữa Hà Nội báo lãi quý III") == []
     assert old("Diễn đàn châu Á - Thái Bình Dương họp thường niên") == []
