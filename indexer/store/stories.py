@@ -2,8 +2,9 @@
 
 An article joins the story of the most similar article dated within WINDOW_DAYS of it, when
 their TF-IDF cosine (title twice, sapo and the body's lead, by syllable) reaches THRESHOLD, the
-story began at most SPAN_DAYS before, and the article resembles the story's first one (FOUNDER);
-otherwise it starts a story of its own. Articles are taken in date order, so a reprint joins its
+story began at most SPAN_DAYS before, the article resembles the story's first one (FOUNDER), and
+their titles name no conflicting slot (another round, day or draw: slots()); otherwise it starts a
+story of its own. A digest of several events joins none. Articles are taken in date order, so a reprint joins its
 original, and an article joins one story rather than bridging two. Undated articles stay alone.
 An update assigns only its new articles, against those already grouped in their window; the
 window and threshold were chosen on bench/story_pairs.jsonl (bench/stories.py measures them).
@@ -46,7 +47,40 @@ def story_text(title: str, sapo: str, body: str) -> str:
     (nothing for a digest, which then stays a story of its own)."""
     if _DIGEST.search(title):
         return ""
-    return f"{title} {title} {sapo} {body[:LEAD_CHARS]}".lower()
+    # The title's first copy ends its line: slots() reads the title alone from there.
+    return f"{title}\n{title} {sapo} {body[:LEAD_CHARS]}".lower()
+
+
+# What tells two reports of one subject apart when their words agree: a round of a competition,
+# a day written in the title, a long number (a lottery draw, a ticket). Two titles that both
+# name slots of one kind and share none report different events.
+_SLOTS = {
+    "round": re.compile(
+        r"vòng (?:\d+|1/\d+|loại|bảng|knock-out|tứ kết|bán kết)|tứ kết|bán kết|chung kết|lượt (?:đi|về)"
+        r"|ngày thi đấu thứ \d+"
+    ),
+    "date": re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?![\d/])|ngày (\d{1,2}) tháng (\d{1,2})"),
+    "number": re.compile(r"(?<![\d.,])\d{5,}(?![\d.,])"),
+}
+
+
+def slots(text: str) -> dict[str, frozenset[str]]:
+    """The title's slots by kind (a story_text's first line is its title)."""
+    title = text.split("\n", 1)[0]
+    out = {}
+    for kind, pattern in _SLOTS.items():
+        found = frozenset(
+            "/".join(str(int(g)) for g in m.groups() if g) if kind == "date" else m.group()
+            for m in pattern.finditer(title)
+        )
+        if found:
+            out[kind] = found
+    return out
+
+
+def _conflict(a: dict[str, frozenset[str]], b: dict[str, frozenset[str]]) -> bool:
+    """True when two titles name slots of one kind and share none of them."""
+    return any(kind in b and not (values & b[kind]) for kind, values in a.items())
 
 
 def assign(days: np.ndarray, seqs: np.ndarray, texts: Sequence[str], known: np.ndarray) -> np.ndarray:
@@ -73,6 +107,7 @@ def assign(days: np.ndarray, seqs: np.ndarray, texts: Sequence[str], known: np.n
     for i, key, day in zip(order.tolist(), keys[order].tolist(), day_of.tolist(), strict=True):
         if key >= 0 and key not in first:
             first[key], founder[key] = day, i
+    slot = [slots(t) for t in texts]
     for day in np.unique(days[todo]).tolist():
         lo, hi = np.searchsorted(day_of, [day - WINDOW_DAYS, day + WINDOW_DAYS + 1])
         window = order[lo:hi]
@@ -84,14 +119,13 @@ def assign(days: np.ndarray, seqs: np.ndarray, texts: Sequence[str], known: np.n
         among = (vectors[new] @ vectors[new].T).toarray()
         for j, i in enumerate(new.tolist()):
             best, sim = -1, THRESHOLD
-            if ready.size:
-                k = int(before[j].argmax())
-                if before[j, k] >= sim:
-                    best, sim = int(ready[k]), float(before[j, k])
-            if j:
-                k = int(among[j, :j].argmax())
-                if among[j, k] >= sim:
-                    best = int(new[k])
+            # The most similar article whose title names no conflicting slot.
+            candidates = [(float(before[j, k]), int(ready[k])) for k in np.flatnonzero(before[j] >= sim)]
+            candidates += [(float(among[j, k]), int(new[k])) for k in np.flatnonzero(among[j, :j] >= sim)]
+            for _, other in sorted(candidates, reverse=True):
+                if not (slot[i] and slot[other] and _conflict(slot[i], slot[other])):
+                    best = other
+                    break
             if best >= 0 and founder[int(keys[best])] != best:
                 lead = founder[int(keys[best])]
                 if float(vectors[i].multiply(vectors[lead]).sum()) < FOUNDER:

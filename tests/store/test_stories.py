@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from indexer import Snapshot, build
-from indexer.store.stories import Stories, assign, story_text
+from indexer.store.stories import Stories, assign, slots, story_text
 from tests.support import DATA
 
 
@@ -93,3 +93,19 @@ def test_a_digest_joins_no_story() -> None:
     assert digest == "" and report
     keys = assign(np.array([10, 10, 10]), np.array([1, 2, 3]), [report, digest, report], np.full(3, -1))
     assert keys.tolist() == [1, 2, 1]
+
+
+def test_titles_naming_different_rounds_or_draws_are_different_events() -> None:
+    semi = story_text("Alcaraz đấu Zverev ở bán kết Cincinnati Mở rộng", "Alcaraz gặp Zverev tại Cincinnati.", "")
+    final = story_text("Alcaraz đấu Sinner ở chung kết Cincinnati Mở rộng", "Alcaraz gặp Sinner tại Cincinnati.", "")
+    again = story_text(
+        "Alcaraz vào chung kết Cincinnati Mở rộng, gặp Sinner", "Alcaraz sẽ gặp Sinner tại Cincinnati.", ""
+    )
+    keys = assign(np.array([10, 11, 11]), np.array([1, 2, 3]), [semi, final, again], np.full(3, -1))
+    # The final joins neither the semi-final; its second report joins the first.
+    assert keys.tolist() == [1, 2, 2]
+    assert slots(semi) == {"round": frozenset({"bán kết"})}
+    assert slots(story_text("Xổ số ngày 13 tháng 12: dãy 999999 trúng", "", "")) == {
+        "date": frozenset({"13/12"}),
+        "number": frozenset({"999999"}),
+    }
