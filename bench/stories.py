@@ -41,16 +41,19 @@ def day_of(record: dict[str, str | None]) -> int:
 
 def grouped(path: Path) -> tuple[dict[str, int], int, int, float]:
     """Story key by article id for one corpus file; stories, largest story, seconds."""
-    ids, days, texts = [], [], []
+    ids, days, texts, sources = [], [], [], []
     with gzip.open(path, "rt", encoding="utf-8") as f:
         for line in f:
             r = json.loads(line)
             ids.append(r["id"])
             days.append(day_of(r))
             texts.append(stories.story_text(*(normalize(r[k] or "") for k in ("title", "sapo", "body"))))
+            sources.append(r["source"] or "")
     seqs = np.arange(len(ids), dtype=np.int64)
     started = time.perf_counter()
-    keys = stories.assign(np.array(days, dtype=np.int64), seqs, texts, np.full(len(ids), -1, dtype=np.int64))
+    keys = stories.assign(
+        np.array(days, dtype=np.int64), seqs, texts, np.full(len(ids), -1, dtype=np.int64), sources
+    )
     took = time.perf_counter() - started
     sizes = Counter(keys.tolist())
     return dict(zip(ids, keys.tolist(), strict=True)), len(sizes), max(sizes.values()), took

@@ -3,7 +3,8 @@
 An article joins the story of the most similar article dated within WINDOW_DAYS of it, when
 their TF-IDF cosine (title twice, sapo and the body's lead, by syllable) reaches THRESHOLD, the
 story began at most SPAN_DAYS before, the article resembles the story's first one (FOUNDER), and
-their titles name no conflicting slot (another round, day or draw: slots()); otherwise it starts a
+their titles name no conflicting slot (another round, day or draw: slots()), and the story holds
+no article of the same outlet from another day unlike it (SAME_SOURCE); otherwise it starts a
 story of its own. A digest of several events joins none. Articles are taken in date order, so a reprint joins its
 original, and an article joins one story rather than bridging two. Undated articles stay alone.
 An update assigns only its new articles, against those already grouped in their window; the
@@ -33,6 +34,9 @@ SPAN_DAYS = 7
 # An article must also resemble the story's first article this much: each match of a tournament
 # resembles the previous one, and the chain would make the tournament one story.
 FOUNDER = 0.25
+# One outlet reports an event once; its articles of another day on the same subject are the next
+# installment of a series (a daily market report, a tournament's next round) unless nearly alike.
+SAME_SOURCE = 0.55
 LEAD_CHARS = 300
 FILE = "stories.npz"
 # A news digest ("Xem nhanh 12h: Bão Bualoi... | SJC bị xử phạt") lists several events: it joins no
@@ -83,9 +87,16 @@ def _conflict(a: dict[str, frozenset[str]], b: dict[str, frozenset[str]]) -> boo
     return any(kind in b and not (values & b[kind]) for kind, values in a.items())
 
 
-def assign(days: np.ndarray, seqs: np.ndarray, texts: Sequence[str], known: np.ndarray) -> np.ndarray:
+def assign(
+    days: np.ndarray,
+    seqs: np.ndarray,
+    texts: Sequence[str],
+    known: np.ndarray,
+    sources: Sequence[str] | None = None,
+) -> np.ndarray:
     """Each document's story key: known[i] when it is not -1, else the key of the story it joins
-    (or its own seq). days are days since 1970 (-1 undated); all arrays align with texts."""
+    (or its own seq). days are days since 1970 (-1 undated); all arrays align with texts, and
+    with sources (each article's outlet) when given."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     keys = known.astype(np.int64, copy=True)
@@ -104,10 +115,21 @@ def assign(days: np.ndarray, seqs: np.ndarray, texts: Sequence[str], known: np.n
     # started earlier: its earliest document here stands for it).
     first: dict[int, int] = {}
     founder: dict[int, int] = {}
+    members: dict[int, list[int]] = {}
     for i, key, day in zip(order.tolist(), keys[order].tolist(), day_of.tolist(), strict=True):
         if key >= 0 and key not in first:
             first[key], founder[key] = day, i
+        if key >= 0:
+            members.setdefault(key, []).append(i)
     slot = [slots(t) for t in texts]
+
+    def self_series(i: int, story: list[int]) -> bool:
+        """True when the story holds an article of i's outlet from another day that i is not nearly alike:
+        i is then that outlet's next installment of a series, not another report of the event."""
+        assert sources is not None
+        mine = [k for k in story if sources[k] == sources[i] and days[k] != days[i]]
+        return bool(mine) and max(float(vectors[i].multiply(vectors[k]).sum()) for k in mine) < SAME_SOURCE
+
     for day in np.unique(days[todo]).tolist():
         lo, hi = np.searchsorted(day_of, [day - WINDOW_DAYS, day + WINDOW_DAYS + 1])
         window = order[lo:hi]
@@ -117,15 +139,20 @@ def assign(days: np.ndarray, seqs: np.ndarray, texts: Sequence[str], known: np.n
         ready = ready[[first[k] >= day - SPAN_DAYS for k in keys[ready].tolist()]] if ready.size else ready
         before = (vectors[new] @ vectors[ready].T).toarray() if ready.size else np.zeros((new.size, 0))
         among = (vectors[new] @ vectors[new].T).toarray()
+        # An aggregator's corpus names one source for every outlet: the rule below needs several.
+        outlets = sources is not None and len({sources[k] for k in window.tolist()}) > 1
         for j, i in enumerate(new.tolist()):
             best, sim = -1, THRESHOLD
             # The most similar article whose title names no conflicting slot.
             candidates = [(float(before[j, k]), int(ready[k])) for k in np.flatnonzero(before[j] >= sim)]
             candidates += [(float(among[j, k]), int(new[k])) for k in np.flatnonzero(among[j, :j] >= sim)]
             for _, other in sorted(candidates, reverse=True):
-                if not (slot[i] and slot[other] and _conflict(slot[i], slot[other])):
-                    best = other
-                    break
+                if slot[i] and slot[other] and _conflict(slot[i], slot[other]):
+                    continue
+                if outlets and self_series(i, members[int(keys[other])]):
+                    continue
+                best = other
+                break
             if best >= 0 and founder[int(keys[best])] != best:
                 lead = founder[int(keys[best])]
                 if float(vectors[i].multiply(vectors[lead]).sum()) < FOUNDER:
@@ -133,6 +160,7 @@ def assign(days: np.ndarray, seqs: np.ndarray, texts: Sequence[str], known: np.n
             keys[i] = keys[best] if best >= 0 else seqs[i]
             first.setdefault(int(keys[i]), day)
             founder.setdefault(int(keys[i]), i)
+            members.setdefault(int(keys[i]), []).append(i)
     return keys
 
 
@@ -167,10 +195,10 @@ class Stories:
         return np.where(self.seqs[at] == seqs, self.keys[at], seqs).astype(np.int64)
 
     @classmethod
-    def grouped(cls, reader: Any, previous: Stories | None, text_of: Any) -> Stories:
+    def grouped(cls, reader: Any, previous: Stories | None, read: Any) -> Stories:
         """The table of an index reader's live documents: previous keys kept, new documents assigned.
 
-        text_of(docnum) gives a document's story_text; only documents dated within the window of a
+        read(docnum) gives a document's (story_text, source); only documents dated within the window of a
         new one are read.
         """
         size = reader.doc_count_all()
@@ -200,7 +228,7 @@ class Stories:
         keys[undated_new] = seq[undated_new]
         picked = np.flatnonzero(near)
         if picked.size:
-            texts = [text_of(int(d)) for d in live[picked].tolist()]
-            keys[picked] = assign(day[picked], seq[picked], texts, known[picked])
+            texts, sources = zip(*(read(int(d)) for d in live[picked].tolist()), strict=True)
+            keys[picked] = assign(day[picked], seq[picked], texts, known[picked], sources)
         order = np.argsort(seq)
         return cls(seq[order], keys[order])

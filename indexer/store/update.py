@@ -196,11 +196,11 @@ class Update:
         codec = BodyCodec.load(self.work)
         with self.ix.reader() as reader:
 
-            def text_of(docnum: int) -> str:
+            def read(docnum: int) -> tuple[str, str]:
                 article = article_from_stored(reader.stored_fields(docnum), codec)
-                return story_text(article.title, article.sapo, article.body)
+                return story_text(article.title, article.sapo, article.body), article.source or ""
 
-            Stories.grouped(reader, previous, text_of).save(self.work)
+            Stories.grouped(reader, previous, read).save(self.work)
 
     def live(self) -> int:
         """Live documents in the work copy."""

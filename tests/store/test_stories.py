@@ -109,3 +109,16 @@ def test_titles_naming_different_rounds_or_draws_are_different_events() -> None:
         "date": frozenset({"13/12"}),
         "number": frozenset({"999999"}),
     }
+
+
+def test_one_outlet_on_another_day_is_the_next_installment() -> None:
+    monday = story_text("Giá vàng thế giới cao nhất 7 tuần", "Giá vàng thế giới tăng, Wall Street lập kỷ lục.", "")
+    tuesday = story_text("Giá vàng thế giới tiến sát 4.300 USD", "Giá vàng thế giới tăng, Wall Street lập kỷ lục.", "")
+    other = story_text("Giá vàng thế giới cao nhất 7 tuần, Wall Street lập kỷ lục", "Giá vàng thế giới tăng mạnh.", "")
+    days, seqs, unknown = np.array([10, 11, 10]), np.array([1, 2, 3]), np.full(3, -1)
+    outlets = ["VnExpress", "VnExpress", "Tuổi Trẻ"]
+    # The outlet's next day's report starts a story; another outlet's same-day report joins.
+    assert assign(days, seqs, [monday, tuesday, other], unknown, outlets).tolist() == [1, 2, 1]
+    # An aggregator names one source for every outlet: then the rule cannot apply.
+    merged = assign(days, seqs, [monday, tuesday, other], unknown, ["baomoi.com"] * 3).tolist()
+    assert merged[1] == merged[0]
