@@ -79,7 +79,7 @@ bench-scale: install
 # an index of the shared corpus (NEWSROOM_INDEX, var/full by default: `python -m indexer build
 # --corpus ../shared/corpus --index var/full` first).
 bench-newsroom: install
-	$(PY) -m bench.stories --shared $(SHARED)
+	$(PY) -m bench.stories --shared $(SHARED) --pairs bench/story_pairs_third.jsonl
 	$(PY) -m bench.newsroom --index $(or $(NEWSROOM_INDEX),var/full)
 
 # The sharded index (in process and on a local 3-node Ray cluster) against the single one.
@@ -91,11 +91,13 @@ bench-cluster: install install-cluster
 bench-segment: install
 	$(PY) -m bench.segment --shared $(SHARED) $(if $(BENCH_JSON),--json $(BENCH_JSON))
 
-# The province tagger on the TEST labels (P/R/F1 per era and corpus, about and mentions), known-item
+# The province tagger on the TEST labels (P/R/F1 per era and corpus, about and mentions), story
+# grouping on the three labelled sets of same-event pairs (bench/story_pairs*.jsonl), known-item
 # search over the shared corpus, then nDCG@10 and P@10 of the judged topical queries
 # (bench/topics.json, bench/judgments.jsonl) on the three indexes `make bench` left in var/bench.
 eval: install
 	$(PY) -m bench.tagger_eval --split test --no-errors --shared $(SHARED)
+	$(PY) -m bench.stories --shared $(SHARED)
 	$(PY) -m bench.eval --shared $(SHARED)
 	@if [ -d var/bench/vnnews ]; then $(PY) -m bench.relevance score --work var/bench; \
 	else echo "no var/bench: run make bench CORPUS=$(SHARED)/corpus first for the judged queries"; fi

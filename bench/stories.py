@@ -1,10 +1,11 @@
 """Story grouping measured against the labelled same-event pairs (bench/story_pairs.jsonl).
 
-    python -m bench.stories [--shared ../shared] [--pairs bench/story_pairs_heldout.jsonl] [--threshold 0.42]
-        [--window 4] [--span 7] [--founder 0.25]
+    python -m bench.stories [--shared ../shared] [--pairs FILE ...] [--threshold 0.42] [--window 4] [--span 7]
+        [--founder 0.25]
 
 Groups every article of each labelled corpus exactly as a build does (store.stories.assign, all
-articles new), then prints pairwise precision and recall: a pair is predicted the same event when
+articles new), then prints, for each labelled set (by default the three in bench/), pairwise
+precision and recall: a pair is predicted the same event when
 both articles landed in one story. Also per stratum and per corpus, the number of stories, the
 largest one, and the time taken. --threshold/--window try other settings without editing code.
 """
@@ -25,7 +26,9 @@ from indexer.store import stories
 from indexer.text import normalize
 
 REPO = Path(__file__).resolve().parents[1]
-PAIRS = REPO / "bench" / "story_pairs.jsonl"
+# The labelled sets, in the order they were made: the settings were chosen on the first, the second
+# was read while adding the last rules, the third was scored once after every change.
+PAIR_SETS = tuple(REPO / "bench" / f"story_pairs{suffix}.jsonl" for suffix in ("", "_heldout", "_third"))
 _EPOCH = date(1970, 1, 1).toordinal()
 
 
@@ -51,9 +54,7 @@ def grouped(path: Path) -> tuple[dict[str, int], int, int, float]:
             sources.append(r["source"] or "")
     seqs = np.arange(len(ids), dtype=np.int64)
     started = time.perf_counter()
-    keys = stories.assign(
-        np.array(days, dtype=np.int64), seqs, texts, np.full(len(ids), -1, dtype=np.int64), sources
-    )
+    keys = stories.assign(np.array(days, dtype=np.int64), seqs, texts, np.full(len(ids), -1, dtype=np.int64), sources)
     took = time.perf_counter() - started
     sizes = Counter(keys.tolist())
     return dict(zip(ids, keys.tolist(), strict=True)), len(sizes), max(sizes.values()), took
@@ -73,36 +74,40 @@ def figures(rows: list[tuple[bool, bool]]) -> str:
 @click.option("--shared", type=click.Path(path_type=Path), default=REPO.parent / "shared")
 @click.option(
     "--pairs",
-    "pairs_path",
+    "pair_paths",
+    multiple=True,
     type=click.Path(exists=True, path_type=Path),
-    default=PAIRS,
-    help="The labelled pairs: story_pairs.jsonl (the settings were chosen on it) or story_pairs_heldout.jsonl.",
+    help="A labelled pair file (repeatable) [default: the three sets in bench/].",
 )
 @click.option("--threshold", type=float, default=stories.THRESHOLD, show_default=True)
 @click.option("--window", type=int, default=stories.WINDOW_DAYS, show_default=True)
 @click.option("--span", type=int, default=stories.SPAN_DAYS, show_default=True)
 @click.option("--founder", type=float, default=stories.FOUNDER, show_default=True)
-def main(shared: Path, pairs_path: Path, threshold: float, window: int, span: int, founder: float) -> None:
-    """Pairwise precision and recall of story grouping on the labelled pairs."""
-    pairs = [json.loads(line) for line in pairs_path.open(encoding="utf-8") if line.strip()]
+def main(shared: Path, pair_paths: tuple[Path, ...], threshold: float, window: int, span: int, founder: float) -> None:
+    """Pairwise precision and recall of story grouping on the labelled pairs, set by set."""
+    sets = {
+        path.name: [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
+        for path in (pair_paths or PAIR_SETS)
+    }
     stories.THRESHOLD, stories.WINDOW_DAYS, stories.SPAN_DAYS, stories.FOUNDER = threshold, window, span, founder
     keys: dict[str, dict[str, int]] = {}
-    for corpus in sorted({p["corpus"] for p in pairs}):
+    for corpus in sorted({p["corpus"] for pairs in sets.values() for p in pairs}):
         path = shared / "corpus" / corpus
         if not path.is_file():
             raise click.ClickException(f"{path} not found: pass --shared")
         keys[corpus], count, largest, took = grouped(path)
         print(f"{corpus}: {len(keys[corpus]):,} articles in {count:,} stories (largest {largest}), {took:.1f} s")
-    rows: dict[str, list[tuple[bool, bool]]] = defaultdict(list)
-    for p in pairs:
-        k = keys[p["corpus"]]
-        row = (bool(p["same"]), k[p["a"]] == k[p["b"]])
-        for group in ("all", p["stratum"], p["corpus"]):
-            rows[group].append(row)
     settings = f"threshold {threshold}, window {window} days, span {span} days, founder {founder}"
-    print(f"{settings}, {len(pairs)} labelled pairs of {pairs_path.name}:")
-    for group, found in rows.items():
-        print(f"  {group:>24}: {figures(found)}  [{len(found)} pairs]")
+    for name, pairs in sets.items():
+        rows: dict[str, list[tuple[bool, bool]]] = defaultdict(list)
+        for p in pairs:
+            k = keys[p["corpus"]]
+            row = (bool(p["same"]), k[p["a"]] == k[p["b"]])
+            for group in ("all", p["stratum"], p["corpus"]):
+                rows[group].append(row)
+        print(f"{name}, {len(pairs)} labelled pairs ({settings}):")
+        for group, found in rows.items():
+            print(f"  {group:>24}: {figures(found)}  [{len(found)} pairs]")
 
 
 if __name__ == "__main__":
