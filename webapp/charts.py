@@ -87,9 +87,7 @@ def histogram(dates: dict[str, Any], state: SearchState, base: str) -> Histogram
     gap = 1.0 if step >= 4 else 0.0
     filtered = bool(state.request.date_from or state.request.date_to)
     bars = []
-    for i, (key, count, (first, last), label) in enumerate(
-        zip(keys, counts, spans, labels, strict=True)
-    ):
+    for i, (key, count, (first, last), label) in enumerate(zip(keys, counts, spans, labels, strict=True)):
         # Any non-zero month gets at least 2 units, so a single article is still visible.
         h = 0.0 if count == 0 else max(2.0, HEIGHT * count / top)
         bars.append(
@@ -196,15 +194,28 @@ def trend_chart(data: dict[str, Any]) -> TrendChart | None:
     share = data["normalize"] == "share"
     inner_w = TREND_WIDTH - TREND_LEFT - 8
     inner_h = TREND_HEIGHT - TREND_BOTTOM - 8
-    values = [[(s or 0.0) for s in line["shares"]] if share else line["counts"] for line in data["series"]]
+    series = data["series"] or [
+        # No query: the line of every article the filters keep (the form says a blank query counts them).
+        {
+            "query": "Tất cả bài",
+            "counts": data["articles"],
+            "shares": [1.0 if n else None for n in data["articles"]],
+            "total": sum(data["articles"]),
+            "search_url": "",
+        }
+    ]
+    values = [[(s or 0.0) for s in line["shares"]] if share else line["counts"] for line in series]
     top = max((max(v) for v in values if v), default=0) or (1.0 if share else 1)
+    if not share:
+        # Four whole-number steps: a count axis never reads 0, 0, 1, 2, 3.
+        top = -(-int(top) // 4) * 4
     step = inner_w / max(len(periods) - 1, 1)
 
     def xy(i: int, v: float) -> tuple[float, float]:
         return round(TREND_LEFT + i * step, 2), round(8 + inner_h * (1 - v / top), 2)
 
     lines = []
-    for dash, line, vals in zip(TREND_DASHES, data["series"], values, strict=False):
+    for dash, line, vals in zip(TREND_DASHES, series, values, strict=False):
         points = []
         for i, (period, v, count) in enumerate(zip(periods, vals, line["counts"], strict=True)):
             x, y = xy(i, v)

@@ -55,7 +55,8 @@ class _Export:
         except BaseException:
             self.close()
             raise
-        self.total = self.first.total
+        # Rows: stories when collapsed (each row then one story's leading article), else articles.
+        self.total = self.first.rows
 
     def pages(self) -> Iterator[list[Hit]]:
         """Hits, one page at a time, up to MAX_RESULTS in all; the snapshot is closed at the end."""

@@ -457,6 +457,13 @@ _SCHEMAS: dict[str, Any] = {
             "filters": {"type": "object"},
             "took_ms": {"type": "number", "minimum": 0},
             "min_articles": {"type": "integer"},
+            "shards": _nullable(
+                {
+                    "type": "object",
+                    "description": "For a sharded index: shards, and those that did not answer (their "
+                    "articles are missing from every period).",
+                }
+            ),
         },
     },
     "Similar": {

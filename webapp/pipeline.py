@@ -54,8 +54,7 @@ def answer(
         state = state.with_(request=result.request)
     data = result.to_dict()
     add_toggle_urls(data["facets"], state, base)
-    # Collapsed by story, pages count stories.
-    pagination = state.pages(result.total if result.stories is None else result.stories, base)
+    pagination = state.pages(result.rows, base)
     data["next_url"] = pagination["next"] if pagination else None
     data["prev_url"] = pagination["prev"] if pagination else None
     return Answer(state, result, data, pagination)
@@ -66,7 +65,7 @@ def all_hits(snap: Snapshot, state: SearchState) -> tuple[SearchResult, int, Ite
     (at most MAX_RESULTS), and every page of them lazily."""
     request = state.request.with_(page=1, per_page=MAX_PER_PAGE, facets=False, snippets=False)
     first = search(snap, request)
-    wanted = min(first.total, MAX_RESULTS)
+    wanted = min(first.rows, MAX_RESULTS)
 
     def pages() -> Iterator[list[Hit]]:
         yield first.hits

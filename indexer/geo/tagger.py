@@ -362,6 +362,8 @@ class Tagger:
                 if d.name.lower() in provinces:
                     continue
                 for prefix in _DISTRICT_PREFIXES:
+                    # Its own kind, and "huyện" for every kind: a district that became a town or a
+                    # city is still written "huyện X" in older articles.
                     if prefix.strip(" .").lower() in _KIND_PREFIXES[d.kind] or prefix.lower().startswith("huyện"):
                         self._add(prefix + d.name, (index[d.province_old],), 1.0, place=True)
                 # A bare name of three syllables or more ("Hoàng Su Phì") is rarely anything else;

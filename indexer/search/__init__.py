@@ -1,7 +1,7 @@
 """Searching an index: requests, snapshots, plan execution, BM25F, facets, suggestions, highlighting."""
 
 from ..query.synonyms import Synonyms, SynonymsError
-from .facets import FACETS, DateFacet, Facet, Filters, SetFacet, Units, ValueFacet, month_range, year_range
+from .facets import FACETS, DateFacet, Facet, Filters, SetFacet, UnitChoice, ValueFacet, month_range, year_range
 from .request import (
     MAX_PER_PAGE,
     MAX_QUERY_LENGTH,
@@ -26,7 +26,7 @@ __all__ = [
     "Facet",
     "Filters",
     "SetFacet",
-    "Units",
+    "UnitChoice",
     "ValueFacet",
     "month_range",
     "year_range",

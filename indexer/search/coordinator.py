@@ -261,7 +261,9 @@ class Coordinator:
         seq = np.concatenate([a.seq for _, a in answers])
         order = np.lexsort((seq, keys))
         if job.collapse:
-            # A story's articles may lie in several shards: its best-ranked one leads it.
+            # Keys are global (a founder's seq), so a story met in two answers is led once; today
+            # each shard groups its own articles (store.stories), so that happens only if a
+            # grouping over every shard is added.
             story = np.concatenate([a.story for _, a in answers if a.story is not None])[order]
             _, first = np.unique(story, return_index=True)
             order = order[np.sort(first)]
@@ -470,7 +472,7 @@ class _Known:
 
 
 def _stories(job: Job, answers: list[Answer]) -> int | None:
-    """With collapse, the stories the parts' matches form (a story in two shards counts once)."""
+    """With collapse, the stories the parts' matches form (a key in two answers counts once)."""
     if not job.collapse:
         return None
     keys = [a.stories for a in answers if a.stories is not None]

@@ -23,7 +23,17 @@ from ..geo.gazetteer import Era, Gazetteer
 from ..store.columns import Columns
 from .request import SearchRequest
 
-__all__ = ["Facet", "SetFacet", "Units", "ValueFacet", "DateFacet", "FACETS", "Filters", "month_range", "year_range"]
+__all__ = [
+    "Facet",
+    "SetFacet",
+    "UnitChoice",
+    "ValueFacet",
+    "DateFacet",
+    "FACETS",
+    "Filters",
+    "month_range",
+    "year_range",
+]
 
 _EPOCH = date(1970, 1, 1)
 Listing = Any  # a facet's JSON-ready counts: a list of values, or the date facet's object
@@ -135,7 +145,7 @@ class _MultiValued(Facet):
 
 
 @dataclass(frozen=True)
-class Units:
+class UnitChoice:
     """A province selection: canonical unit names, and the field they are looked up in (its scope)."""
 
     names: tuple[str, ...]
@@ -153,14 +163,14 @@ class SetFacet(_MultiValued):
     era: Era = "new"
     mentions_field: str = ""
 
-    def resolve(self, values: Values, req: SearchRequest) -> Units:
+    def resolve(self, values: Values, req: SearchRequest) -> UnitChoice:
         """Canonical unit names (UnknownProvince, with close names, for an unknown one) in the request's scope."""
         gaz = Gazetteer.load()
         names = [gaz.resolve(v, self.era).name for v in getattr(req, self.name) if v.strip()]
         scoped = self.mentions_field if req.province_scope == "mentions" else self.field
-        return Units(tuple(dict.fromkeys(names)), scoped)
+        return UnitChoice(tuple(dict.fromkeys(names)), scoped)
 
-    def mask(self, cols: Columns, chosen: Units) -> np.ndarray | None:
+    def mask(self, cols: Columns, chosen: UnitChoice) -> np.ndarray | None:
         """Documents tagged with any chosen unit."""
         if not chosen.names:
             return None
@@ -168,7 +178,7 @@ class SetFacet(_MultiValued):
         want = np.uint64(sum(1 << names.index(n) for n in chosen.names))
         return (cols.units[chosen.field] & want) != 0
 
-    def count(self, cols: Columns, sel: np.ndarray, chosen: Units) -> Listing:
+    def count(self, cols: Columns, sel: np.ndarray, chosen: UnitChoice) -> Listing:
         """Selected documents per unit: from their bit sets, or for many, from the (document, unit) pairs."""
         names = cols.unit_names[chosen.field]
         if sel.size * 8 > cols.size:
@@ -184,15 +194,15 @@ class SetFacet(_MultiValued):
             counts = bits.reshape(-1, 64).sum(axis=0, dtype=np.int64)[: len(names)]
         return _listing(names, counts, chosen.names)
 
-    def merge(self, listings: list[Listing], chosen: Units) -> Listing:
+    def merge(self, listings: list[Listing], chosen: UnitChoice) -> Listing:
         """Counts summed by unit."""
         return super().merge(listings, chosen.names)
 
-    def describe(self, chosen: Units) -> dict[str, Any]:
+    def describe(self, chosen: UnitChoice) -> dict[str, Any]:
         """{name: units}, or nothing (the scope is a request field of its own)."""
         return super().describe(chosen.names)
 
-    def canonical(self, chosen: Units) -> Changes:
+    def canonical(self, chosen: UnitChoice) -> Changes:
         """The request field, as resolved."""
         return super().canonical(chosen.names)
 

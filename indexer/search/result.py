@@ -67,9 +67,14 @@ class SearchResult:
     request: SearchRequest | None = field(default=None, repr=False)
 
     @property
+    def rows(self) -> int:
+        """What pages count: stories when collapsed, else articles."""
+        return self.total if self.stories is None else self.stories
+
+    @property
     def last_page(self) -> int:
         """The last page that can be reached (results beyond MAX_RESULTS cannot)."""
-        return max(1, -(-min(self.total, MAX_RESULTS) // self.per_page))
+        return max(1, -(-min(self.rows, MAX_RESULTS) // self.per_page))
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dictionary (sharing the facet and filter dictionaries with this result)."""

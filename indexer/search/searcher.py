@@ -207,6 +207,8 @@ def get_story(snap: Searchable, article_id: str) -> dict[str, Any]:
     if members is None:
         raise ShardUnavailable(f"the shard holding {article_id!r} is unavailable; try again")
     hits = co.hits([(part, d, None) for d in members], [], False, True)
+    if len(hits) != len(members):
+        raise ShardUnavailable(f"the shard holding {article_id!r} stopped answering; try again")
     dates = [h.date for h in hits if h.date]
     story = hits[0].story or {}
     return {

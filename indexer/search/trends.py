@@ -65,6 +65,9 @@ class Trends:
     series: list[Series]
     filters: dict[str, Any]
     took_ms: float
+    # For a sharded index: {"total": shards, "failed": [those that did not answer]}; a failed
+    # shard's articles are missing from every period.
+    shards: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The API's JSON document."""
@@ -172,6 +175,10 @@ def trends(
         sparse=[int(n) < MIN_ARTICLES for n in articles],
         undated=undated,
         series=series,
-        filters=Filters(chosen).described(),
+        filters={
+            **Filters(chosen).described(),
+            **({"province_scope": "mentions"} if req.province_scope == "mentions" else {}),
+        },
         took_ms=round((time.perf_counter() - started) * 1000, 1),
+        shards=co.shards(),
     )

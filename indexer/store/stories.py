@@ -17,7 +17,7 @@ maps every live document's seq to its story's key and is saved beside the genera
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -100,8 +100,10 @@ def assign(
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     keys = known.astype(np.int64, copy=True)
-    todo = (keys < 0) & (days >= 0)
-    keys[(keys < 0) & (days < 0)] = seqs[(keys < 0) & (days < 0)]
+    # Undated articles and those with nothing to compare (a digest) are stories of their own.
+    alone = (keys < 0) & ((days < 0) | np.array([not t for t in texts], dtype=bool))
+    keys[alone] = seqs[alone]
+    todo = keys < 0
     if not todo.any():
         return keys
     dated = days >= 0
@@ -111,8 +113,8 @@ def assign(
     order = np.lexsort((seqs, days))
     order = order[dated[order]]
     day_of = days[order]
-    # Each story's first day and first document among those given (a known story may have
-    # started earlier: its earliest document here stands for it).
+    # Each story's first day and first document (grouped() gives every live article of the known
+    # stories it meets, so these are theirs, unless that first article was deleted).
     first: dict[int, int] = {}
     founder: dict[int, int] = {}
     members: dict[int, list[int]] = {}
@@ -195,11 +197,11 @@ class Stories:
         return np.where(self.seqs[at] == seqs, self.keys[at], seqs).astype(np.int64)
 
     @classmethod
-    def grouped(cls, reader: Any, previous: Stories | None, read: Any) -> Stories:
-        """The table of an index reader's live documents: previous keys kept, new documents assigned.
+    def grouped(cls, reader: Any, previous: Stories | None, read: Callable[[int], tuple[str, str]]) -> Stories:
+        """The table of a reader's live documents: previous keys kept, new documents assigned.
 
         read(docnum) gives a document's (story_text, source); only documents dated within the window of a
-        new one are read.
+        new one, and the other articles of the stories they meet, are read.
         """
         size = reader.doc_count_all()
         if not size:
@@ -223,6 +225,10 @@ class Stories:
             lo = np.searchsorted(new_days, day - WINDOW_DAYS)
             near = (lo < new_days.size) & (new_days[np.minimum(lo, new_days.size - 1)] <= day + WINDOW_DAYS)
         near &= day >= 0
+        # Every article of the stories met in the window too: a story's real first day and first
+        # article decide whether it may grow (SPAN_DAYS, FOUNDER), not its part in the window.
+        met = np.unique(known[near & (known >= 0)])
+        near |= np.isin(known, met) & (day >= 0)
         keys = known.copy()
         undated_new = fresh & (day < 0)
         keys[undated_new] = seq[undated_new]

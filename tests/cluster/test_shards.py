@@ -72,6 +72,7 @@ def test_trends_and_collapsed_results_on_the_cluster(served: Any, indexes: tuple
             a = trends(local, ["Hà Nội", "xe buýt"], SearchRequest(), interval, "share").to_dict()
             b = trends(remote, ["Hà Nội", "xe buýt"], SearchRequest(), interval, "share").to_dict()
             a.pop("took_ms"), b.pop("took_ms")
+            assert (a.pop("shards"), b.pop("shards")) == ({"total": 4, "failed": []},) * 2
             assert a == b and a["series"][0]["total"] > 0
         req = SearchRequest(q="Hà Nội", collapse="story", per_page=50)
         here, there = search(local, req), search(remote, req)

@@ -164,3 +164,42 @@ def test_story_grouping_on_the_labelled_pairs() -> None:
         print(f"{path.name}: P {precision:.3f} R {recall:.3f}")
         low_p, low_r = floors[path.name]
         assert precision >= low_p and recall >= low_r, (path.name, precision, recall)
+
+
+def test_an_update_of_only_a_digest_or_an_empty_text_builds(tmp_path: Path) -> None:
+    first = tmp_path / "a.jsonl"
+    first.write_text(json.dumps({"id": "a1", "title": "Bão số 3 đổ bộ", "published": "2025-01-01"}) + "\n", "utf-8")
+    digest = tmp_path / "b.jsonl"
+    row = {"id": "b1", "title": "Xem nhanh 12h: Bão | Lũ | Giá vàng", "published": "2025-06-01"}
+    digest.write_text(json.dumps(row, ensure_ascii=False) + "\n", "utf-8")
+    build([first], tmp_path / "index", jobs=1)
+    build([first, digest], tmp_path / "index", jobs=1)
+    assert groups(tmp_path / "index") == {"a1": {"a1"}, "b1": {"b1"}}
+    keys = assign(np.array([5, 5]), np.array([1, 2]), ["", ""], np.full(2, -1))
+    assert keys.tolist() == [1, 2]
+
+
+def test_day_by_day_updates_group_as_one_build(tmp_path: Path) -> None:
+    """A story's span and first article are its own, not those of the part an update reads."""
+    rows = [
+        {
+            "id": f"d{n:02d}",
+            "source": f"bao{n}.example",
+            "title": "Giá cà phê hôm nay tăng mạnh ở Tây Nguyên",
+            "sapo": "Giá cà phê nhân xô ở Tây Nguyên tăng mạnh, thương lái thu mua sôi động.",
+            "published": f"2025-03-{n + 1:02d}",
+        }
+        for n in range(14)
+    ]
+    whole = tmp_path / "all.jsonl"
+    whole.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    build([whole], tmp_path / "once", jobs=1)
+    for n, row in enumerate(rows):
+        # Each update adds one day's article (the earlier ones are in the index already).
+        part = tmp_path / f"day{n}.jsonl"
+        part.write_text(json.dumps(row, ensure_ascii=False) + "\n", "utf-8")
+        build([part], tmp_path / "daily", jobs=1)
+    once, daily = groups(tmp_path / "once"), groups(tmp_path / "daily")
+    assert daily == once
+    # No story spans more than SPAN_DAYS + 1 days of a daily subject.
+    assert max(len(v) for v in once.values()) <= 8

@@ -59,3 +59,11 @@ def test_article_page_shows_its_story(stories_client: FlaskClient) -> None:
     ]
     # An article alone in its story shows no such panel.
     assert not page(stories_client, "/article/s09").find_all("section", aria_labelledby="story-heading")
+
+
+def test_a_collapsed_export_counts_its_rows(stories_client: FlaskClient) -> None:
+    data = stories_client.get("/export.json?collapse=story").get_json()
+    assert (data["exported"], data["truncated"], len(data["hits"])) == (6, False, 6)
+    response = stories_client.get("/export.csv?collapse=story")
+    assert response.headers["X-Total-Count"] == "6"
+    assert response.get_data(as_text=True).strip().count("\n") == 6  # a header and six rows

@@ -77,3 +77,16 @@ def test_search_page_links_to_the_trend_of_its_query(stories_client: FlaskClient
     link = doc.one("a", title="Số bài khớp theo thời gian, so sánh được với truy vấn khác")
     assert link.attrs["href"].startswith("/trends?")
     assert query_of(link.attrs["href"]) == [("q", "cháy"), ("source", "thoisu.example")]
+
+
+def test_without_queries_the_chart_draws_every_article(stories_client: FlaskClient) -> None:
+    doc = page(stories_client, "/trends")
+    lines = doc.one("svg", class_="trend-chart").find_all("g", class_="trend-line")
+    assert len(lines) == 1
+    assert doc.one("ul", class_="trend-legend").text.split() == ["Tất", "cả", "bài", "—", "8", "bài"]
+
+
+def test_count_axis_steps_are_whole_numbers(stories_client: FlaskClient) -> None:
+    doc = page(stories_client, "/trends?q=b%C3%A3o&interval=week")
+    ticks = [t.text for t in doc.one("svg", class_="trend-chart").find_all("text", class_="trend-tick")][:5]
+    assert ticks == ["0", "1", "2", "3", "4"]
