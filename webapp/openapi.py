@@ -742,7 +742,7 @@ def document(snap: Snapshot | None = None) -> dict[str, Any]:
                             "name": "q",
                             "in": "query",
                             "description": f"A query (repeat it to compare, at most {MAX_QUERIES}); none: every "
-                            "article. Blank ones are ignored.",
+                            "article. Blank ones count towards the limit and draw no line.",
                             "schema": {
                                 "type": "array",
                                 "maxItems": MAX_QUERIES,
@@ -754,15 +754,15 @@ def document(snap: Snapshot | None = None) -> dict[str, Any]:
                         {
                             "name": "interval",
                             "in": "query",
-                            "schema": {"type": "string", "enum": list(INTERVALS), "default": "month"},
-                            "description": "Period length (a week starts on Monday).",
+                            "schema": _or_empty({"type": "string", "enum": list(INTERVALS), "default": "month"}),
+                            "description": "Period length (a week starts on Monday). Empty: the default.",
                         },
                         {
                             "name": "normalize",
                             "in": "query",
-                            "schema": {"type": "string", "enum": list(NORMALIZE), "default": "count"},
+                            "schema": _or_empty({"type": "string", "enum": list(NORMALIZE), "default": "count"}),
                             "description": "count, or share: matches over all the period's articles under the "
-                            "same filters (so a growing corpus does not look like a trend).",
+                            "same filters (so a growing corpus does not look like a trend). Empty: the default.",
                         },
                         *counting,
                     ],

@@ -15,7 +15,6 @@ from werkzeug.datastructures import MultiDict
 
 from indexer import (
     MAX_PER_PAGE,
-    MAX_QUERIES,
     MAX_RESULTS,
     BadRequest,
     Hit,
@@ -111,9 +110,6 @@ def trends_answer(snap: Snapshot, args: MultiDict[str, str], base: str) -> tuple
     """Up to four queries' matches per period under the URL's filters, JSON-ready, each series with
     the URL of its search; and the filters' state (the search page's parameters but q)."""
     queries = args.getlist("q")
-    given = len([q for q in queries if q.strip()])
-    if given > MAX_QUERIES:
-        raise BadRequest("q", f"at most {MAX_QUERIES} queries can be compared, not {given}")
     interval = _single(args, "interval", "month")
     normalize = _single(args, "normalize", "count")
     rest: MultiDict[str, str] = MultiDict([(k, v) for k, v in args.items(multi=True) if k not in TRENDS_PARAMS])

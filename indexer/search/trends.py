@@ -106,9 +106,10 @@ def _spread(found: Days, lo: int, hi: int) -> np.ndarray:
 
 def check(queries: Sequence[str], interval: str, normalize: str) -> list[str]:
     """The queries kept (blank ones dropped); BadRequest names the parameter at fault."""
+    # Counted as given, blank ones too (the page's form sends its four boxes, filled or not).
+    if len(queries) > MAX_QUERIES:
+        raise BadRequest("q", f"at most {MAX_QUERIES} queries can be compared, not {len(queries)}")
     kept = [q.strip() for q in queries if q.strip()]
-    if len(kept) > MAX_QUERIES:
-        raise BadRequest("q", f"at most {MAX_QUERIES} queries can be compared, not {len(kept)}")
     if any(len(q) > MAX_QUERY_LENGTH for q in kept):
         raise BadRequest("q", f"each q is at most {MAX_QUERY_LENGTH:,} characters long")
     if interval not in INTERVALS:

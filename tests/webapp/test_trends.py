@@ -65,6 +65,7 @@ def test_bad_parameters_are_400s_naming_them(stories_client: FlaskClient) -> Non
         ("/api/trends?interval=year", "interval"),
         ("/api/trends?normalize=x", "normalize"),
         ("/api/trends?q=a&q=b&q=c&q=d&q=e", "q"),
+        ("/api/trends?q=&q=&q=&q=&q=", "q"),  # five given, even blank
         ("/api/trends?province=Ha+Noii", "province"),
     ):
         response = stories_client.get(url)
