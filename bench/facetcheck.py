@@ -18,16 +18,12 @@ import click
 
 from indexer import SearchRequest, Snapshot, VnnewsError, search
 from indexer.query import parse, plan
-from indexer.search import Filters
+from indexer.search import FACETS, Filters, SetFacet
 
 Counts = dict[str, Counter[str]]
-# Each province facet's stored field per scope: (facet, scope) key → field.
-_PROVINCE_FIELDS = {
-    "province": "provinces",
-    "province_old": "provinces_old",
-    "province mentions": "provinces_mentioned",
-    "province_old mentions": "provinces_old_mentioned",
-}
+# The province facets, whose stored lists (one per scope) the brute force reads by field name.
+_PROVINCE_FACETS = [f for f in FACETS if isinstance(f, SetFacet)]
+_PROVINCE_FIELDS = [name for f in _PROVINCE_FACETS for name in (f.field, f.mentions_field)]
 
 
 def stored_metadata(snap: Snapshot) -> list[dict[str, Any] | None]:
@@ -41,10 +37,7 @@ def stored_metadata(snap: Snapshot) -> list[dict[str, Any] | None]:
         when = stored.get("date")
         out.append(
             {
-                **{
-                    key: [p for p in stored.get(fieldname, "").split(",") if p]
-                    for key, fieldname in _PROVINCE_FIELDS.items()
-                },
+                **{name: [p for p in stored.get(name, "").split(",") if p] for name in _PROVINCE_FIELDS},
                 "source": [stored["source"]] if stored.get("source") else [],
                 "category": [stored["category"]] if stored.get("category") else [],
                 "day": when.date() if when else None,
@@ -62,9 +55,8 @@ def brute_force(snap: Snapshot, req: SearchRequest, meta: list[dict[str, Any] | 
     # Names resolved as the core does (aliases, accents); what they select is recomputed below.
     chosen = Filters.of(snap.cols, req).described()
     # The province facets read the scope's lists: what an article is about, or all it mentions.
-    scoped = {f: f"{f} mentions" if req.province_scope == "mentions" else f for f in ("province", "province_old")}
     docs = [
-        {**d, **{f: d[key] for f, key in scoped.items()}}
+        {**d, **{f.name: d[f.field_for(req.province_scope)] for f in _PROVINCE_FACETS}}
         for n, d in enumerate(meta)
         if d is not None and (matched is None or n in matched)
     ]

@@ -18,6 +18,7 @@ import time
 from collections import Counter, defaultdict
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import click
 import numpy as np
@@ -60,13 +61,31 @@ def grouped(path: Path) -> tuple[dict[str, int], int, int, float]:
     return dict(zip(ids, keys.tolist(), strict=True)), len(sizes), max(sizes.values()), took
 
 
-def figures(rows: list[tuple[bool, bool]]) -> str:
-    """'P 0.912 R 0.826 (tp/fp/fn)' over (gold, predicted) pairs."""
+Row = tuple[bool, bool]  # (labelled the same event, grouped into one story)
+
+
+def rows_of(pairs: list[dict[str, Any]], keys: dict[str, dict[str, int]]) -> dict[str, list[Row]]:
+    """Each labelled pair as a row, under "all", its stratum and its corpus."""
+    out: dict[str, list[Row]] = defaultdict(list)
+    for p in pairs:
+        k = keys[p["corpus"]]
+        row = (bool(p["same"]), k[p["a"]] == k[p["b"]])
+        for group in ("all", p["stratum"], p["corpus"]):
+            out[group].append(row)
+    return out
+
+
+def rates(rows: list[Row]) -> tuple[float, float, int, int, int]:
+    """(precision, recall, true positives, false positives, false negatives) over rows."""
     tp = sum(1 for g, p in rows if g and p)
     fp = sum(1 for g, p in rows if p and not g)
     fn = sum(1 for g, p in rows if g and not p)
-    precision = tp / (tp + fp) if tp + fp else 1.0
-    recall = tp / (tp + fn) if tp + fn else 1.0
+    return (tp / (tp + fp) if tp + fp else 1.0), (tp / (tp + fn) if tp + fn else 1.0), tp, fp, fn
+
+
+def figures(rows: list[Row]) -> str:
+    """'P 0.912 R 0.826 (tp/fp/fn)' over rows."""
+    precision, recall, tp, fp, fn = rates(rows)
     return f"P {precision:.3f} R {recall:.3f} ({tp} tp, {fp} fp, {fn} fn)"
 
 
@@ -99,12 +118,7 @@ def main(shared: Path, pair_paths: tuple[Path, ...], threshold: float, window: i
         print(f"{corpus}: {len(keys[corpus]):,} articles in {count:,} stories (largest {largest}), {took:.1f} s")
     settings = f"threshold {threshold}, window {window} days, span {span} days, founder {founder}"
     for name, pairs in sets.items():
-        rows: dict[str, list[tuple[bool, bool]]] = defaultdict(list)
-        for p in pairs:
-            k = keys[p["corpus"]]
-            row = (bool(p["same"]), k[p["a"]] == k[p["b"]])
-            for group in ("all", p["stratum"], p["corpus"]):
-                rows[group].append(row)
+        rows = rows_of(pairs, keys)
         print(f"{name}, {len(pairs)} labelled pairs ({settings}):")
         for group, found in rows.items():
             print(f"  {group:>24}: {figures(found)}  [{len(found)} pairs]")

@@ -19,6 +19,7 @@ from .mapping import BUCKETS, MapGeometry, colour_classes
 from .pipeline import answer, terms_answer, trends_answer
 from .snapshot import get_snapshot
 from .state import SearchState, highlight_query
+from .state import facet as facet_of
 
 __all__ = ["bp"]
 
@@ -205,15 +206,6 @@ def search_page() -> str:
     )
 
 
-# The hit's province list a facet and scope show.
-_PROVINCE_LIST = {
-    ("province", "about"): "provinces",
-    ("province_old", "about"): "provinces_old",
-    ("province", "mentions"): "provinces_mentioned",
-    ("province_old", "mentions"): "provinces_old_mentioned",
-}
-
-
 def _hit_view(hit: dict[str, Any], state: SearchState) -> dict[str, Any]:
     """A hit with its links and safe snippet."""
     article_url = url_for("views.article_page", article_id=hit["id"], q=state.request.q or None)
@@ -228,7 +220,7 @@ def _hit_view(hit: dict[str, Any], state: SearchState) -> dict[str, Any]:
         # article is about or all it mentions.
         "province_links": [
             (p, state.toggled(facet, p).url(_base()), p in state.values(facet))
-            for p in hit[_PROVINCE_LIST[facet, state.request.province_scope]]
+            for p in hit[facet_of(facet).field_for(state.request.province_scope)]
         ],
     }
 

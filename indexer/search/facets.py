@@ -167,8 +167,11 @@ class SetFacet(_MultiValued):
         """Canonical unit names (UnknownProvince, with close names, for an unknown one) in the request's scope."""
         gaz = Gazetteer.load()
         names = [gaz.resolve(v, self.era).name for v in getattr(req, self.name) if v.strip()]
-        scoped = self.mentions_field if req.province_scope == "mentions" else self.field
-        return UnitChoice(tuple(dict.fromkeys(names)), scoped)
+        return UnitChoice(tuple(dict.fromkeys(names)), self.field_for(req.province_scope))
+
+    def field_for(self, scope: str) -> str:
+        """The index field (and the hit's list) of a scope: the units articles are about, or all they mention."""
+        return self.mentions_field if scope == "mentions" else self.field
 
     def mask(self, cols: Columns, chosen: UnitChoice) -> np.ndarray | None:
         """Documents tagged with any chosen unit."""

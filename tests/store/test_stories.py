@@ -143,7 +143,7 @@ def test_labelled_pair_sets_are_well_formed_and_disjoint() -> None:
 @pytest.mark.slow
 def test_story_grouping_on_the_labelled_pairs() -> None:
     """Pairwise figures on each labelled set (printed), with floors below the measured ones."""
-    from bench.stories import PAIR_SETS, grouped
+    from bench.stories import PAIR_SETS, grouped, rates, rows_of
 
     corpus = SHARED / "corpus"
     if not corpus.is_dir():
@@ -156,11 +156,8 @@ def test_story_grouping_on_the_labelled_pairs() -> None:
         "story_pairs_third.jsonl": (0.70, 0.62),
     }
     for path in PAIR_SETS:
-        rows = [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
-        found = [(r["same"], keys[r["corpus"]][r["a"]] == keys[r["corpus"]][r["b"]]) for r in rows]
-        tp = sum(1 for g, p in found if g and p)
-        precision = tp / max(1, sum(1 for _, p in found if p))
-        recall = tp / sum(1 for g, _ in found if g)
+        pairs = [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
+        precision, recall, *_ = rates(rows_of(pairs, keys)["all"])
         print(f"{path.name}: P {precision:.3f} R {recall:.3f}")
         low_p, low_r = floors[path.name]
         assert precision >= low_p and recall >= low_r, (path.name, precision, recall)
