@@ -130,14 +130,18 @@ def _clean(work: Path) -> None:
         shutil.rmtree(work / name, ignore_errors=True)
 
 
-def _stage(stage: str, corpus: Sequence[Path], work: Path, jobs: int) -> tuple[Stage, dict[str, Any]]:
+def _stage(
+    stage: str, corpus: Sequence[Path], work: Path, jobs: int, spans: Path | None = None, dest: Path | None = None
+) -> tuple[Stage, dict[str, Any]]:
     """Run one stage in a fresh `python -m bench.worker` process, sampling its memory."""
-    dest = work / _DEST[stage]
+    dest = dest or work / _DEST[stage]
     # Absolute paths: the worker runs from the repository's root, wherever we were started.
     cmd = [sys.executable, "-m", "bench.worker", stage, "--dest", str(dest.resolve()), "--jobs", str(jobs)]
     if stage in ("tokens", "segments", "vnnews"):
         for path in corpus:
             cmd += ["--corpus", str(path.resolve())]
+        if spans is not None:
+            cmd += ["--spans", str(spans.resolve())]
     else:
         cmd += ["--work", str(work.resolve())]
     env = dict(os.environ)
@@ -253,11 +257,20 @@ def _differing_tokens(work: Path) -> int:
 
 
 def _corpus_info(
-    corpus: Sequence[Path], report: PassReport, ours: PassReport, jobs: int, queries: int, repeat: int
+    corpus: Sequence[Path],
+    report: PassReport,
+    ours: PassReport,
+    jobs: int,
+    queries: int,
+    repeat: int,
+    spans: Path | None,
 ) -> dict[str, Any]:
     """The JSON's corpus section: what was indexed, the pyvi-only pass, the size of the run."""
     return {
         "paths": [str(p) for p in corpus],
+        # Set when the spans of the corpus's lines came from a cache: no stage segmented them,
+        # so "pyvi_only_s" is then the tokens pass over cached spans, not a pyvi pass.
+        "spans": str(spans) if spans else None,
         "records": report.records,
         "articles": report.articles,
         "skipped": report.skipped,
@@ -281,28 +294,42 @@ def _corpus_info(
     }
 
 
-def run_benchmark(corpus: Sequence[Path], work: Path, repeat: int, jobs: int, log: Log) -> BenchResult:
-    """Run the whole benchmark in work (its earlier artifacts are replaced)."""
+def run_benchmark(
+    corpus: Sequence[Path], work: Path, repeat: int, jobs: int, log: Log, spans: Path | None = None
+) -> BenchResult:
+    """Run the whole benchmark in work (its earlier artifacts are replaced).
+
+    With spans (a bench.scale_spans cache), nothing segments the lines the cache holds: the
+    peers' tokens come from the project's segmenter's pass over cached spans, vnnews's build
+    looks them up too, and no pyvi pass is run (its time would be the whole budget at 2 M).
+    """
     work.mkdir(parents=True, exist_ok=True)
     _clean(work)
-    log(f"pyvi-only pass over {', '.join(map(str, corpus))} with {jobs} processes ...")
-    pyvi, info = _stage("tokens", corpus, work, jobs)
+    if spans is None:
+        log(f"pyvi-only pass over {', '.join(map(str, corpus))} with {jobs} processes ...")
+        pyvi, info = _stage("tokens", corpus, work, jobs)
+    else:
+        log(f"tokens pass over {', '.join(map(str, corpus))} from the spans cached in {spans} ...")
+        pyvi, info = _stage("segments", corpus, work, jobs, spans, dest=work)
     report = PassReport(**info["pass"])
     report.sources = [(src, n) for src, n in report.sources]
     log(
         f"  {report.articles:,} articles ({report.skipped:,} skipped, "
         f"{report.duplicates:,} repeated ids) in {report.seconds:.1f} s, peak {pyvi.peak_mb:.0f} MB"
     )
-    log("the same pass with the project's segmenter ...")
-    _, info = _stage("segments", corpus, work, jobs)
-    ours = PassReport(**info["pass"])
-    differing = _differing_tokens(work)
-    log(f"  {ours.seconds:.1f} s; articles whose tokens differ from pyvi's: {differing:,}")
+    if spans is None:
+        log("the same pass with the project's segmenter ...")
+        _, info = _stage("segments", corpus, work, jobs)
+        ours = PassReport(**info["pass"])
+        differing = _differing_tokens(work)
+        log(f"  {ours.seconds:.1f} s; articles whose tokens differ from pyvi's: {differing:,}")
+    else:
+        ours, differing = report, 0
     queries = load_queries([src for src, _ in report.sources])
     builds: dict[str, BuildStats] = {}
     for name in ENGINES:
         log(f"building {name} ...")
-        own, _ = _stage(name, corpus, work, jobs)
+        own, _ = _stage(name, corpus, work, jobs, spans if name == "vnnews" else None)
         # The peers start from the pyvi pass: their way from the corpus includes it.
         builds[name] = BuildStats({name: own} if name == "vnnews" else {"pyvi": pyvi, name: own})
         log(f"  {own.docs:,} articles in {own.seconds:.1f} s, peak {own.peak_mb:.0f} MB")
@@ -342,7 +369,7 @@ def run_benchmark(corpus: Sequence[Path], work: Path, repeat: int, jobs: int, lo
             + ", ".join(f"{k} {v:,}" for k, v in counts.items()),
         )
     return BenchResult(
-        corpus=_corpus_info(corpus, report, ours, jobs, len(queries), repeat),
+        corpus=_corpus_info(corpus, report, ours, jobs, len(queries), repeat, spans),
         queries=list(queries),
         engines=engines,
         word_totals=word_totals,

@@ -86,6 +86,16 @@ def _segmenter_lines(c: dict[str, Any], build_s: float) -> list[str]:
     ]
 
 
+def _pass_name(c: dict[str, Any]) -> str:
+    """What the peers' tokens pass was: pyvi's, or a lookup of spans cached per line."""
+    if c.get("spans"):
+        return (
+            f"tokens pass over spans cached per sentence in {c['spans']} (bench.scale_spans; no stage "
+            "segmented the cached lines, so build times here are not the product's and have no pyvi ratio)"
+        )
+    return "pyvi-only pass"
+
+
 def notes(result: BenchResult) -> str:
     """What each column measures, the corpus line, totals by kind, and the cross-check verdict."""
     c = result.corpus
@@ -102,14 +112,14 @@ def notes(result: BenchResult) -> str:
         f"corpus: {', '.join(c['paths'])}: {c['articles']:,} articles "
         f"({c['characters'] / 1e6:.1f} M characters, {sources}); {c['queries']} queries × "
         f"{c['repeats']} runs after a warm-up = {samples} timings per latency column",
-        f"pyvi-only pass (read, normalise, tag provinces, segment; {c['pyvi_jobs']} processes): "
+        f"{_pass_name(c)} (read, normalise, tag provinces, segment; {c['pyvi_jobs']} processes): "
         f"{c['pyvi_only_s']:.1f} s wall, peak {pyvi.peak_mb:.0f} MB; worker CPU: segment "
         f"{cpu['segment']:.1f} s, word analysis {cpu.get('words', 0):.1f} s, provinces "
         f"{cpu['provinces']:.1f} s, normalise {cpu['normalise']:.1f} s",
-        *_segmenter_lines(c, result.engines["vnnews"].build.seconds),
+        *([] if c.get("spans") else _segmenter_lines(c, result.engines["vnnews"].build.seconds)),
         "build s: from the corpus files to a searchable index. vnnews: its own build (reading, "
         "normalising, tagging, two analyses per field, writing). sqlite, tantivy: the shared "
-        f"pyvi-only pass ({pyvi.seconds:.1f} s) + indexing its tokens (sqlite "
+        f"{'tokens' if c.get('spans') else 'pyvi-only'} pass ({pyvi.seconds:.1f} s) + indexing its tokens (sqlite "
         f"{own['sqlite'].seconds:.2f} s, tantivy {own['tantivy'].seconds:.2f} s). "
         "docs/s = articles / build s.",
         "peak MB: summed PSS of a stage's process and its worker processes, sampled every 0.1 s; "

@@ -6,6 +6,9 @@
     python -m bench.worker sqlite --dest FILE --work WORK
     python -m bench.worker tantivy --dest DIR --work WORK [--jobs N]
 
+With --spans CACHE, tokens, segments and vnnews take the spans of the lines the cache holds from
+it (bench.scale_spans: the scale corpora's sentences, segmented once) and segment only the rest.
+
 `tokens` is the pyvi-only pass the peers are built from; `segments` is the same pass with the
 project's segmenter in place of pyvi's code (its tokens must be the same). Prints one JSON line:
 {"docs", "seconds", "maxrss_self_mb", "maxrss_children_mb"} (plus "pass", the pass's report).
@@ -38,9 +41,21 @@ def _maxrss_mb(who: int) -> float:
 @click.option("--corpus", type=click.Path(path_type=Path, exists=True), multiple=True)
 @click.option("--work", type=click.Path(path_type=Path, exists=True, file_okay=False))
 @click.option("--jobs", type=int, default=2, show_default=True)
-def main(stage: str, dest: Path, corpus: tuple[Path, ...], work: Path | None, jobs: int) -> None:
+@click.option(
+    "--spans",
+    type=click.Path(path_type=Path, exists=True, file_okay=False),
+    help="Take the spans of known lines from this cache (bench.scale_spans) instead of segmenting them.",
+)
+def main(stage: str, dest: Path, corpus: tuple[Path, ...], work: Path | None, jobs: int, spans: Path | None) -> None:
     """Run STAGE into --dest and report articles, seconds and peak memory as JSON."""
     extra: dict[str, Any] = {}
+    if spans is not None:
+        from indexer.text.segmentation import use_segmenter
+
+        from .scale_spans import SpanCache
+
+        # Set before the build's pool forks, so every worker looks lines up in the same mapped arrays.
+        use_segmenter(SpanCache(spans).spans)
     # Modules are imported before the clock starts: loading them is not part of building.
     if stage in ("tokens", "segments", "vnnews") and not corpus:
         raise click.UsageError(f"{stage} reads --corpus")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import string
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
 import numpy as np
@@ -25,6 +25,7 @@ __all__ = [
     "has_word",
     "warm_up",
     "use_pyvi",
+    "use_segmenter",
 ]
 
 Span = tuple[int, int]
@@ -91,6 +92,22 @@ def use_pyvi(on: bool) -> None:
     _pyvi = on
 
 
+# What segment() and batch() call for spans: segment_all, or a stand-in that must answer exactly
+# as it would. The scale benchmark's corpora recombine real sentences, one per line, so its
+# stand-in looks each line up in spans cached once per sentence (bench/scale_spans.py).
+_segmenter: Callable[[Sequence[str]], list[list[Span]]] | None = None
+
+
+def use_segmenter(segmenter: Callable[[Sequence[str]], list[list[Span]]] | None) -> None:
+    """Have segment() and batch() take their spans from segmenter (None: segment_all)."""
+    global _segmenter
+    _segmenter = segmenter
+
+
+def _spans(texts: Sequence[str]) -> list[list[Span]]:
+    return (_segmenter or segment_all)(texts)
+
+
 def warm_up() -> None:
     """Load pyvi's model now (before forking workers, so that they share it)."""
     segment("Khởi động")
@@ -136,7 +153,7 @@ def _joined(units: list[str], inside: Sequence[bool]) -> str:
 def segment(text: str) -> list[Span]:
     """Word spans of already-normalised text (a word may span several syllables), from pyvi."""
     found = _batch.get(text)
-    return list(found) if found is not None else segment_all([text])[0]
+    return list(found) if found is not None else _spans([text])[0]
 
 
 # Spans of the texts of the current batch() block, by text.
@@ -151,7 +168,7 @@ def batch(texts: Iterable[str]) -> Iterator[None]:
     global _batch
     unique = [t for t in dict.fromkeys(texts) if t]
     previous = _batch
-    _batch = dict(zip(unique, segment_all(unique), strict=True))
+    _batch = dict(zip(unique, _spans(unique), strict=True))
     try:
         yield
     finally:
@@ -247,5 +264,5 @@ def _joinable(prev: np.ndarray, cur: np.ndarray) -> np.ndarray:
     """pyvi's own guard: never glue punctuation, digits, or a capital onto a lowercase word."""
     blocked = ((prev | cur) & (_PUNCTUATION | _DIGIT)) > 0
     blocked |= ((cur & _TITLE) > 0) & ((prev & _TITLE) == 0)
-    blocked |= ((prev & cur & _WORD) == 0)
+    blocked |= (prev & cur & _WORD) == 0
     return ~blocked
