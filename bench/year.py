@@ -2,6 +2,7 @@
 
     python -m bench.year --base var/scale/c1000000.jsonl.gz [--updates 365] [--batch 500] [--compare-only]
                          [--every 30] [--work var/year] [--shared ../shared] [--json FILE]
+                         [--spans var/scale/spans]
 
 Builds (or reuses) an index of the base corpus, then applies `--updates` incremental updates of
 `--batch` new articles each (a scale corpus of their own, seed 3), each as `make index` runs it: a
@@ -9,6 +10,8 @@ fresh `python -m indexer build` process. Every `--every` updates it reports the 
 the segment count and the latency (p50/p95) of the committed query set with facets. At the end
 it rebuilds an index of everything from scratch and compares it with the updated one: totals and
 facet counts of every query must be equal; latencies are measured in turns, in one process.
+With --spans, the base and the rebuild are built over spans cached per sentence (bench.scale_spans);
+the daily updates always segment their articles, as `make index` does.
 """
 
 from __future__ import annotations
@@ -41,6 +44,24 @@ def _indexer(*args: str) -> tuple[float, str]:
     if done.returncode not in (0, 3):
         raise click.ClickException(f"indexer {' '.join(args)} failed: {done.stderr[-2000:]}")
     return time.perf_counter() - started, done.stdout.strip()
+
+
+def _full_build(corpora: list[Path], index: Path, spans: Path | None) -> tuple[float, str]:
+    """A build from scratch: `python -m indexer build --rebuild`, or, with spans, the same build
+    over spans cached per sentence (bench.worker vnnews --spans: the 1 M base in minutes, not hours)."""
+    if spans is None:
+        return _indexer(
+            "build", *[a for p in corpora for a in ("--corpus", str(p))], "--index", str(index), "--rebuild", "-q"
+        )
+    command = [sys.executable, "-m", "bench.worker", "vnnews", "--dest", str(index), "--spans", str(spans)]
+    started = time.perf_counter()
+    done = subprocess.run(
+        [*command, *[a for p in corpora for a in ("--corpus", str(p))]], capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        raise click.ClickException(f"{' '.join(command)} failed: {done.stderr[-2000:]}")
+    docs = json.loads(done.stdout.strip().splitlines()[-1])["docs"]
+    return time.perf_counter() - started, f"{docs:,} in index (spans cached per sentence)"
 
 
 def _latency(index: Path, queries: list[Any], repeat: int = 2) -> dict[str, float]:
@@ -88,6 +109,11 @@ def _segments(index: Path) -> int:
     multiple=True,
     help="Corpora the existing index holds besides the base (for the rebuild).",
 )
+@click.option(
+    "--spans",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="Build the base and the rebuild over this sentence span cache (bench.scale_spans); updates segment.",
+)
 def main(
     base: Path,
     updates: int,
@@ -99,13 +125,14 @@ def main(
     no_rebuild: bool,
     compare_only: bool,
     also: tuple[Path, ...],
+    spans: Path | None,
 ) -> None:
     """Apply a year of daily updates to an index and watch their cost and the search latency."""
     work.mkdir(parents=True, exist_ok=True)
     index = work / "ix"
     log = lambda m: click.echo(m, err=True)  # noqa: E731
     if not (index / "current").exists():
-        seconds, line = _indexer("build", "--corpus", str(base), "--index", str(index), "-q")
+        seconds, line = _full_build([base], index, spans)
         log(f"base index: {line} ({seconds:.0f} s)")
     stream = work / f"updates-{updates}x{batch}.jsonl.gz"
     if not stream.exists():
@@ -145,8 +172,7 @@ def main(
         everything = work / "everything.jsonl"
         everything.write_text("".join(lines[: updates * batch]), encoding="utf-8")
         rebuilt = work / "rebuilt"
-        corpora = [a for p in (base, *also, everything) for a in ("--corpus", str(p))]
-        seconds, line = _indexer("build", *corpora, "--index", str(rebuilt), "--rebuild", "-q")
+        seconds, line = _full_build([base, *also, everything], rebuilt, spans)
         log(f"rebuild: {line} ({seconds:.0f} s)")
         ours, theirs = _answers(index, queries), _answers(rebuilt, queries)
         differ = [q for q in ours if ours[q] != theirs[q]]
