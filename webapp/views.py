@@ -9,7 +9,17 @@ from urllib.parse import urlencode, urlsplit
 from flask import Blueprint, current_app, render_template, request, url_for
 from markupsafe import Markup
 
-from indexer import FACETS, MAX_TERMS, TAG_THRESHOLD, SearchResult, get_story, highlight, search, similar
+from indexer import (
+    FACETS,
+    MAX_TERMS,
+    TAG_THRESHOLD,
+    SearchResult,
+    ShardUnavailable,
+    get_story,
+    highlight,
+    search,
+    similar,
+)
 
 from .api import public_article
 from .charts import histogram, trend_chart
@@ -310,7 +320,11 @@ def article_page(article_id: str) -> str:
     title = article["title"] or article["display_title"]
     base = _base()
     related = similar(get_snapshot(), article["id"], limit=5)
-    story = get_story(get_snapshot(), article["id"])
+    try:
+        story: dict[str, Any] | None = get_story(get_snapshot(), article["id"])
+    except ShardUnavailable:
+        # A story spans shards: with one of them down the article is still shown, without the block.
+        story = None
     fresh = SearchState.blank(PER_PAGE)
     return render_template(
         "article.html",
@@ -342,6 +356,6 @@ def article_page(article_id: str) -> str:
         back_url=SearchState.blank(PER_PAGE, q=q).url(base),
         similar=[_hit_view(h.to_dict(), fresh) for h in related],
         story=story,
-        story_url=url_for("views.story_page", article_id=story["id"]),
-        story_others=[_hit_view(h, fresh) for h in story["articles"] if h["id"] != article["id"]],
+        story_url=url_for("views.story_page", article_id=story["id"]) if story else None,
+        story_others=[_hit_view(h, fresh) for h in story["articles"] if h["id"] != article["id"]] if story else [],
     )

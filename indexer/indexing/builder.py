@@ -19,7 +19,7 @@ from ..store.directory import build_lock, current_dir, new_generation, open_gene
 from ..store.lexicon import LEXICON_FIELDS, Lexicon
 from ..store.manifest import MANIFEST_DIR, Manifest, is_sharded, shard_dir, shard_of
 from ..store.merge import MergePolicy
-from ..store.update import Update
+from ..store.update import Update, group_stories
 from ..store.vocabulary import TermCounts, Vocabulary
 from .report import BuildReport
 from .workers import Prepared, Preparing, prepared
@@ -327,6 +327,8 @@ def _write(
         report.rewritten += sum(m.documents for m in update.merges)
         report.segments += update.segments()
         report.removed += len(gone)
+    # After every shard's commit: a story may take articles from several shards.
+    group_stories(updates)
     report.indexed = len(seen)
     report.updated = len(seen.keys() & existing)
     report.added = report.indexed - report.updated

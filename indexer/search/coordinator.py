@@ -25,7 +25,7 @@ from ..store.vocabulary import Vocabulary
 from .facets import Filters, Listing, Values
 from .highlight import Needle
 from .result import Hit
-from .shard import Answer, Job, Sample, SpellAsk
+from .shard import Answer, Job, Sample, SpellAsk, story_summary
 from .statistics import Statistics, TermKey
 
 __all__ = ["Coordinator", "Parts", "LocalParts", "Merged", "plan_terms", "LEXICON_ENTRIES"]
@@ -261,9 +261,10 @@ class Coordinator:
         seq = np.concatenate([a.seq for _, a in answers])
         order = np.lexsort((seq, keys))
         if job.collapse:
-            # Keys are global (a founder's seq), so a story met in two answers is led once; today
-            # each shard groups its own articles (store.stories), so that happens only if a
-            # grouping over every shard is added.
+            # Keys are global (a founder's seq) and a story may span shards (store.update.group_stories):
+            # one met in two answers is led by its better article. Each part's best `limit` stories
+            # hold the whole index's: a story's best article ranks in its own part behind the
+            # best articles of better stories only.
             story = np.concatenate([a.story for _, a in answers if a.story is not None])[order]
             _, first = np.unique(story, return_index=True)
             order = order[np.sort(first)]
@@ -302,7 +303,32 @@ class Coordinator:
             if n in shown:
                 out.append(shown[n][taken[n]])
                 taken[n] += 1
+        if stories:
+            self._whole_stories(out)
         return out
+
+    def _whole_stories(self, hits: list[Hit]) -> None:
+        """Each hit's story as the whole index holds it: a story may span shards (store.stories)."""
+        keys = [h.story.pop("key") if h.story else None for h in hits]
+        wanted = sorted({k for k in keys if k is not None})
+        if len(self.parts) == 1 or not wanted:
+            return
+        answers = [a for a in self._each("story_parts", wanted) if a is not None]
+        whole = {k: story_summary([a[k] for a in answers if k in a]) for k in wanted}
+        for h, k in zip(hits, keys, strict=True):
+            if k is not None:
+                h.story = whole[k]
+
+    def story_members(self, part: int, docnum: int) -> list[tuple[int, int]] | None:
+        """(part, document number) of every live article of a document's story, earliest first
+        over every part; None when a part holding some of them did not answer."""
+        key = self.call(part, "story_key", docnum)
+        if key is None:
+            return None
+        found = self._each("story_docs", key)
+        if any(f is None for f in found):
+            return None
+        return [(n, d) for _, _, n, d in sorted((day, seq, n, d) for n, f in enumerate(found) for day, seq, d in f)]
 
     # --- articles -----------------------------------------------------------------------------
 

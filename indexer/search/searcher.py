@@ -203,10 +203,10 @@ def get_story(snap: Searchable, article_id: str) -> dict[str, Any]:
     last days, and its articles as hits, earliest first."""
     co = snap.coordinator()
     part, docnum = _located(co, article_id)
-    members = co.call(part, "story", docnum)
+    members = co.story_members(part, docnum)
     if members is None:
-        raise ShardUnavailable(f"the shard holding {article_id!r} is unavailable; try again")
-    hits = co.hits([(part, d, None) for d in members], [], False, True)
+        raise ShardUnavailable(f"a shard holding the story of {article_id!r} is unavailable; try again")
+    hits = co.hits([(n, d, None) for n, d in members], [], False, True)
     if len(hits) != len(members):
         raise ShardUnavailable(f"the shard holding {article_id!r} stopped answering; try again")
     dates = [h.date for h in hits if h.date]

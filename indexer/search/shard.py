@@ -24,12 +24,27 @@ from .statistics import Statistics, TermKey
 if TYPE_CHECKING:
     from .snapshot import Snapshot
 
-__all__ = ["Shard", "Job", "Answer", "SpellAsk", "Sample"]
+__all__ = ["Shard", "Job", "Answer", "SpellAsk", "Sample", "StoryDoc", "StoryPart", "story_summary", "UNDATED"]
 
 # A spelling asked for: (field, the options of each position, joiner), as Postings.spellings takes it.
 SpellAsk = tuple[str, tuple[tuple[str, ...], ...], str]
 # An article's place in indexing order, title and sapo (how suggestions learn a word's capitals).
 Sample = tuple[int, str, str]
+
+# Undated members of a story come after the dated ones (as store.columns orders them).
+UNDATED = np.iinfo(np.int64).max
+# A story's member in one part: (day or UNDATED, seq, document number); and what a part holds of a
+# story: its first article's id and each member's (day or UNDATED, seq, outlet), earliest first.
+StoryDoc = tuple[int, int, int]
+StoryPart = tuple[str, list[tuple[int, int, str]]]
+
+
+def story_summary(parts: list[StoryPart]) -> dict[str, Any]:
+    """{id, size, sources} of a story from what each part holds of it: the id is its first article's,
+    the outlets in the order of their first article."""
+    members = sorted(m for _, held in parts for m in held)
+    first = min((held[0][:2], ident) for ident, held in parts)[1]
+    return {"id": first, "size": len(members), "sources": list(dict.fromkeys(src for _, _, src in members if src))}
 
 
 @dataclass(frozen=True)
@@ -176,16 +191,34 @@ class Shard:
     # --- stories ------------------------------------------------------------------------------
 
     def story_of(self, docnum: int) -> dict[str, Any]:
-        """A document's story as a hit carries it: {id, size, sources}; the id is its first article's."""
-        members = self.snap.cols.story_members(int(self.snap.cols.story[docnum]))
-        codes = self.snap.cols.codes["source"][members]
-        names = self.snap.cols.values["source"]
-        sources = [names[c] for c in dict.fromkeys(codes.tolist()) if c]
-        return {"id": self.snap.stored(int(members[0]))["id"], "size": int(members.size), "sources": sources}
+        """A document's story as this part knows it: {key, id, size, sources} (story_summary); the
+        coordinator completes it from the other parts and drops the key."""
+        key = self.story_key(docnum)
+        return {"key": key, **story_summary([self.story_parts([key])[key]])}
 
-    def story(self, docnum: int) -> list[int]:
-        """The live documents of a document's story, earliest first."""
-        return self.snap.cols.story_members(int(self.snap.cols.story[docnum])).tolist()
+    def story_key(self, docnum: int) -> int:
+        """The key of a document's story (its first article's seq, unique over every shard)."""
+        return int(self.snap.cols.story[docnum])
+
+    def story_docs(self, key: int) -> list[StoryDoc]:
+        """The live documents of a story held here, earliest first, with what orders them over parts."""
+        cols = self.snap.cols
+        docs = cols.story_members(key)
+        day = np.where(cols.day[docs] >= 0, cols.day[docs].astype(np.int64), UNDATED)
+        return list(zip(day.tolist(), cols.seq[docs].tolist(), docs.tolist(), strict=True))
+
+    def story_parts(self, keys: list[int]) -> dict[int, StoryPart]:
+        """For each story: the id of its first article held here and its members' order and outlet."""
+        cols = self.snap.cols
+        names = cols.values["source"]
+        out: dict[int, StoryPart] = {}
+        for key in keys:
+            found = self.story_docs(key)
+            if found:
+                codes = cols.codes["source"][[d for _, _, d in found]].tolist()
+                first = self.snap.stored(found[0][2])["id"]
+                out[key] = (first, [(day, seq, names[c]) for (day, seq, _), c in zip(found, codes, strict=True)])
+        return out
 
     # --- suggestions ----------------------------------------------------------------------------
 

@@ -7,7 +7,8 @@ their titles name no conflicting slot (another round, day or draw: slots()), and
 no article of the same outlet from another day unlike it (SAME_SOURCE); otherwise it starts a
 story of its own. A digest of several events joins none. Articles are taken in date order, so a reprint joins its
 original, and an article joins one story rather than bridging two. Undated articles stay alone.
-An update assigns only its new articles, against those already grouped in their window; the
+An update assigns only its new articles, against those already grouped in their window, over
+every shard of a sharded index at once (a story spans shards as it would one index); the
 window and threshold were chosen on bench/story_pairs.jsonl (bench/stories.py measures them).
 
 A story's key is the place in indexing order (seq) of the article that started it; the table
@@ -24,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Stories", "assign", "story_text", "WINDOW_DAYS", "THRESHOLD", "SPAN_DAYS"]
+__all__ = ["Stories", "Part", "assign", "story_text", "WINDOW_DAYS", "THRESHOLD", "SPAN_DAYS"]
 
 WINDOW_DAYS = 4
 THRESHOLD = 0.42
@@ -166,6 +167,11 @@ def assign(
     return keys
 
 
+# One part's reader, its previous table (None when fresh) and how to read a document's
+# (story_text, source): what Stories.grouped() groups.
+Part = tuple[Any, "Stories | None", Callable[[int], tuple[str, str]]]
+
+
 @dataclass
 class Stories:
     """Story key per document, by seq (both int64, sorted by seq)."""
@@ -197,27 +203,36 @@ class Stories:
         return np.where(self.seqs[at] == seqs, self.keys[at], seqs).astype(np.int64)
 
     @classmethod
-    def grouped(cls, reader: Any, previous: Stories | None, read: Callable[[int], tuple[str, str]]) -> Stories:
-        """The table of a reader's live documents: previous keys kept, new documents assigned.
+    def grouped(cls, parts: Sequence[Part]) -> list[Stories]:
+        """The tables of several readers' live documents (the shards of one index, or one index),
+        grouped together: previous keys kept, new documents assigned, a story free to span parts.
 
-        read(docnum) gives a document's (story_text, source); only documents dated within the window of a
-        new one, and the other articles of the stories they meet, are read.
+        Each part is (reader, its previous table or None, read): read(docnum) gives a document's
+        (story_text, source); only documents dated within the window of a new one, and the other
+        articles of the stories they meet, are read. Seqs (and so keys) are unique over the parts.
         """
-        size = reader.doc_count_all()
-        if not size:
+        lives, days, seqs, knowns, freshes = [], [], [], [], []
+        for reader, previous, _ in parts:
+            size = reader.doc_count_all()
             # An empty index (a shard no article was routed to) has no columns to read.
-            return cls(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
-        live = np.fromiter(reader.all_doc_ids(), dtype=np.int64)
-        day = np.fromiter(reader.column_reader("day"), dtype=np.int32, count=size)[live].astype(np.int64)
-        seq = np.fromiter(reader.column_reader("seq"), dtype=np.int64, count=size)[live]
-        known = previous.of(seq) if previous is not None else seq
-        if previous is not None:
-            # of() gives an unknown seq itself: mark those new.
-            at = np.minimum(np.searchsorted(previous.seqs, seq), max(previous.seqs.size - 1, 0))
-            fresh = previous.seqs[at] != seq if previous.seqs.size else np.ones(seq.size, dtype=bool)
-        else:
-            fresh = np.ones(seq.size, dtype=bool)
-        known = np.where(fresh, -1, known)
+            live = np.fromiter(reader.all_doc_ids(), dtype=np.int64) if size else np.zeros(0, np.int64)
+            day = np.fromiter(reader.column_reader("day"), dtype=np.int32, count=size)[live] if size else live
+            seq = np.fromiter(reader.column_reader("seq"), dtype=np.int64, count=size)[live] if size else live
+            known = previous.of(seq) if previous is not None else seq
+            if previous is not None and previous.seqs.size:
+                # of() gives an unknown seq itself: mark those new.
+                at = np.minimum(np.searchsorted(previous.seqs, seq), previous.seqs.size - 1)
+                fresh = previous.seqs[at] != seq
+            else:
+                fresh = np.ones(seq.size, dtype=bool)
+            lives.append(live)
+            days.append(day.astype(np.int64))
+            seqs.append(seq)
+            knowns.append(np.where(fresh, -1, known))
+            freshes.append(fresh)
+        part = np.concatenate([np.full(live.size, n, dtype=np.int64) for n, live in enumerate(lives)])
+        live, day, seq = np.concatenate(lives), np.concatenate(days), np.concatenate(seqs)
+        known, fresh = np.concatenate(knowns), np.concatenate(freshes)
         new_days = np.unique(day[fresh & (day >= 0)])
         # Documents whose day lies within the window of a new document's day are compared.
         near = np.zeros(seq.size, dtype=bool)
@@ -234,7 +249,13 @@ class Stories:
         keys[undated_new] = seq[undated_new]
         picked = np.flatnonzero(near)
         if picked.size:
-            texts, sources = zip(*(read(int(d)) for d in live[picked].tolist()), strict=True)
+            read = [r for _, _, r in parts]
+            found = [read[p](d) for p, d in zip(part[picked].tolist(), live[picked].tolist(), strict=True)]
+            texts, sources = zip(*found, strict=True)
             keys[picked] = assign(day[picked], seq[picked], texts, known[picked], sources)
-        order = np.argsort(seq)
-        return cls(seq[order], keys[order])
+        out = []
+        for n in range(len(parts)):
+            mine = part == n
+            order = np.argsort(seq[mine])
+            out.append(cls(seq[mine][order], keys[mine][order]))
+        return out

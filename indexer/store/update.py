@@ -9,7 +9,7 @@ import os
 import pickle
 import signal
 import traceback
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +23,11 @@ from .directory import open_for_update
 from .document import article_from_stored
 from .merge import MergePolicy, MergeResult, live_numbers, merge, write_merged
 from .schema import make_schema
-from .stories import Stories, story_text
+from .stories import Part, Stories, story_text
 from .vocabulary import SYLLABLE_FIELDS, WORD_FIELDS, TermCounts, Vocabulary
 from .writer import BulkWriter
 
-__all__ = ["Update", "SEGMENT_POSTINGS", "last_seq"]
+__all__ = ["Update", "SEGMENT_POSTINGS", "last_seq", "group_stories"]
 
 # Postings per segment: the writer holds a segment's postings in memory (about 40 bytes each while
 # sorting them), so a big corpus becomes a few segments.
@@ -148,9 +148,7 @@ class Update:
             # process meanwhile), the next starts empty.
             self.writer.rotate()
 
-    def commit(
-        self, repeated: Iterable[str] = (), gone: Iterable[str] = (), policy: MergePolicy | None = None
-    ) -> int:
+    def commit(self, repeated: Iterable[str] = (), gone: Iterable[str] = (), policy: MergePolicy | None = None) -> int:
         """Write everything; keep the last copy of repeated ids, delete gone ones; the live count.
 
         With a policy, segments are then merged until it is satisfied (see store.merge).
@@ -187,20 +185,7 @@ class Update:
             self.merge(policy, counts)
         counts.save(self.work)
         Vocabulary.of(counts).save(self.work)
-        self._group_stories()
         return self.live()
-
-    def _group_stories(self) -> None:
-        """Group the new documents into stories (store.stories), the previous groups kept."""
-        previous = None if self.fresh else Stories.load(self.work)
-        codec = BodyCodec.load(self.work)
-        with self.ix.reader() as reader:
-
-            def read(docnum: int) -> tuple[str, str]:
-                article = article_from_stored(reader.stored_fields(docnum), codec)
-                return story_text(article.title, article.sapo, article.body), article.source or ""
-
-            Stories.grouped(reader, previous, read).save(self.work)
 
     def live(self) -> int:
         """Live documents in the work copy."""
@@ -285,3 +270,21 @@ def _die_with_parent() -> None:
     with contextlib.suppress(OSError, AttributeError):
         libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def group_stories(updates: Sequence[Update]) -> None:
+    """Group the committed updates' new documents into stories together (the shards of one index:
+    a story spans shards as it would one index), every previous group kept (store.stories)."""
+    with contextlib.ExitStack() as stack:
+        parts: list[Part] = []
+        for update in updates:
+            reader = stack.enter_context(update.ix.reader())
+            codec = BodyCodec.load(update.work)
+
+            def read(docnum: int, reader: Any = reader, codec: BodyCodec = codec) -> tuple[str, str]:
+                article = article_from_stored(reader.stored_fields(docnum), codec)
+                return story_text(article.title, article.sapo, article.body), article.source or ""
+
+            parts.append((reader, None if update.fresh else Stories.load(update.work), read))
+        for update, table in zip(updates, Stories.grouped(parts), strict=True):
+            table.save(update.work)

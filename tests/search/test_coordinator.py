@@ -305,7 +305,9 @@ def test_a_shard_that_does_not_answer_is_named_never_silently_left_out(pair: tup
     assert api.status_code == 200 and api.get_json()["shards"] == {"total": 4, "failed": [2]}
     html = client.get("/?q=t%E1%BB%89nh")
     assert html.status_code == 200 and "notice-partial" in html.get_data(as_text=True)
+    # A story may span shards: the article is shown without its story block, the story itself is a 503.
     assert client.get(f"/article/{ranked[0]}").status_code == 200
+    assert client.get(f"/api/stories/{ranked[0]}").get_json()["error"]["code"] == "shard_unavailable"
     on_down = next(i for i in _all_ids(index, "tỉnh") if shard_of(i, 4) == 2)
     assert client.get(f"/article/{on_down}").status_code == 503
     assert client.get(f"/api/articles/{on_down}").get_json()["error"]["code"] == "shard_unavailable"
