@@ -22,16 +22,19 @@ pytestmark = [pytest.mark.cluster, pytest.mark.slow]
 ray = ray_here()
 
 from bench.cluster import comparable  # noqa: E402
-from indexer import Index, SearchRequest, build, get_article, search, trends  # noqa: E402
+from indexer import Index, SearchRequest, build, get_article, get_story, search, trends  # noqa: E402
 from indexer.cluster import ClusterIndex  # noqa: E402
 from tests.search.test_coordinator import CORPUS, QUERIES  # noqa: E402
+from tests.support import DATA  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def indexes(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     root = tmp_path_factory.mktemp("cluster")
-    build(CORPUS, root / "single", jobs=1)
-    build(CORPUS, root / "sharded", jobs=1, shards=4)
+    # With the stories articles: same-event reports whose stories span shards.
+    corpus = [*CORPUS, DATA / "stories.jsonl"]
+    build(corpus, root / "single", jobs=1)
+    build(corpus, root / "sharded", jobs=1, shards=4)
     return root / "single", root / "sharded"
 
 
@@ -79,6 +82,20 @@ def test_trends_and_collapsed_results_on_the_cluster(served: Any, indexes: tuple
         assert (here.total, here.stories) == (there.total, there.stories) and there.stories
         assert [h.id for h in here.hits] == [h.id for h in there.hits]
         assert [h.story for h in here.hits] == [h.story for h in there.hits]
+        # Stories span shards: the cluster's are one index's, and so is a story's view.
+        one = Index(indexes[0]).snapshot()
+        req = SearchRequest(q="cháy", collapse="story", per_page=50)
+        there = search(remote, req)
+        try:
+            alone = search(one, req)
+            lead = next(h.id for h in alone.hits if h.story and h.story["size"] > 1)
+            assert get_story(remote, lead) == get_story(one, lead)
+        finally:
+            one.close()
+        assert (alone.stories, [(h.id, h.story) for h in alone.hits]) == (
+            there.stories,
+            [(h.id, h.story) for h in there.hits],
+        )
     finally:
         local.close()
         remote.close()
