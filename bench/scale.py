@@ -28,7 +28,7 @@ from pathlib import Path
 
 import click
 
-__all__ = ["Template", "load_templates", "synthesize", "SENTENCE_END"]
+__all__ = ["Template", "load_templates", "synthesize", "SENTENCE_END", "write_day"]
 
 FILES = ("dantri-unc.jsonl.gz", "baomoi-2017.jsonl.gz", "rss-2025-2026.jsonl.gz", "vietnews-60k.jsonl.gz")
 # A sentence ends at . ! ? … followed by a space and a capital (or an opening quote).
@@ -127,6 +127,20 @@ def synthesize(templates: list[Template], size: int, seed: int = 1) -> Iterator[
             "published": _shifted(t.published, years),
             "seen": _shifted(t.seen, years),
         }
+
+
+def write_day(lines: list[str], day: date, path: Path) -> Path:
+    """A day's crawl: these articles (JSON lines of a scale corpus) all published on day, to path.
+
+    A synthetic article keeps its template's date, anywhere in the archive's years; an update of a
+    live archive brings the news of one day, and only that day's window is regrouped into stories.
+    """
+    with path.open("w", encoding="utf-8") as fh:
+        for line in lines:
+            row = json.loads(line)
+            row["published"] = row["seen"] = day.isoformat()
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return path
 
 
 @click.command()

@@ -6,7 +6,8 @@
 
 Builds (or reuses) an index of the base corpus, then applies `--updates` incremental updates of
 `--batch` new articles each (a scale corpus of their own, seed 3), each as `make index` runs it: a
-fresh `python -m indexer build` process. Every `--every` updates it reports the update's time,
+fresh `python -m indexer build` process. Update k is dated the k-th day after the base's newest
+article, as a day's crawl is. Every `--every` updates it reports the update's time,
 the segment count and the latency (p50/p95) of the committed query set with facets. At the end
 it rebuilds an index of everything from scratch and compares it with the updated one: totals and
 facet counts of every query must be equal; latencies are measured in turns, in one process.
@@ -23,6 +24,7 @@ import statistics
 import subprocess
 import sys
 import time
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +35,7 @@ from indexer import Snapshot, index_stats, search
 from indexer.store.directory import current_dir, open_generation
 
 from .queries import load_queries
+from .scale import write_day
 
 SEGMENTS = re.compile(r"(\d+) segment\(s\)")
 
@@ -148,8 +151,10 @@ def main(
     if compare_only:
         previous = json.loads(json_path.read_text(encoding="utf-8")) if json_path and json_path.exists() else {}
         rows, times = previous.get("rows", []), previous.get("update_seconds", [])
+    # Update k brings the news of the k-th day after the base's newest article.
+    start = date.fromisoformat(index_stats(index)["date_max"]) - timedelta(days=updates if compare_only else 0)
     for day in range(1, 0 if compare_only else updates + 1):
-        batch_file.write_text("".join(lines[(day - 1) * batch : day * batch]), encoding="utf-8")
+        write_day(lines[(day - 1) * batch : day * batch], start + timedelta(days=day), batch_file)
         seconds, line = _indexer("build", "--corpus", str(batch_file), "--index", str(index), "-q")
         times.append(seconds)
         found = SEGMENTS.search(line)
@@ -170,7 +175,10 @@ def main(
     result: dict[str, Any] = {"rows": rows, "update_seconds": [round(t, 2) for t in times]}
     if not no_rebuild:
         everything = work / "everything.jsonl"
-        everything.write_text("".join(lines[: updates * batch]), encoding="utf-8")
+        with everything.open("w", encoding="utf-8") as fh:
+            for day in range(1, updates + 1):
+                path = write_day(lines[(day - 1) * batch : day * batch], start + timedelta(days=day), batch_file)
+                fh.write(path.read_text(encoding="utf-8"))
         rebuilt = work / "rebuilt"
         seconds, line = _full_build([base, *also, everything], rebuilt, spans)
         log(f"rebuild: {line} ({seconds:.0f} s)")
