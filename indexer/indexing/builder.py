@@ -314,11 +314,11 @@ def _write(
             update.cancel()
         raise
     repeated = [i for i, n in seen.items() if n > 1]
-    existing = set().union(*(u.existing for u in updates))
+    replaced = set().union(*(u.replaced for u in updates))
     report.total = 0
     for number, update in enumerate(updates):
         mine = [i for i in repeated if count == 1 or shard_of(i, count) == number]
-        gone = sorted(update.existing - seen.keys()) if prune else []
+        gone = sorted(update.existing() - seen.keys()) if prune else []
         # A fresh build's segments are sized by the writer's memory bound already; updates add
         # small ones, which the policy merges in tiers.
         report.total += update.commit(mine, gone, policy=None if update.fresh else policy)
@@ -330,6 +330,6 @@ def _write(
     # After every shard's commit: a story may take articles from several shards.
     group_stories(updates)
     report.indexed = len(seen)
-    report.updated = len(seen.keys() & existing)
+    report.updated = len(replaced)
     report.added = report.indexed - report.updated
     return seq if seq is not None else max(u.next_seq for u in updates)

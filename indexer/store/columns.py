@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from ..geo.gazetteer import Gazetteer
+from .numeric import numeric_column
 from .stories import Stories
 
 __all__ = ["Columns", "CODED_FIELDS", "UNIT_FIELDS"]
@@ -67,8 +68,8 @@ class Columns:
         live = np.zeros(size, dtype=bool)
         live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
         # An empty index (a shard no article was routed to) has no column readers.
-        day = np.fromiter(reader.column_reader("day"), dtype=np.int32, count=size) if size else np.zeros(0, np.int32)
-        seq = np.fromiter(reader.column_reader("seq"), dtype=np.int64, count=size) if size else np.zeros(0, np.int64)
+        day = numeric_column(reader, "day", np.int32) if size else np.zeros(0, np.int32)
+        seq = numeric_column(reader, "seq", np.int64) if size else np.zeros(0, np.int64)
         # Months since 1970-01, -1 when undated: bincount-able and cheap to turn into "YYYY-MM".
         month = np.where(day >= 0, day.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64), -1)
         codes = {}

@@ -25,6 +25,8 @@ from typing import Any
 
 import numpy as np
 
+from .numeric import numeric_column
+
 __all__ = ["Stories", "Part", "assign", "story_text", "WINDOW_DAYS", "THRESHOLD", "SPAN_DAYS"]
 
 WINDOW_DAYS = 4
@@ -216,8 +218,8 @@ class Stories:
             size = reader.doc_count_all()
             # An empty index (a shard no article was routed to) has no columns to read.
             live = np.fromiter(reader.all_doc_ids(), dtype=np.int64) if size else np.zeros(0, np.int64)
-            day = np.fromiter(reader.column_reader("day"), dtype=np.int32, count=size)[live] if size else live
-            seq = np.fromiter(reader.column_reader("seq"), dtype=np.int64, count=size)[live] if size else live
+            day = numeric_column(reader, "day", np.int32)[live] if size else live
+            seq = numeric_column(reader, "seq", np.int64)[live] if size else live
             known = previous.of(seq) if previous is not None else seq
             if previous is not None and previous.seqs.size:
                 # of() gives an unknown seq itself: mark those new.

@@ -136,12 +136,11 @@ class Vocabulary:
     def save(self, folder: Path) -> None:
         """Write into a generation folder (replacing, never rewriting, any linked older copy)."""
         tmp = folder / (FILENAME + ".tmp")
+        # json.dumps, not json.dump: dump streams through the pure-Python encoder (3.2 s per
+        # update at 250k articles), dumps runs the C one over the whole document.
+        text = json.dumps({"words": self.words, "syllables": self.syllables, "variants": self.variants}, ensure_ascii=False)
         with gzip.open(tmp, "wt", encoding="utf-8", compresslevel=6) as fh:
-            json.dump(
-                {"words": self.words, "syllables": self.syllables, "variants": self.variants},
-                fh,
-                ensure_ascii=False,
-            )
+            fh.write(text)
         os.replace(tmp, folder / FILENAME)
 
     @classmethod
