@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from whoosh.columns import NumericColumn
 
-__all__ = ["numeric_column"]
+__all__ = ["numeric_column", "column_values"]
 
 
 def numeric_column(reader: Any, fieldname: str, dtype: type[np.generic]) -> np.ndarray:
@@ -25,12 +25,12 @@ def numeric_column(reader: Any, fieldname: str, dtype: type[np.generic]) -> np.n
     for leaf, offset in reader.leaf_readers():
         count = leaf.doc_count_all()
         column = leaf.column_reader(fieldname, translate=False)
-        out[offset : offset + count] = _values(column, count)
+        out[offset : offset + count] = column_values(column, count)
     return out
 
 
-def _values(column: Any, count: int) -> np.ndarray:
-    """One segment's values of a column reader."""
+def column_values(column: Any, count: int) -> np.ndarray:
+    """One segment's count values (int64) of a column reader."""
     if not isinstance(column, NumericColumn.Reader):
         return np.fromiter(column, dtype=np.int64, count=count)
     # The writer leaves trailing default values out: the segment holds the first _count of them.

@@ -17,6 +17,7 @@ from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 from .codec import ArrayLeafMatcher
+from .numeric import column_values
 
 __all__ = ["Postings", "CACHE_BYTES", "walk", "read_list", "read_positions", "spelled"]
 
@@ -244,7 +245,7 @@ class Postings:
                     continue
                 column = perdoc.column_reader(name, LENGTHS_COLUMN)
                 count = leaf.doc_count_all()
-                codes = np.fromiter(column, dtype=np.uint8, count=count)
+                codes = column_values(column, count)
                 got[offset : offset + count] = _LENGTH_OF_BYTE[codes]
             with self._lock:
                 self._lengths[fieldname] = got

@@ -138,7 +138,8 @@ class Vocabulary:
         tmp = folder / (FILENAME + ".tmp")
         # json.dumps, not json.dump: dump streams through the pure-Python encoder (3.2 s per
         # update at 250k articles), dumps runs the C one over the whole document.
-        text = json.dumps({"words": self.words, "syllables": self.syllables, "variants": self.variants}, ensure_ascii=False)
+        document = {"words": self.words, "syllables": self.syllables, "variants": self.variants}
+        text = json.dumps(document, ensure_ascii=False)
         with gzip.open(tmp, "wt", encoding="utf-8", compresslevel=6) as fh:
             fh.write(text)
         os.replace(tmp, folder / FILENAME)

@@ -6,10 +6,11 @@ import json
 from pathlib import Path
 
 import numpy as np
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 
 from indexer import build
 from indexer.store.directory import current_dir, open_generation
-from indexer.store.numeric import numeric_column
+from indexer.store.numeric import column_values, numeric_column
 from tests.support import DATA, write_jsonl
 
 
@@ -31,3 +32,8 @@ def test_bulk_columns_equal_whooshs_one_by_one(tmp_path: Path) -> None:
             fast = numeric_column(reader, name, dtype)
             assert fast.dtype == dtype and fast.tolist() == slow.tolist()
         assert -1 in numeric_column(reader, "day", np.int32).tolist()
+        # The per-document field lengths Whoosh keeps, one byte each, read the same way.
+        for leaf, _ in reader.leaf_readers():
+            column = leaf._perdoc.column_reader(_lenfield("body"), LENGTHS_COLUMN)
+            count = leaf.doc_count_all()
+            assert column_values(column, count).tolist() == list(column) and count > 0
