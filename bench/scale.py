@@ -28,7 +28,7 @@ from pathlib import Path
 
 import click
 
-__all__ = ["Template", "load_templates", "synthesize", "SENTENCE_END", "write_day"]
+__all__ = ["Template", "load_templates", "synthesize", "SENTENCE_END", "dated", "write_day"]
 
 FILES = ("dantri-unc.jsonl.gz", "baomoi-2017.jsonl.gz", "rss-2025-2026.jsonl.gz", "vietnews-60k.jsonl.gz")
 # A sentence ends at . ! ? … followed by a space and a capital (or an opening quote).
@@ -129,17 +129,23 @@ def synthesize(templates: list[Template], size: int, seed: int = 1) -> Iterator[
         }
 
 
-def write_day(lines: list[str], day: date, path: Path) -> Path:
-    """A day's crawl: these articles (JSON lines of a scale corpus) all published on day, to path.
+def dated(lines: list[str], day: date) -> list[str]:
+    """A day's crawl: these articles (JSON lines of a scale corpus) all published on day.
 
     A synthetic article keeps its template's date, anywhere in the archive's years; an update of a
     live archive brings the news of one day, and only that day's window is regrouped into stories.
     """
-    with path.open("w", encoding="utf-8") as fh:
-        for line in lines:
-            row = json.loads(line)
-            row["published"] = row["seen"] = day.isoformat()
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    out = []
+    for line in lines:
+        row = json.loads(line)
+        row["published"] = row["seen"] = day.isoformat()
+        out.append(json.dumps(row, ensure_ascii=False) + "\n")
+    return out
+
+
+def write_day(lines: list[str], day: date, path: Path) -> Path:
+    """dated() written to path."""
+    path.write_text("".join(dated(lines, day)), encoding="utf-8")
     return path
 
 

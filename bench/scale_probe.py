@@ -81,7 +81,6 @@ def main(index_path: Path, runs: int, json_path: Path | None) -> None:
             "key terms": lambda: key_terms(snap, SearchRequest(q="bão")),
         }
         out["total"] = sample.total
-        out["articles"] = snap.size if hasattr(snap, "size") else None
         for name, call in calls.items():
             per = len(ids) if name in ("more like this", "story view") else 1
             out[name] = round(_median_ms(call, runs) / per, 2)

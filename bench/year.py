@@ -35,7 +35,7 @@ from indexer import Snapshot, index_stats, search
 from indexer.store.directory import current_dir, open_generation
 
 from .queries import load_queries
-from .scale import write_day
+from .scale import dated, write_day
 
 SEGMENTS = re.compile(r"(\d+) segment\(s\)")
 
@@ -177,8 +177,7 @@ def main(
         everything = work / "everything.jsonl"
         with everything.open("w", encoding="utf-8") as fh:
             for day in range(1, updates + 1):
-                path = write_day(lines[(day - 1) * batch : day * batch], start + timedelta(days=day), batch_file)
-                fh.write(path.read_text(encoding="utf-8"))
+                fh.writelines(dated(lines[(day - 1) * batch : day * batch], start + timedelta(days=day)))
         rebuilt = work / "rebuilt"
         seconds, line = _full_build([base, *also, everything], rebuilt, spans)
         log(f"rebuild: {line} ({seconds:.0f} s)")

@@ -15,7 +15,7 @@ from indexer.geo import Tagging, tagger
 from indexer.geo.gazetteer import Gazetteer
 from indexer.geo.tagger import tag
 from indexer.text import normalize
-from tests.support import DATA, SHARED
+from tests.support import DATA, SHARED, need_shared
 from tests.support import ROOT as REPO
 
 CORPUS = SHARED / "corpus"
@@ -394,9 +394,7 @@ def test_labelled_evaluation() -> None:
 @pytest.mark.slow
 def test_throughput() -> None:
     """Tagging must keep up with indexing: prints chars/s over a corpus sample."""
-    path = CORPUS / "vietnews-60k.jsonl.gz"
-    if not path.is_file():
-        pytest.skip(f"{path} not present (the shared corpora live beside the repository)")
+    path = need_shared("corpus", "vietnews-60k.jsonl.gz")
     articles = []
     with gzip.open(path, "rt", encoding="utf-8") as f:
         for line in f:

@@ -11,7 +11,7 @@ import pytest
 
 from indexer import Snapshot, build
 from indexer.store.stories import Stories, assign, slots, story_text
-from tests.support import DATA, SHARED
+from tests.support import DATA, need_shared
 
 
 def groups(index: Path) -> dict[str, set[str]]:
@@ -145,9 +145,7 @@ def test_story_grouping_on_the_labelled_pairs() -> None:
     """Pairwise figures on each labelled set (printed), with floors below the measured ones."""
     from bench.stories import PAIR_SETS, grouped, rates, rows_of
 
-    corpus = SHARED / "corpus"
-    if not corpus.is_dir():
-        pytest.skip(f"{corpus} not present (the shared corpora live beside the repository)")
+    corpus = need_shared("corpus")
     keys = {name: grouped(corpus / name)[0] for name in ("rss-2025-2026.jsonl.gz", "baomoi-2017.jsonl.gz")}
     # Measured: tuning set P 0.926 R 0.769; held-out 0.813 / 0.763; third (unseen) 0.772 / 0.698.
     floors = {
