@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..query.plan import Node, Plan, Term
-from ..store.postings import Postings
+from ..store.postings import POSITION_BITS, Postings
 from .scoring import bm25
 from .statistics import Statistics
 
@@ -45,22 +45,25 @@ class Matches:
         return Matches(self.ids[keep], self.scores[keep])
 
 
-def term_arrays(post: Postings, term: Term) -> tuple[np.ndarray, np.ndarray]:
-    """The term's documents and counts; several spellings count as one term."""
+def term_arrays(post: Postings, term: Term, keep: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """The term's documents and counts; several spellings count as one term.
+
+    keep=False leaves lists the cache does not hold out of it (see Postings.term).
+    """
     if len(term.texts) == 1:
-        return post.term(term.field, term.texts[0])
-    return post.merged(term.field, term.texts, lambda: _merge(post, term))
+        return post.term(term.field, term.texts[0], keep)
+    return post.merged(term.field, term.texts, lambda: _merge(post, term, keep), keep)
 
 
 def _scored(post: Postings, term: Term, stats: Statistics) -> tuple[np.ndarray, np.ndarray]:
     """A term's documents (int64) and BM25 scores, kept with the generation's posting lists."""
-    ids, counts = term_arrays(post, term)
+    ids, counts = term_arrays(post, term, keep=False)
     df = stats.df(term.field, term.texts, int(ids.size))
     return ids.astype(np.int64), bm25(post, stats, term.field, ids, counts, df).astype(np.float32)
 
 
-def _merge(post: Postings, term: Term) -> tuple[np.ndarray, np.ndarray]:
-    parts = [post.term(term.field, text) for text in term.texts]
+def _merge(post: Postings, term: Term, keep: bool) -> tuple[np.ndarray, np.ndarray]:
+    parts = [post.term(term.field, text, keep) for text in term.texts]
     parts = [p for p in parts if p[0].size]
     if not parts:
         return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32)
@@ -226,10 +229,11 @@ def _verify(post: Postings, node: Node, candidates: np.ndarray) -> np.ndarray:
         assert isinstance(child, Term), "a phrase holds terms"
         keys = []
         for text in child.texts:
-            docs, places = post.positions(child.field, text)
-            keep = mask[docs] & (places >= shift)
-            # One sortable key per occurrence: document, then the position its run would start at.
-            keys.append((docs[keep].astype(np.int64) << 32) | (places[keep] - shift))
+            found_at = post.occurrences(child.field, text)
+            keep = mask[found_at >> 32] & ((found_at & POSITION_BITS) >= shift)
+            # One sortable key per occurrence: document, then the position its run would start at
+            # (a position at least shift stays inside its document's key when shift is taken off).
+            keys.append(found_at[keep] - shift)
         if len(keys) == 1:
             found = keys[0]  # documents ascending, positions ascending in each: sorted, unique
         else:

@@ -49,6 +49,11 @@ ARRAYS, ARRAYS_RAW, POSITIONS, POSITIONS_RAW = -1, -2, -3, -4
 _PACKED = (ARRAYS, ARRAYS_RAW, POSITIONS, POSITIONS_RAW)
 _COMPRESSED = (ARRAYS, POSITIONS)
 _WITH_POSITIONS = (POSITIONS, POSITIONS_RAW)
+# Postings per block. Searches read whole lists into numpy, so a block's fixed cost (its header,
+# a zlib call, a few numpy calls: about 37 µs) is paid per block. On the full corpus, optimized,
+# 4,096 against Whoosh's 256 halved the query set's time with no list cached and made the
+# posting file 6% smaller; 16,384 gained little more. Old segments keep their blocks.
+BLOCK_POSTINGS = 4096
 # Raw packed blocks below this size are not compressed: zlib's own header would outweigh the gain.
 _MIN_COMPRESS = 48
 _HEAD = struct.Struct("<BBI")
@@ -390,8 +395,8 @@ class ArrayCodec(W3Codec):
     # use; looking up every posting's document length took a tenth of the build's writer time.
     length_stats = False
 
-    def __init__(self, blocklimit: int = 256, compression: int = 1, inlinelimit: int = 8) -> None:
-        super().__init__(blocklimit=blocklimit, compression=compression, inlinelimit=inlinelimit)
+    def __init__(self, blocklimit: int | None = None, compression: int = 1, inlinelimit: int = 8) -> None:
+        super().__init__(blocklimit=blocklimit or BLOCK_POSTINGS, compression=compression, inlinelimit=inlinelimit)
 
     def field_writer(self, storage: Any, segment: Any) -> Any:
         """W3's term and posting writer, its two files keeping count of their own position."""

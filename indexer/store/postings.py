@@ -19,10 +19,13 @@ from whoosh.util.numeric import byte_to_length
 from .codec import ArrayLeafMatcher
 from .numeric import column_values
 
-__all__ = ["Postings", "CACHE_BYTES", "walk", "read_list", "read_positions", "spelled"]
+__all__ = ["Postings", "CACHE_BYTES", "POSITION_BITS", "walk", "read_list", "read_positions", "spelled"]
 
-# Decoded posting lists kept per process; the full corpus's most common syllable takes about 2 MB.
-CACHE_BYTES = 256 * 1024 * 1024
+# Decoded posting lists kept per process (a ceiling: it fills only with what queries read). The
+# benchmark's query set reads about 100 MB of them at 251k articles and 555 MB at 2 M; at 256 MB
+# the 2 M index decoded most lists again on every query (in a profile of the query set, p50
+# 92 ms against 33 ms at 768 MB).
+CACHE_BYTES = 768 * 1024 * 1024
 # Spelled units remembered per generation before the memo starts afresh.
 SPELLED_ENTRIES = 100_000
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
@@ -61,6 +64,8 @@ def read_positions(matcher: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 _NO_KEYS = np.empty(0, dtype=np.int64)
+# An occurrence key's low bits: the position inside its document.
+POSITION_BITS = 0xFFFFFFFF
 
 
 def spelled(
@@ -112,15 +117,23 @@ class Postings:
         with self._lock:  # the reader seeks and reads its files: one caller at a time
             return self._reader.stored_fields(docnum)
 
-    def term(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """Ascending int32 document numbers holding the term, and its count in each."""
-        return self._cached((fieldname, text), lambda: self._gather(fieldname, text, positions=False))
+    def term(self, fieldname: str, text: str, keep: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        """Ascending int32 document numbers holding the term, and its count in each.
+
+        keep=False reads a list that is not already kept without keeping it: its scored form is
+        what will be kept, and holding both took a third of the cache at 2 M articles.
+        """
+        return self._cached((fieldname, text), lambda: self._gather(fieldname, text, positions=False), keep)
 
     def merged(
-        self, fieldname: str, texts: tuple[str, ...], compute: Callable[[], tuple[np.ndarray, np.ndarray]]
+        self,
+        fieldname: str,
+        texts: tuple[str, ...],
+        compute: Callable[[], tuple[np.ndarray, np.ndarray]],
+        keep: bool = True,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Several spellings' lists counted as one term, as compute() merges them, kept like a term's."""
-        return self._cached((fieldname, "\x01".join(texts) + "\x01"), compute)
+        return self._cached((fieldname, "\x01".join(texts) + "\x01"), compute, keep)
 
     def scored(
         self, fieldname: str, key: str, compute: Callable[[], tuple[np.ndarray, np.ndarray]]
@@ -137,12 +150,12 @@ class Postings:
         with self._lock:  # the readers seek in their term files
             return sum(leaf.doc_frequency(fieldname, raw) for leaf, _ in self._leaves)
 
-    def positions(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """Every occurrence of the term in a positional field, as (document number, position) pairs."""
-        return self._cached((fieldname, text + "\0"), lambda: self._gather(fieldname, text, positions=True))
-
     def occurrences(self, fieldname: str, text: str) -> np.ndarray:
-        """Every occurrence as one ascending int64 key, document << 32 | position (kept like a term's)."""
+        """Every occurrence in a positional field as one ascending int64 key, document << 32 | position.
+
+        One array per term, kept like a term's: the (documents, positions) pair it replaced took
+        twice the memory, and at 2 M articles the common syllables' lists crowded the cache.
+        """
 
         def keys() -> tuple[np.ndarray, np.ndarray]:
             docs, places = self._gather(fieldname, text, positions=True)
@@ -151,7 +164,7 @@ class Postings:
         return self._cached((fieldname, text + "\3"), keys)[0]
 
     def _cached(
-        self, key: tuple[str, str], compute: Callable[[], tuple[np.ndarray, np.ndarray]]
+        self, key: tuple[str, str], compute: Callable[[], tuple[np.ndarray, np.ndarray]], keep: bool = True
     ) -> tuple[np.ndarray, np.ndarray]:
         with self._lock:
             hit = self._cache.get(key)
@@ -159,7 +172,8 @@ class Postings:
                 self._cache.move_to_end(key)
                 return hit
         found = compute()
-        self._remember(key, found)
+        if keep:
+            self._remember(key, found)
         return found
 
     def _gather(self, fieldname: str, text: str, positions: bool) -> tuple[np.ndarray, np.ndarray]:

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from indexer import MergePolicy, SearchRequest, Snapshot, build, get_article, optimize, search
+from indexer.store import codec
 from indexer.store.directory import current_dir, open_generation
 from indexer.store.vocabulary import TermCounts, Vocabulary
 from tests.support import DATA, write_jsonl
@@ -83,6 +84,25 @@ def test_optimize_gives_the_index_a_rebuild_gives(tmp_path: Path) -> None:
     build([write_jsonl(tmp_path / "all.jsonl", _final_rows())], rebuilt, jobs=1)
     # Totals, facets, scores (BM25 over the same lengths and frequencies), snippets, stored fields.
     assert _strip_origin(_answers(index)) == _strip_origin(_answers(rebuilt))
+
+
+def test_blocks_of_a_few_postings_give_the_same_answers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The tiny corpus's lists fit one block at the real size: make every list span many blocks,
+    # written by the segment writer and by a merge, and read back whole and block by block.
+    (tmp_path / "plain").mkdir()
+    (tmp_path / "small").mkdir()
+    plain = _updated_index(tmp_path / "plain")
+    optimize(plain)
+    monkeypatch.setattr(codec, "BLOCK_POSTINGS", 2)
+    small = _updated_index(tmp_path / "small")
+    before = _answers(small)
+    optimize(small)
+    ix = open_generation(current_dir(small).resolve())
+    with ix.reader() as reader:
+        common = max(reader.lexicon("body_syl"), key=lambda t: reader.doc_frequency("body_syl", t))
+        matcher = reader.postings("body_syl", common)
+        assert reader.doc_frequency("body_syl", common) > 2 and matcher._blocklength == 2  # the first of several blocks
+    assert _strip_origin(_answers(small)) == _strip_origin(before) == _strip_origin(_answers(plain))
 
 
 def test_optimize_of_an_optimized_index_changes_nothing_but_the_generation(tmp_path: Path) -> None:
