@@ -75,7 +75,7 @@ bench: install
 SIZES ?= 250000,1000000
 bench-scale: install
 	$(PY) -m bench.scale_bench --sizes $(SIZES) --shared $(SHARED) $(if $(BENCH_JSON),--json $(BENCH_JSON)) \
-		$(if $(CACHED_FROM),--cached-from $(CACHED_FROM))
+		$(if $(CACHED_FROM),--cached-from $(CACHED_FROM)) $(if $(REUSE_PEERS),--reuse-peers)
 
 # Story grouping on the labelled pairs, then what collapsing, trends and the story view cost on
 # an index of the shared corpus (NEWSROOM_INDEX, var/full by default: `python -m indexer build

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -122,12 +122,66 @@ class BenchResult:
     differences: list[str] = field(default_factory=list)
 
 
-def _clean(work: Path) -> None:
-    """Remove this harness's own artifacts from an earlier run (nothing else in work)."""
-    for name in (TOKENS, META, "details.json", _DEST["sqlite"]):
+# What the tokens pass and the peers' builds measured, kept beside their indexes for a rerun.
+PEERS = "peers.json"
+
+
+def _clean(work: Path, keep_peers: bool = False) -> None:
+    """Remove this harness's own artifacts from an earlier run (nothing else in work).
+
+    keep_peers keeps the tokens pass's files and the peers' indexes, with what they measured.
+    """
+    names = ["details.json"] + ([] if keep_peers else [TOKENS, META, PEERS, _DEST["sqlite"]])
+    for name in names:
         (work / name).unlink(missing_ok=True)
-    for name in (_DEST["vnnews"], _DEST["tantivy"], _DEST["segments"]):
+    for name in [_DEST["vnnews"], _DEST["segments"]] + ([] if keep_peers else [_DEST["tantivy"]]):
         shutil.rmtree(work / name, ignore_errors=True)
+
+
+def _corpus_key(corpus: Sequence[Path]) -> list[list[Any]]:
+    """The corpus files as (path, size, modification time): a kept pass must be of these files."""
+    return [[str(p.resolve()), p.stat().st_size, int(p.stat().st_mtime)] for p in corpus]
+
+
+def _save_peers(
+    work: Path,
+    corpus: Sequence[Path],
+    spans: Path | None,
+    report: PassReport,
+    ours: PassReport,
+    differing: int,
+    builds: dict[str, BuildStats],
+) -> None:
+    """Keep the passes' reports and the peers' build stages beside their indexes."""
+    doc = {
+        "corpus": _corpus_key(corpus),
+        "spans": str(spans) if spans else None,
+        "pass": asdict(report),
+        "ours": asdict(ours),
+        "differing": differing,
+        "builds": {n: {k: asdict(st) for k, st in b.stages.items()} for n, b in builds.items() if n != "vnnews"},
+    }
+    (work / PEERS).write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def _kept_peers(
+    work: Path, corpus: Sequence[Path], spans: Path | None
+) -> tuple[PassReport, PassReport, int, dict[str, BuildStats]] | None:
+    """The passes and peer builds an earlier run kept for the same corpus files, or None."""
+    path = work / PEERS
+    if not path.is_file():
+        return None
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    if doc["corpus"] != _corpus_key(corpus) or doc["spans"] != (str(spans) if spans else None):
+        return None
+    if not all((work / _DEST[n]).exists() for n in doc["builds"]):
+        return None
+    report = PassReport(**doc["pass"])
+    report.sources = [(src, n) for src, n in report.sources]
+    ours = PassReport(**doc["ours"])
+    ours.sources = [(src, n) for src, n in ours.sources]
+    builds = {n: BuildStats({k: Stage(**st) for k, st in stages.items()}) for n, stages in doc["builds"].items()}
+    return report, ours, int(doc["differing"]), builds
 
 
 def _stage(
@@ -264,10 +318,13 @@ def _corpus_info(
     queries: int,
     repeat: int,
     spans: Path | None,
+    peers_kept: bool = False,
 ) -> dict[str, Any]:
     """The JSON's corpus section: what was indexed, the pyvi-only pass, the size of the run."""
     return {
         "paths": [str(p) for p in corpus],
+        # Set when the passes and the peers' builds are an earlier run's (their times with them).
+        "peers_kept": peers_kept,
         # Set when the spans of the corpus's lines came from a cache: no stage segmented them,
         # so "pyvi_only_s" is then the tokens pass over cached spans, not a pyvi pass.
         "spans": str(spans) if spans else None,
@@ -294,17 +351,10 @@ def _corpus_info(
     }
 
 
-def run_benchmark(
-    corpus: Sequence[Path], work: Path, repeat: int, jobs: int, log: Log, spans: Path | None = None
-) -> BenchResult:
-    """Run the whole benchmark in work (its earlier artifacts are replaced).
-
-    With spans (a bench.scale_spans cache), nothing segments the lines the cache holds: the
-    peers' tokens come from the project's segmenter's pass over cached spans, vnnews's build
-    looks them up too, and no pyvi pass is run (its time would be the whole budget at 2 M).
-    """
-    work.mkdir(parents=True, exist_ok=True)
-    _clean(work)
+def _peers(
+    corpus: Sequence[Path], work: Path, jobs: int, log: Log, spans: Path | None
+) -> tuple[PassReport, PassReport, int, dict[str, BuildStats]]:
+    """The tokens pass (and without spans, the project's segmenter's pass) and the peers' builds."""
     if spans is None:
         log(f"pyvi-only pass over {', '.join(map(str, corpus))} with {jobs} processes ...")
         pyvi, info = _stage("tokens", corpus, work, jobs)
@@ -325,14 +375,49 @@ def run_benchmark(
         log(f"  {ours.seconds:.1f} s; articles whose tokens differ from pyvi's: {differing:,}")
     else:
         ours, differing = report, 0
-    queries = load_queries([src for src, _ in report.sources])
     builds: dict[str, BuildStats] = {}
     for name in ENGINES:
+        if name == "vnnews":
+            continue
         log(f"building {name} ...")
-        own, _ = _stage(name, corpus, work, jobs, spans if name == "vnnews" else None)
+        own, _ = _stage(name, corpus, work, jobs)
         # The peers start from the pyvi pass: their way from the corpus includes it.
-        builds[name] = BuildStats({name: own} if name == "vnnews" else {"pyvi": pyvi, name: own})
+        builds[name] = BuildStats({"pyvi": pyvi, name: own})
         log(f"  {own.docs:,} articles in {own.seconds:.1f} s, peak {own.peak_mb:.0f} MB")
+    _save_peers(work, corpus, spans, report, ours, differing, builds)
+    return report, ours, differing, builds
+
+
+def run_benchmark(
+    corpus: Sequence[Path],
+    work: Path,
+    repeat: int,
+    jobs: int,
+    log: Log,
+    spans: Path | None = None,
+    reuse_peers: bool = False,
+) -> BenchResult:
+    """Run the whole benchmark in work (its earlier artifacts are replaced).
+
+    With spans (a bench.scale_spans cache), nothing segments the lines the cache holds: the
+    peers' tokens come from the project's segmenter's pass over cached spans, vnnews's build
+    looks them up too, and no pyvi pass is run (its time would be the whole budget at 2 M).
+    With reuse_peers, the tokens pass and the peers' indexes an earlier run left for the same
+    corpus files are kept, with the times it measured; only vnnews is built again.
+    """
+    work.mkdir(parents=True, exist_ok=True)
+    kept = _kept_peers(work, corpus, spans) if reuse_peers else None
+    _clean(work, keep_peers=kept is not None)
+    if kept is not None:
+        report, ours, differing, builds = kept
+        log(f"kept from an earlier run in {work}: the tokens pass ({report.seconds:.1f} s) and {', '.join(builds)}")
+    else:
+        report, ours, differing, builds = _peers(corpus, work, jobs, log, spans)
+    queries = load_queries([src for src, _ in report.sources])
+    log("building vnnews ...")
+    own, _ = _stage("vnnews", corpus, work, jobs, spans)
+    builds = {"vnnews": BuildStats({"vnnews": own}), **builds}
+    log(f"  {own.docs:,} articles in {own.seconds:.1f} s, peak {own.peak_mb:.0f} MB")
     engines: dict[str, EngineResult] = {}
     word_totals: dict[str, int] = {}
     opened: list[Engine] = []
@@ -369,7 +454,7 @@ def run_benchmark(
             + ", ".join(f"{k} {v:,}" for k, v in counts.items()),
         )
     return BenchResult(
-        corpus=_corpus_info(corpus, report, ours, jobs, len(queries), repeat, spans),
+        corpus=_corpus_info(corpus, report, ours, jobs, len(queries), repeat, spans, kept is not None),
         queries=list(queries),
         engines=engines,
         word_totals=word_totals,

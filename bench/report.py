@@ -117,6 +117,14 @@ def notes(result: BenchResult) -> str:
         f"{cpu['segment']:.1f} s, word analysis {cpu.get('words', 0):.1f} s, provinces "
         f"{cpu['provinces']:.1f} s, normalise {cpu['normalise']:.1f} s",
         *([] if c.get("spans") else _segmenter_lines(c, result.engines["vnnews"].build.seconds)),
+        *(
+            [
+                "passes and peer builds kept from an earlier run on the same corpus files (their times "
+                "and peaks are that run's; vnnews was built and every engine measured in this one)"
+            ]
+            if c.get("peers_kept")
+            else []
+        ),
         "build s: from the corpus files to a searchable index. vnnews: its own build (reading, "
         "normalising, tagging, two analyses per field, writing). sqlite, tantivy: the shared "
         f"{'tokens' if c.get('spans') else 'pyvi-only'} pass ({pyvi.seconds:.1f} s) + indexing its tokens (sqlite "

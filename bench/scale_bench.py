@@ -91,8 +91,20 @@ def _serving_memory(index: Path, queries: list[Any], log: Path) -> dict[str, Any
     type=click.IntRange(min=1),
     help="Sizes from this one up take their spans from the sentence cache (bench.scale_spans).",
 )
+@click.option(
+    "--reuse-peers",
+    is_flag=True,
+    help="Keep the tokens pass and the peers' indexes an earlier run left for the same corpus (build vnnews only).",
+)
 def main(
-    sizes: str, shared: Path, work: Path, repeat: int, jobs: int, json_path: Path | None, cached_from: int | None
+    sizes: str,
+    shared: Path,
+    work: Path,
+    repeat: int,
+    jobs: int,
+    json_path: Path | None,
+    cached_from: int | None,
+    reuse_peers: bool,
 ) -> None:
     """Benchmark vnnews against SQLite FTS5 and Tantivy at several sizes of a scale corpus."""
     if not (shared / "corpus").is_dir():
@@ -105,7 +117,7 @@ def main(
         # Further articles, with ids of their own (seed 2), for the incremental update.
         extra = _corpus(work / f"u{size}.jsonl.gz", shared, UPDATE, seed=2 + size)
         folder = work / f"w{size}"
-        result = run_benchmark([corpus], folder, repeat, jobs, log, spans)
+        result = run_benchmark([corpus], folder, repeat, jobs, log, spans, reuse_peers)
         click.echo(table(result))
         click.echo(notes(result))
         index = folder / "vnnews"
