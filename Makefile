@@ -71,11 +71,12 @@ bench: install
 	$(PY) -m bench $(foreach c,$(BENCH_CORPUS),--corpus $(c)) $(if $(BENCH_JSON),--json $(BENCH_JSON))
 
 # `make bench-scale SIZES=250000,1000000`: the benchmark on scale corpora made from ../shared.
-# `CACHED_FROM=1000000` builds sizes from there up over spans cached per sentence (bench/scale_spans.py).
+# `CACHED_FROM=1000000` builds sizes from there up over spans cached per sentence (bench/scale_spans.py);
+# `REUSE=peers` keeps the passes and the peers of an earlier run, `REUSE=all` every index (measure again).
 SIZES ?= 250000,1000000
 bench-scale: install
 	$(PY) -m bench.scale_bench --sizes $(SIZES) --shared $(SHARED) $(if $(BENCH_JSON),--json $(BENCH_JSON)) \
-		$(if $(CACHED_FROM),--cached-from $(CACHED_FROM)) $(if $(REUSE_PEERS),--reuse-peers)
+		$(if $(CACHED_FROM),--cached-from $(CACHED_FROM)) $(if $(REUSE),--reuse $(REUSE))
 
 # Story grouping on the labelled pairs, then what collapsing, trends and the story view cost on
 # an index of the shared corpus (NEWSROOM_INDEX, var/full by default: `python -m indexer build

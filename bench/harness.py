@@ -122,19 +122,31 @@ class BenchResult:
     differences: list[str] = field(default_factory=list)
 
 
-# What the tokens pass and the peers' builds measured, kept beside their indexes for a rerun.
-PEERS = "peers.json"
+# What the passes and the builds measured, kept beside their indexes for a rerun.
+BUILDS = "builds.json"
+# What a rerun can keep of an earlier run's: nothing, the passes and the peers, or every build.
+REUSE = ("none", "peers", "all")
 
 
-def _clean(work: Path, keep_peers: bool = False) -> None:
+@dataclass
+class Kept:
+    """The passes and the builds of a run, as kept in its work folder."""
+
+    report: PassReport
+    ours: PassReport
+    differing: int
+    builds: dict[str, BuildStats]
+
+
+def _clean(work: Path, keep: Sequence[str] = ()) -> None:
     """Remove this harness's own artifacts from an earlier run (nothing else in work).
 
-    keep_peers keeps the tokens pass's files and the peers' indexes, with what they measured.
+    keep names engines whose indexes stay; with any, the tokens pass's files and BUILDS stay too.
     """
-    names = ["details.json"] + ([] if keep_peers else [TOKENS, META, PEERS, _DEST["sqlite"]])
-    for name in names:
+    names = ["details.json"] + ([] if keep else [TOKENS, META, BUILDS])
+    for name in [*names, *(_DEST[n] for n in ("sqlite",) if n not in keep)]:
         (work / name).unlink(missing_ok=True)
-    for name in [_DEST["vnnews"], _DEST["segments"]] + ([] if keep_peers else [_DEST["tantivy"]]):
+    for name in [_DEST["segments"], *(_DEST[n] for n in ("vnnews", "tantivy") if n not in keep)]:
         shutil.rmtree(work / name, ignore_errors=True)
 
 
@@ -143,45 +155,36 @@ def _corpus_key(corpus: Sequence[Path]) -> list[list[Any]]:
     return [[str(p.resolve()), p.stat().st_size, int(p.stat().st_mtime)] for p in corpus]
 
 
-def _save_peers(
-    work: Path,
-    corpus: Sequence[Path],
-    spans: Path | None,
-    report: PassReport,
-    ours: PassReport,
-    differing: int,
-    builds: dict[str, BuildStats],
-) -> None:
-    """Keep the passes' reports and the peers' build stages beside their indexes."""
+def _save(work: Path, corpus: Sequence[Path], spans: Path | None, kept: Kept) -> None:
+    """Keep the passes' reports and the build stages beside their indexes."""
     doc = {
         "corpus": _corpus_key(corpus),
         "spans": str(spans) if spans else None,
-        "pass": asdict(report),
-        "ours": asdict(ours),
-        "differing": differing,
-        "builds": {n: {k: asdict(st) for k, st in b.stages.items()} for n, b in builds.items() if n != "vnnews"},
+        "pass": asdict(kept.report),
+        "ours": asdict(kept.ours),
+        "differing": kept.differing,
+        "builds": {n: {k: asdict(st) for k, st in b.stages.items()} for n, b in kept.builds.items()},
     }
-    (work / PEERS).write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    (work / BUILDS).write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
-def _kept_peers(
-    work: Path, corpus: Sequence[Path], spans: Path | None
-) -> tuple[PassReport, PassReport, int, dict[str, BuildStats]] | None:
-    """The passes and peer builds an earlier run kept for the same corpus files, or None."""
-    path = work / PEERS
+def _kept(work: Path, corpus: Sequence[Path], spans: Path | None, engines: Sequence[str]) -> Kept | None:
+    """What an earlier run kept for the same corpus files, with these engines' indexes, or None."""
+    path = work / BUILDS
     if not path.is_file():
         return None
     doc = json.loads(path.read_text(encoding="utf-8"))
     if doc["corpus"] != _corpus_key(corpus) or doc["spans"] != (str(spans) if spans else None):
         return None
-    if not all((work / _DEST[n]).exists() for n in doc["builds"]):
+    if not all(n in doc["builds"] and (work / _DEST[n]).exists() for n in engines):
         return None
-    report = PassReport(**doc["pass"])
-    report.sources = [(src, n) for src, n in report.sources]
-    ours = PassReport(**doc["ours"])
-    ours.sources = [(src, n) for src, n in ours.sources]
-    builds = {n: BuildStats({k: Stage(**st) for k, st in stages.items()}) for n, stages in doc["builds"].items()}
-    return report, ours, int(doc["differing"]), builds
+    passes = []
+    for key in ("pass", "ours"):
+        report = PassReport(**doc[key])
+        report.sources = [(src, n) for src, n in report.sources]
+        passes.append(report)
+    builds = {n: BuildStats({k: Stage(**st) for k, st in doc["builds"][n].items()}) for n in engines}
+    return Kept(passes[0], passes[1], int(doc["differing"]), builds)
 
 
 def _stage(
@@ -318,13 +321,13 @@ def _corpus_info(
     queries: int,
     repeat: int,
     spans: Path | None,
-    peers_kept: bool = False,
+    kept: Sequence[str] = (),
 ) -> dict[str, Any]:
     """The JSON's corpus section: what was indexed, the pyvi-only pass, the size of the run."""
     return {
         "paths": [str(p) for p in corpus],
-        # Set when the passes and the peers' builds are an earlier run's (their times with them).
-        "peers_kept": peers_kept,
+        # Engines whose builds (and the passes) are an earlier run's, their times with them.
+        "kept": list(kept),
         # Set when the spans of the corpus's lines came from a cache: no stage segmented them,
         # so "pyvi_only_s" is then the tokens pass over cached spans, not a pyvi pass.
         "spans": str(spans) if spans else None,
@@ -351,9 +354,7 @@ def _corpus_info(
     }
 
 
-def _peers(
-    corpus: Sequence[Path], work: Path, jobs: int, log: Log, spans: Path | None
-) -> tuple[PassReport, PassReport, int, dict[str, BuildStats]]:
+def _peers(corpus: Sequence[Path], work: Path, jobs: int, log: Log, spans: Path | None) -> Kept:
     """The tokens pass (and without spans, the project's segmenter's pass) and the peers' builds."""
     if spans is None:
         log(f"pyvi-only pass over {', '.join(map(str, corpus))} with {jobs} processes ...")
@@ -384,8 +385,9 @@ def _peers(
         # The peers start from the pyvi pass: their way from the corpus includes it.
         builds[name] = BuildStats({"pyvi": pyvi, name: own})
         log(f"  {own.docs:,} articles in {own.seconds:.1f} s, peak {own.peak_mb:.0f} MB")
-    _save_peers(work, corpus, spans, report, ours, differing, builds)
-    return report, ours, differing, builds
+    kept = Kept(report, ours, differing, builds)
+    _save(work, corpus, spans, kept)
+    return kept
 
 
 def run_benchmark(
@@ -395,29 +397,38 @@ def run_benchmark(
     jobs: int,
     log: Log,
     spans: Path | None = None,
-    reuse_peers: bool = False,
+    reuse: str = "none",
 ) -> BenchResult:
     """Run the whole benchmark in work (its earlier artifacts are replaced).
 
     With spans (a bench.scale_spans cache), nothing segments the lines the cache holds: the
     peers' tokens come from the project's segmenter's pass over cached spans, vnnews's build
     looks them up too, and no pyvi pass is run (its time would be the whole budget at 2 M).
-    With reuse_peers, the tokens pass and the peers' indexes an earlier run left for the same
-    corpus files are kept, with the times it measured; only vnnews is built again.
+    reuse="peers" keeps the tokens pass and the peers' indexes an earlier run left for the same
+    corpus files, with the times it measured, and builds vnnews again; reuse="all" keeps every
+    index and measures them again (after a change to searching alone). Without what it needs
+    kept, everything is built.
     """
+    if reuse not in REUSE:
+        raise ValueError(f"reuse must be one of {', '.join(REUSE)}, not {reuse!r}")
     work.mkdir(parents=True, exist_ok=True)
-    kept = _kept_peers(work, corpus, spans) if reuse_peers else None
-    _clean(work, keep_peers=kept is not None)
+    wanted = {"none": (), "peers": [n for n in ENGINES if n != "vnnews"], "all": ENGINES}[reuse]
+    kept = _kept(work, corpus, spans, wanted) if wanted else None
+    reused = list(wanted) if kept is not None else []
+    _clean(work, keep=reused)
     if kept is not None:
-        report, ours, differing, builds = kept
-        log(f"kept from an earlier run in {work}: the tokens pass ({report.seconds:.1f} s) and {', '.join(builds)}")
+        log(f"kept from an earlier run in {work}: the tokens pass ({kept.report.seconds:.1f} s), {', '.join(reused)}")
     else:
-        report, ours, differing, builds = _peers(corpus, work, jobs, log, spans)
+        kept = _peers(corpus, work, jobs, log, spans)
+    report, ours, differing = kept.report, kept.ours, kept.differing
     queries = load_queries([src for src, _ in report.sources])
-    log("building vnnews ...")
-    own, _ = _stage("vnnews", corpus, work, jobs, spans)
-    builds = {"vnnews": BuildStats({"vnnews": own}), **builds}
-    log(f"  {own.docs:,} articles in {own.seconds:.1f} s, peak {own.peak_mb:.0f} MB")
+    if "vnnews" not in kept.builds:
+        log("building vnnews ...")
+        own, _ = _stage("vnnews", corpus, work, jobs, spans)
+        kept.builds = {"vnnews": BuildStats({"vnnews": own}), **kept.builds}
+        _save(work, corpus, spans, kept)
+        log(f"  {own.docs:,} articles in {own.seconds:.1f} s, peak {own.peak_mb:.0f} MB")
+    builds = {n: kept.builds[n] for n in ENGINES}
     engines: dict[str, EngineResult] = {}
     word_totals: dict[str, int] = {}
     opened: list[Engine] = []
@@ -454,7 +465,7 @@ def run_benchmark(
             + ", ".join(f"{k} {v:,}" for k, v in counts.items()),
         )
     return BenchResult(
-        corpus=_corpus_info(corpus, report, ours, jobs, len(queries), repeat, spans, kept is not None),
+        corpus=_corpus_info(corpus, report, ours, jobs, len(queries), repeat, spans, reused),
         queries=list(queries),
         engines=engines,
         word_totals=word_totals,

@@ -119,10 +119,11 @@ def notes(result: BenchResult) -> str:
         *([] if c.get("spans") else _segmenter_lines(c, result.engines["vnnews"].build.seconds)),
         *(
             [
-                "passes and peer builds kept from an earlier run on the same corpus files (their times "
-                "and peaks are that run's; vnnews was built and every engine measured in this one)"
+                f"kept from an earlier run on the same corpus files: the passes and the builds of "
+                f"{', '.join(c['kept'])} (their times and peaks are that run's; every engine was measured "
+                "in this one)"
             ]
-            if c.get("peers_kept")
+            if c.get("kept")
             else []
         ),
         "build s: from the corpus files to a searchable index. vnnews: its own build (reading, "

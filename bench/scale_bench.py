@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import gzip
 import json
+import shutil
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -32,7 +34,7 @@ import click
 
 from indexer import index_stats
 
-from .harness import run_benchmark
+from .harness import REUSE, run_benchmark
 from .load import memory_of, worker_pids
 from .report import document, notes, table
 from .scale import write_day
@@ -79,6 +81,30 @@ def _serving_memory(index: Path, queries: list[Any], log: Path) -> dict[str, Any
     return {"workers": len(workers), "rss_mb": rss, "pss_mb": pss}
 
 
+def _update(index: Path, extra: Path, folder: Path, log: Callable[[str], None]) -> float:
+    """Seconds to add a day's crawl of UPDATE articles, to a copy of the built index.
+
+    The copy (hard links: a generation's files never change) keeps the index as built, so a
+    later `--reuse all` measures the same index as the peers'.
+    """
+    updated = folder / "vnnews-updated"
+    shutil.rmtree(updated, ignore_errors=True)
+    subprocess.run(["cp", "-al", str(index), str(updated)], check=True)
+    # A day's crawl, dated the day after the archive's newest article, as a daily `make index`
+    # brings it (the synthetic articles' own dates are spread over the archive's years).
+    with gzip.open(extra, "rt", encoding="utf-8") as fh:
+        day = date.fromisoformat(index_stats(updated)["date_max"]) + timedelta(days=1)
+        daily = write_day(fh.readlines(), day, folder / "update.jsonl")
+    started = time.perf_counter()
+    command = [sys.executable, "-m", "indexer", "build", "--corpus", str(daily), "--index", str(updated), "-q"]
+    done = subprocess.run(command, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise click.ClickException(f"the update failed: {done.stderr.strip()[-2000:]}")
+    log(f"update of {UPDATE:,} articles: {seconds:.1f} s: {done.stdout.strip()}")
+    return seconds
+
+
 @click.command()
 @click.option("--sizes", default="250000,1000000", show_default=True, help="Corpus sizes, comma-separated.")
 @click.option("--shared", type=click.Path(path_type=Path, file_okay=False), default=Path("../shared"))
@@ -92,9 +118,12 @@ def _serving_memory(index: Path, queries: list[Any], log: Path) -> dict[str, Any
     help="Sizes from this one up take their spans from the sentence cache (bench.scale_spans).",
 )
 @click.option(
-    "--reuse-peers",
-    is_flag=True,
-    help="Keep the tokens pass and the peers' indexes an earlier run left for the same corpus (build vnnews only).",
+    "--reuse",
+    type=click.Choice(REUSE),
+    default="none",
+    show_default=True,
+    help="Keep what an earlier run left for the same corpus: the passes and the peers' indexes (peers), "
+    "or every index (all: measure again, no update).",
 )
 def main(
     sizes: str,
@@ -104,7 +133,7 @@ def main(
     jobs: int,
     json_path: Path | None,
     cached_from: int | None,
-    reuse_peers: bool,
+    reuse: str,
 ) -> None:
     """Benchmark vnnews against SQLite FTS5 and Tantivy at several sizes of a scale corpus."""
     if not (shared / "corpus").is_dir():
@@ -117,20 +146,11 @@ def main(
         # Further articles, with ids of their own (seed 2), for the incremental update.
         extra = _corpus(work / f"u{size}.jsonl.gz", shared, UPDATE, seed=2 + size)
         folder = work / f"w{size}"
-        result = run_benchmark([corpus], folder, repeat, jobs, log, spans, reuse_peers)
+        result = run_benchmark([corpus], folder, repeat, jobs, log, spans, reuse)
         click.echo(table(result))
         click.echo(notes(result))
         index = folder / "vnnews"
-        # A day's crawl, dated the day after the archive's newest article, as a daily `make index`
-        # brings it (the synthetic articles' own dates are spread over the archive's years).
-        with gzip.open(extra, "rt", encoding="utf-8") as fh:
-            day = date.fromisoformat(index_stats(index)["date_max"]) + timedelta(days=1)
-            daily = write_day(fh.readlines(), day, folder / "update.jsonl")
-        started = time.perf_counter()
-        command = [sys.executable, "-m", "indexer", "build", "--corpus", str(daily), "--index", str(index), "-q"]
-        done = subprocess.run(command, capture_output=True, text=True)
-        update_s = time.perf_counter() - started
-        log(f"update of {UPDATE:,} articles: {update_s:.1f} s: {done.stdout.strip()}")
+        update_s = _update(index, extra, folder, log) if reuse != "all" else None
         memory = _serving_memory(index, result.queries, folder / "gunicorn.log")
         log(f"serving: {memory}")
         # The curve's other axis: how many articles the query set matches at this size.
@@ -141,13 +161,18 @@ def main(
                 "spans": "cached" if spans else "segmented",
                 "matches": matches,
                 "bench": document(result),
-                "update_s": round(update_s, 1),
+                "update_s": round(update_s, 1) if update_s is not None else None,
                 "serving": memory,
             }
         )
         if json_path is not None:
             json_path.write_text(json.dumps(rows, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     click.echo(summary(rows))
+
+
+def _seconds(value: float | None) -> str:
+    """A time in the summary, or "-" for a step this run did not take."""
+    return "-" if value is None else f"{value:.1f}"
 
 
 def summary(rows: list[dict[str, Any]]) -> str:
@@ -170,7 +195,7 @@ def summary(rows: list[dict[str, Any]]) -> str:
             f"{row.get('matches', 0):>10,} {v['facets_p50_ms']:>8.1f} {v['facets_p95_ms']:>7.1f} "
             f"{v['facets_p99_ms']:>7.1f} {v['facets_p50_ms'] / t['facets_p50_ms']:>8.2f} "
             f"{v['facets_p95_ms'] / t['facets_p95_ms']:>8.2f} {v['facets_p95_ms'] / s['facets_p95_ms']:>8.2f} "
-            f"{max(row['serving']['rss_mb'] or [0]):>10.0f} {row['update_s']:>9.1f}"
+            f"{max(row['serving']['rss_mb'] or [0]):>10.0f} {_seconds(row['update_s']):>9}"
         )
     return "\n".join(lines)
 

@@ -15,7 +15,7 @@ from ..store.postings import POSITION_BITS, Postings
 from .scoring import bm25
 from .statistics import Statistics
 
-__all__ = ["Matches", "run", "term_arrays"]
+__all__ = ["Matches", "run", "term_arrays", "keys_in"]
 
 
 @dataclass
@@ -218,26 +218,50 @@ def _near(post: Postings, node: Node, stats: Statistics, within: np.ndarray | No
     return Matches(ids.astype(np.int64), scores.astype(np.float32))
 
 
+# Below this many occurrences per candidate document, binary searches beat a pass over them all.
+_SEARCH_RATIO = 16
+
+
+def keys_in(keys: np.ndarray, docs: np.ndarray, size: int) -> np.ndarray:
+    """The occurrence keys (ascending) whose document is one of docs (ascending, unique)."""
+    if docs.size * _SEARCH_RATIO > keys.size:
+        mask = np.zeros(size, dtype=bool)
+        mask[docs] = True
+        return keys[mask[keys >> 32]]
+    lo = np.searchsorted(keys, docs << 32)
+    hi = np.searchsorted(keys, (docs + 1) << 32)
+    runs = hi - lo
+    total = int(runs.sum())
+    if not total:
+        return keys[:0]
+    # Each run's first index, repeated along the run, plus the place inside the run.
+    ends = np.cumsum(runs)
+    return keys[np.repeat(lo - (ends - runs), runs) + np.arange(total)]
+
+
 def _verify(post: Postings, node: Node, candidates: np.ndarray) -> np.ndarray:
-    """Which candidates hold the children's terms at consecutive positions (aligned booleans)."""
+    """Which candidates hold the children's terms at consecutive positions (aligned booleans).
+
+    The rarest term goes first and each next one is read only in the documents still in the
+    running, so a phrase of a rare and a common syllable never reads the common one whole.
+    """
     if not candidates.size:
         return np.zeros(0, dtype=bool)
-    mask = np.zeros(post.size, dtype=bool)
-    mask[candidates] = True
-    run_starts: np.ndarray | None = None
+    children: list[tuple[int, list[np.ndarray]]] = []
     for shift, child in enumerate(node.children):
         assert isinstance(child, Term), "a phrase holds terms"
+        children.append((shift, [post.occurrences(child.field, text) for text in child.texts]))
+    children.sort(key=lambda c: sum(k.size for k in c[1]))
+    docs = candidates.astype(np.int64)
+    run_starts: np.ndarray | None = None
+    for shift, lists in children:
         keys = []
-        for text in child.texts:
-            found_at = post.occurrences(child.field, text)
-            keep = mask[found_at >> 32] & ((found_at & POSITION_BITS) >= shift)
+        for found_at in lists:
+            inside = keys_in(found_at, docs, post.size)
             # One sortable key per occurrence: document, then the position its run would start at
             # (a position at least shift stays inside its document's key when shift is taken off).
-            keys.append(found_at[keep] - shift)
-        if len(keys) == 1:
-            found = keys[0]  # documents ascending, positions ascending in each: sorted, unique
-        else:
-            found = np.unique(np.concatenate(keys)) if keys else np.empty(0, dtype=np.int64)
+            keys.append(inside[(inside & POSITION_BITS) >= shift] - shift)
+        found = keys[0] if len(keys) == 1 else np.unique(np.concatenate(keys))
         if run_starts is None:
             run_starts = found
         elif found.size:
@@ -246,7 +270,7 @@ def _verify(post: Postings, node: Node, candidates: np.ndarray) -> np.ndarray:
         else:
             run_starts = found
         if not run_starts.size:
-            break
-    if run_starts is None or not run_starts.size:
-        return np.zeros(candidates.size, dtype=bool)
-    return np.isin(candidates, np.unique(run_starts >> 32), assume_unique=True)
+            return np.zeros(candidates.size, dtype=bool)
+        held = run_starts >> 32  # ascending: keep each document once
+        docs = held[np.concatenate(([True], held[1:] != held[:-1]))]
+    return np.isin(candidates, docs, assume_unique=True)

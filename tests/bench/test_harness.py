@@ -1,31 +1,43 @@
-"""The benchmark harness: a rerun that keeps the peers builds vnnews alone and says so."""
+"""The benchmark harness: reruns that keep an earlier run's builds measure again and say so."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-from bench.harness import PEERS, _kept_peers, run_benchmark
+import pytest
+
+from bench.harness import BUILDS, _kept, run_benchmark
 from tests.support import DATA
 
 
-def test_a_rerun_keeps_the_peers_and_builds_vnnews_again(tmp_path: Path) -> None:
+def test_reruns_keep_the_peers_or_every_index_and_say_so(tmp_path: Path) -> None:
     corpus = tmp_path / "articles.jsonl"
     corpus.write_bytes((DATA / "articles.jsonl").read_bytes())
     work = tmp_path / "work"
     first = run_benchmark([corpus], work, 1, 1, lambda _: None)
-    assert not first.corpus["peers_kept"] and (work / PEERS).is_file()
+    assert first.corpus["kept"] == [] and (work / BUILDS).is_file()
     peers = {p: p.stat().st_mtime_ns for p in (work / "sqlite.db", work / "tokens.jsonl")}
     (work / "vnnews" / "left-by-the-first-run").touch()
-    second = run_benchmark([corpus], work, 1, 1, lambda _: None, reuse_peers=True)
-    assert second.corpus["peers_kept"]
+
+    second = run_benchmark([corpus], work, 1, 1, lambda _: None, reuse="peers")
+    assert second.corpus["kept"] == ["sqlite", "tantivy"]
     assert {p: p.stat().st_mtime_ns for p in peers} == peers
-    assert not (work / "vnnews" / "left-by-the-first-run").exists()
+    assert not (work / "vnnews" / "left-by-the-first-run").exists()  # built again
     for name in ("sqlite", "tantivy"):
         assert second.engines[name].build.stages == first.engines[name].build.stages
-        assert second.engines[name].outcomes == first.engines[name].outcomes
-    assert second.engines["vnnews"].outcomes == first.engines["vnnews"].outcomes
+    assert {n: e.outcomes for n, e in second.engines.items()} == {n: e.outcomes for n, e in first.engines.items()}
     assert not second.disagreements
-    # Other corpus files (here: the same path, rewritten) are not the kept pass's.
+
+    (work / "vnnews" / "left-by-the-second-run").touch()
+    third = run_benchmark([corpus], work, 1, 1, lambda _: None, reuse="all")
+    assert third.corpus["kept"] == ["vnnews", "sqlite", "tantivy"]
+    assert (work / "vnnews" / "left-by-the-second-run").exists()  # not built again
+    assert third.engines["vnnews"].build.stages == second.engines["vnnews"].build.stages
+    assert third.engines["vnnews"].outcomes == first.engines["vnnews"].outcomes
+
+    # Other corpus files (here: the same path, rewritten) are not the kept passes'.
     os.utime(corpus, ns=(0, 0))
-    assert _kept_peers(work, [corpus], None) is None
+    assert _kept(work, [corpus], None, ["sqlite"]) is None
+    with pytest.raises(ValueError, match="reuse must be one of"):
+        run_benchmark([corpus], work, 1, 1, lambda _: None, reuse="some")

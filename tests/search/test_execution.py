@@ -6,10 +6,12 @@ import re
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from indexer import SearchRequest, Snapshot, search
 from indexer.query import parse, plan
-from indexer.search.execution import run
+from indexer.search.execution import keys_in, run
 from indexer.store.schema import TEXT_FIELDS
 from indexer.text import fold
 
@@ -77,3 +79,19 @@ def test_words_apart_are_not_a_phrase(snapshot: Snapshot) -> None:
     assert apart
     got = {h.id for h in search(snapshot, SearchRequest(q='"mưa xả"', per_page=100)).hits}
     assert not got & apart
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 40), st.integers(0, 30)), unique=True),
+    st.sets(st.integers(0, 40)),
+)
+def test_keys_in_keeps_the_occurrences_of_the_documents_asked(pairs: list[tuple[int, int]], wanted: set[int]) -> None:
+    # Both ways (a pass over every key, binary searches per document) give the same keys.
+    keys = np.array(sorted((d << 32) | p for d, p in pairs), dtype=np.int64)
+    docs = np.array(sorted(wanted), dtype=np.int64)
+    expected = [k for k in keys.tolist() if k >> 32 in wanted]
+    assert keys_in(keys, docs, 41).tolist() == expected
+    # Many keys per document asked take the binary searches.
+    many = np.repeat(keys, 20) if keys.size else keys
+    assert np.unique(keys_in(many, docs[:1], 41)).tolist() == [k for k in expected if docs.size and k >> 32 == docs[0]]
