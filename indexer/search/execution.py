@@ -112,7 +112,7 @@ def _combine(post: Postings, node: Node, stats: Statistics, within: np.ndarray |
     if node.op in ("all", "seq", "phrase"):
         ids, scores = first.ids, first.scores.copy()
         for part in parts[1:]:
-            mine, theirs = _common(ids, part.ids)
+            mine, theirs = _common(ids, part.ids, post.size)
             ids, scores = ids[mine], scores[mine] + part.scores[theirs]
         if node.op != "all":
             scores /= np.float32(len(parts))
@@ -123,7 +123,7 @@ def _combine(post: Postings, node: Node, stats: Statistics, within: np.ndarray |
         found = _union(parts, post.size)
     elif node.op == "maybe":
         scores = first.scores.copy()
-        mine, theirs = _common(first.ids, parts[1].ids)
+        mine, theirs = _common(first.ids, parts[1].ids, post.size)
         scores[mine] += parts[1].scores[theirs]
         found = Matches(first.ids, scores)
     elif node.op == "not":
@@ -135,11 +135,24 @@ def _combine(post: Postings, node: Node, stats: Statistics, within: np.ndarray |
     return found
 
 
-def _common(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+# Past this share of the index, unions and intersections use index-sized arrays: a pass over
+# them is cheaper than sorting the lists together or searching one in the other.
+_DENSE_SHARE = 1 / 16
+
+
+def _common(a: np.ndarray, b: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
     """Where the documents two ascending arrays share sit in each: (indexes into a, into b)."""
     if not a.size or not b.size:
         empty = np.empty(0, dtype=np.int64)
         return empty, empty
+    if min(a.size, b.size) > size * _DENSE_SHARE:
+        # Both long: each document's place in b looked up in an index-sized array costs a pass,
+        # where a binary search per document of a costs some twenty scattered reads.
+        place = np.full(size, -1, dtype=np.int64)
+        place[b] = np.arange(b.size)
+        at = place[a]
+        hit = at >= 0
+        return np.flatnonzero(hit), at[hit]
     if a.size <= b.size:
         at = np.minimum(np.searchsorted(b, a), b.size - 1)
         hit = b[at] == a
@@ -147,11 +160,6 @@ def _common(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     at = np.minimum(np.searchsorted(a, b), a.size - 1)
     hit = a[at] == b
     return at[hit], np.flatnonzero(hit)
-
-
-# A union over more documents than this share of the index is summed in index-sized arrays:
-# cheaper than sorting the children's lists together.
-_DENSE_SHARE = 1 / 16
 
 
 def _union(parts: list[Matches], size: int) -> Matches:

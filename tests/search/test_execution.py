@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from indexer import SearchRequest, Snapshot, search
 from indexer.query import parse, plan
-from indexer.search.execution import keys_in, run
+from indexer.search.execution import _common, keys_in, run
 from indexer.store.schema import TEXT_FIELDS
 from indexer.text import fold
 
@@ -95,3 +95,14 @@ def test_keys_in_keeps_the_occurrences_of_the_documents_asked(pairs: list[tuple[
     # Many keys per document asked take the binary searches.
     many = np.repeat(keys, 20) if keys.size else keys
     assert np.unique(keys_in(many, docs[:1], 41)).tolist() == [k for k in expected if docs.size and k >> 32 == docs[0]]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sets(st.integers(0, 60)), st.sets(st.integers(0, 60)))
+def test_both_ways_of_intersecting_find_the_shared_documents(a: set[int], b: set[int]) -> None:
+    left, right = np.array(sorted(a), dtype=np.int64), np.array(sorted(b), dtype=np.int64)
+    shared = sorted(a & b)
+    # An index of 61 documents takes the index-sized array; one of a million, binary searches.
+    for size in (61, 1_000_000):
+        mine, theirs = _common(left, right, size)
+        assert left[mine].tolist() == right[theirs].tolist() == shared
