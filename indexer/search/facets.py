@@ -280,18 +280,16 @@ class DateFacet(Facet):
 
     def count(self, cols: Columns, sel: np.ndarray, chosen: tuple[date | None, date | None]) -> Listing:
         """{"months": [...], "years": [...], "undated": n}; only periods with articles are listed."""
-        months = cols.month[sel]
-        dated = months[months >= 0]
-        out: dict[str, Any] = {"months": [], "years": [], "undated": int(months.size - dated.size)}
-        if dated.size:
-            base = int(dated.min())
-            per_month = np.bincount(dated - base)
+        # Counted from -1 (undated) up in one pass: no copy of the dated ones first.
+        per_month = np.bincount(cols.month[sel] + 1) if sel.size else np.zeros(1, dtype=np.int64)
+        out: dict[str, Any] = {"months": [], "years": [], "undated": int(per_month[0])}
+        if per_month.size > 1:
             years: dict[int, int] = {}
-            for i, c in enumerate(per_month.tolist()):
-                if c:
-                    y, m = divmod(base + i + 1970 * 12, 12)
-                    out["months"].append({"value": f"{y:04d}-{m + 1:02d}", "count": c})
-                    years[y] = years.get(y, 0) + c
+            for i in np.flatnonzero(per_month[1:]).tolist():
+                c = int(per_month[i + 1])
+                y, m = divmod(i + 1970 * 12, 12)
+                out["months"].append({"value": f"{y:04d}-{m + 1:02d}", "count": c})
+                years[y] = years.get(y, 0) + c
             out["years"] = [{"value": f"{y:04d}", "count": c} for y, c in sorted(years.items())]
         return out
 

@@ -70,8 +70,10 @@ class Columns:
         # An empty index (a shard no article was routed to) has no column readers.
         day = numeric_column(reader, "day", np.int32) if size else np.zeros(0, np.int32)
         seq = numeric_column(reader, "seq", np.int64) if size else np.zeros(0, np.int64)
-        # Months since 1970-01, -1 when undated: bincount-able and cheap to turn into "YYYY-MM".
+        # Months since 1970-01, -1 when undated: bincount-able and cheap to turn into "YYYY-MM";
+        # int16 (up to the year 4700) because every faceted query gathers it for all its matches.
         month = np.where(day >= 0, day.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64), -1)
+        month = month.astype(np.int16)
         codes = {}
         values = {}
         for fieldname in CODED_FIELDS:
