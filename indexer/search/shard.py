@@ -244,12 +244,17 @@ class Shard:
         return out
 
     def _count(self, syllables: list[str]) -> int:
-        fields = ("title_syl", "sapo_syl", "body_syl")
         if not syllables:
             return 0
-        wanted = Node("all", tuple(Node("any", tuple(Term(f, (s,)) for f in fields)) for s in syllables))
-        ids = run(self.snap.postings, wanted).ids
-        return int(np.count_nonzero(self.snap.live[ids]))
+        # Only a count: the documents as index-sized masks, not scored unions and intersections
+        # (a word typed without diacritics took 28 ms here at 2 M articles).
+        held = self.snap.live.copy()
+        for syl in syllables:
+            mine = np.zeros(held.size, dtype=bool)
+            for fieldname in ("title_syl", "sapo_syl", "body_syl"):
+                mine[term_arrays(self.snap.postings, Term(fieldname, (syl,)))[0]] = True
+            held &= mine
+        return int(np.count_nonzero(held))
 
     def _samples(self, words: list[tuple[str, ...]], size: int) -> list[list[Sample]]:
         snap = self.snap
