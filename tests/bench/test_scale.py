@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from datetime import date
 from pathlib import Path
 
 from bench.scale import Template, synthesize, write_day
+from bench.scale_bench import _update
+from indexer import Snapshot, build
+from tests.support import DATA
 
 
 def _templates() -> list[Template]:
@@ -36,3 +40,26 @@ def test_a_days_crawl_dates_every_article_that_day(tmp_path: Path) -> None:
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     assert [r["id"] for r in rows] == [json.loads(line)["id"] for line in lines]
     assert {(r["published"], r["seen"]) for r in rows} == {("2026-08-24", "2026-08-24")}
+
+
+def test_the_update_goes_to_a_copy_and_leaves_the_built_index_as_built(tmp_path: Path) -> None:
+    folder = tmp_path / "w"
+    index = folder / "vnnews"
+    build([DATA / "articles.jsonl"], index, jobs=1)
+    before = Snapshot.open(index)
+    try:
+        built, count = before.name, before.doc_count
+    finally:
+        before.close()
+    extra = tmp_path / "extra.jsonl.gz"
+    rows = list(synthesize(_templates(), 5, seed=3))
+    with gzip.open(extra, "wt", encoding="utf-8") as fh:
+        fh.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    seconds = _update(index, extra, folder, lambda _: None)
+    assert seconds > 0
+    for path, name, total in ((index, built, count), (folder / "vnnews-updated", None, count + 5)):
+        snap = Snapshot.open(path)
+        try:
+            assert snap.doc_count == total and (name is None or snap.name == name)
+        finally:
+            snap.close()
