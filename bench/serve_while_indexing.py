@@ -129,7 +129,9 @@ def _wait_for_health(url: str, limit: float) -> None:
             with urllib.request.urlopen(url + "/healthz", timeout=10) as response:
                 if response.status == 200:
                     return
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            # A worker warming up a large index (11 s at 2 M articles) holds the connection: a
+            # timed-out request is a worker not ready yet, like a refused one.
             if time.monotonic() > deadline:
                 raise
         time.sleep(0.2)
