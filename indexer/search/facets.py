@@ -184,10 +184,11 @@ class SetFacet(_MultiValued):
     def count(self, cols: Columns, sel: np.ndarray, chosen: UnitChoice) -> Listing:
         """Selected documents per unit: from their bit sets, or for many, from the (document, unit) pairs."""
         names = cols.unit_names[chosen.field]
-        if sel.size * 8 > cols.size:
-            # Most articles name no province: counting the tagged pairs beats unpacking 64 bits
-            # of every selected document once the selection is a good part of the index.
-            docs, units = cols.members[chosen.field]
+        docs, units = cols.members[chosen.field]
+        if sel.size * 48 > cols.size + docs.size:
+            # Most articles name no province: counting the tagged pairs (a pass over the index and
+            # its pairs) beats unpacking 64 bits of every selected document from a fiftieth of the
+            # index up (measured at 2 M articles: 2.2 against 4.9 ms for 120,000 selected).
             mask = np.zeros(cols.size, dtype=bool)
             mask[sel] = True
             counts = np.bincount(units[mask[docs]], minlength=len(names))
