@@ -143,11 +143,13 @@ def _clean(work: Path, keep: Sequence[str] = ()) -> None:
 
     keep names engines whose indexes stay; with any, the tokens pass's files and BUILDS stay too.
     """
-    names = ["details.json"] + ([] if keep else [TOKENS, META, BUILDS])
-    for name in [*names, *(_DEST[n] for n in ("sqlite",) if n not in keep)]:
+    for name in ["details.json"] + ([] if keep else [TOKENS, META, BUILDS]):
         (work / name).unlink(missing_ok=True)
-    for name in [_DEST["segments"], *(_DEST[n] for n in ("vnnews", "tantivy") if n not in keep)]:
-        shutil.rmtree(work / name, ignore_errors=True)
+    for path in [work / _DEST["segments"], *(work / _DEST[n] for n in ENGINES if n not in keep)]:
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink(missing_ok=True)  # the SQLite peer is one file
 
 
 def _corpus_key(corpus: Sequence[Path]) -> list[list[Any]]:

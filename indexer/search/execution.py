@@ -7,6 +7,7 @@ operations over document numbers instead of Whoosh's matcher loops in Python.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -15,7 +16,7 @@ from ..store.postings import POSITION_BITS, Postings
 from .scoring import bm25
 from .statistics import Statistics
 
-__all__ = ["Matches", "run", "term_arrays", "keys_in"]
+__all__ = ["Matches", "DocSet", "run", "term_arrays", "keys_in"]
 
 
 @dataclass
@@ -230,12 +231,26 @@ def _near(post: Postings, node: Node, stats: Statistics, within: np.ndarray | No
 _SEARCH_RATIO = 16
 
 
-def keys_in(keys: np.ndarray, docs: np.ndarray, size: int) -> np.ndarray:
-    """The occurrence keys (ascending) whose document is one of docs (ascending, unique)."""
+class DocSet:
+    """Ascending unique document numbers of an index of size documents, with their mask made once."""
+
+    def __init__(self, docs: np.ndarray, size: int) -> None:
+        self.docs = docs
+        self.size = size
+
+    @cached_property
+    def mask(self) -> np.ndarray:
+        """The documents as an index-sized boolean array (built on first use, then shared)."""
+        out = np.zeros(self.size, dtype=bool)
+        out[self.docs] = True
+        return out
+
+
+def keys_in(keys: np.ndarray, wanted: DocSet) -> np.ndarray:
+    """The occurrence keys (ascending) whose document is one of wanted's."""
+    docs = wanted.docs
     if docs.size * _SEARCH_RATIO > keys.size:
-        mask = np.zeros(size, dtype=bool)
-        mask[docs] = True
-        return keys[mask[keys >> 32]]
+        return keys[wanted.mask[keys >> 32]]
     lo = np.searchsorted(keys, docs << 32)
     hi = np.searchsorted(keys, (docs + 1) << 32)
     runs = hi - lo
@@ -264,8 +279,9 @@ def _verify(post: Postings, node: Node, candidates: np.ndarray) -> np.ndarray:
     run_starts: np.ndarray | None = None
     for shift, lists in children:
         keys = []
+        wanted = DocSet(docs, post.size)  # one mask for every spelling of the child
         for found_at in lists:
-            inside = keys_in(found_at, docs, post.size)
+            inside = keys_in(found_at, wanted)
             # One sortable key per occurrence: document, then the position its run would start at
             # (a position at least shift stays inside its document's key when shift is taken off).
             keys.append(inside[(inside & POSITION_BITS) >= shift] - shift)

@@ -282,7 +282,7 @@ class DateFacet(Facet):
     def count(self, cols: Columns, sel: np.ndarray, chosen: tuple[date | None, date | None]) -> Listing:
         """{"months": [...], "years": [...], "undated": n}; only periods with articles are listed."""
         # Counted from -1 (undated) up in one pass: no copy of the dated ones first.
-        per_month = np.bincount(cols.month[sel] + 1) if sel.size else np.zeros(1, dtype=np.int64)
+        per_month = np.bincount(cols.month[sel] + 1, minlength=1)
         out: dict[str, Any] = {"months": [], "years": [], "undated": int(per_month[0])}
         if per_month.size > 1:
             years: dict[int, int] = {}

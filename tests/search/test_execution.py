@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from indexer import SearchRequest, Snapshot, search
 from indexer.query import parse, plan
-from indexer.search.execution import _common, keys_in, run
+from indexer.search.execution import DocSet, _common, keys_in, run
 from indexer.store.schema import TEXT_FIELDS
 from indexer.text import fold
 
@@ -91,10 +91,11 @@ def test_keys_in_keeps_the_occurrences_of_the_documents_asked(pairs: list[tuple[
     keys = np.array(sorted((d << 32) | p for d, p in pairs), dtype=np.int64)
     docs = np.array(sorted(wanted), dtype=np.int64)
     expected = [k for k in keys.tolist() if k >> 32 in wanted]
-    assert keys_in(keys, docs, 41).tolist() == expected
+    assert keys_in(keys, DocSet(docs, 41)).tolist() == expected
     # Many keys per document asked take the binary searches.
     many = np.repeat(keys, 20) if keys.size else keys
-    assert np.unique(keys_in(many, docs[:1], 41)).tolist() == [k for k in expected if docs.size and k >> 32 == docs[0]]
+    first = [k for k in expected if docs.size and k >> 32 == docs[0]]
+    assert np.unique(keys_in(many, DocSet(docs[:1], 41))).tolist() == first
 
 
 @settings(max_examples=200, deadline=None)
