@@ -103,7 +103,9 @@ def _single(args: MultiDict[str, str], name: str, default: str) -> str:
     given = args.getlist(name)
     if len(given) > 1:
         raise BadRequest(name, f"{name} was given {len(given)} times; give it at most once")
-    return (given[0].strip() if given else "") or default
+    # Only an empty field means the default (as a form sends it); "\r" or "month " are checked as
+    # given, so they are refused by name as the schema's enum says, not quietly read as the default.
+    return (given[0] if given else "") or default
 
 
 def trends_answer(snap: Snapshot, args: MultiDict[str, str], base: str) -> tuple[SearchState, dict[str, Any]]:

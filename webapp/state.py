@@ -55,7 +55,7 @@ class SearchState:
         values: Mapping[str, Sequence[str]] = {k: args.getlist(k) for k in args}
         era = "new"
         if with_era:
-            given = [v.strip() for v in args.getlist("era")]
+            given = args.getlist("era")  # as the core reads values: only an empty one is absent
             if len(given) > 1:
                 raise BadRequest("era", f"era was given {len(given)} times; give it at most once")
             era = (given[0] if given else "") or "new"

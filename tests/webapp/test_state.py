@@ -55,6 +55,10 @@ def test_parse_state_ignores_era_unless_asked() -> None:
     with pytest.raises(BadRequest) as err:
         SearchState.parse(MultiDict([("era", "nonsense")]), with_era=True)
     assert err.value.param == "era"
+    assert SearchState.parse(MultiDict([("era", "")]), with_era=True).era == "new"  # an empty field
+    for spaced in ("\r", " old"):  # not empty, so checked as given, as the core checks its values
+        with pytest.raises(BadRequest):
+            SearchState.parse(MultiDict([("era", spaced)]), with_era=True)
 
 
 def test_toggled_range_sets_or_clears_a_period() -> None:
