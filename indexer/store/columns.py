@@ -43,8 +43,9 @@ class Columns:
     # field → uint64 bit set per document over the era's units, and the units' names in bit order
     units: dict[str, np.ndarray]
     unit_names: dict[str, list[str]]
-    # field → (document, unit index) of every tagged pair, for counting: most articles name no
-    # province, so counting pairs beats unpacking every selected document's 64-bit set.
+    # field → the documents tagged with each unit, unit after unit, and where each unit's run
+    # starts (len(unit_names) + 1 offsets): most articles name no province, so for a large
+    # selection one pass over these runs beats unpacking every selected document's 64-bit set.
     members: dict[str, tuple[np.ndarray, np.ndarray]]
     # Live and dead documents newest first and oldest first (undated last, ties in indexing order).
     newest: np.ndarray
@@ -92,16 +93,19 @@ class Columns:
         for fieldname, era in UNIT_FIELDS:
             names = [p.name for p in gazetteer.provinces(era)]
             arr = np.zeros(size, dtype=np.uint64)
-            docs, units = [np.empty(0, dtype=np.int32)], [np.empty(0, dtype=np.uint8)]
+            docs = [np.empty(0, dtype=np.int32)]
+            starts = np.zeros(len(names) + 1, dtype=np.int64)
             for i, name in enumerate(names):
                 key = name.encode("utf-8")
+                held = 0
                 if reader.doc_frequency(fieldname, key):
                     ids = np.fromiter(reader.postings(fieldname, key).all_ids(), dtype=np.int64)
                     arr[ids] |= np.uint64(1 << i)
                     docs.append(ids.astype(np.int32))
-                    units.append(np.full(ids.size, i, dtype=np.uint8))
+                    held = ids.size
+                starts[i + 1] = starts[i] + held
             bits[fieldname], unit_names[fieldname] = arr, names
-            members[fieldname] = (np.concatenate(docs), np.concatenate(units))
+            members[fieldname] = (np.concatenate(docs), starts)
         undated = np.iinfo(np.int64).max
         wide = day.astype(np.int64)
         story = stories.of(seq) if stories is not None else seq.astype(np.int64, copy=True)

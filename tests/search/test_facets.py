@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
+from unittest.mock import patch
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bench.facetcheck import brute_force, engine, stored_metadata
 from indexer import SearchRequest, Snapshot, search
+from indexer.search import facets
+from indexer.search.facets import Selection, SetFacet, UnitChoice
 
 REQUESTS = [
     SearchRequest(),
@@ -75,3 +82,31 @@ def test_unknown_province_lists_close_matches(web_index: Path) -> None:
     with Snapshot.open(web_index) as snap, pytest.raises(UnknownProvince) as err:
         search(snap, SearchRequest(province=("Ha Noii",)))
     assert err.value.param == "province" and "Hà Nội" in err.value.suggestions
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.sets(st.integers(0, 4), max_size=3), min_size=1, max_size=60),
+    st.data(),
+)
+def test_both_ways_of_counting_provinces_give_the_same_counts(tags: list[set[int]], data: st.DataObject) -> None:
+    # The selection's size picks the way: unpacking each selected document's bit set, or looking
+    # each unit's documents up in the selection's mask. Each way is forced in turn.
+    names = ["A", "B", "C", "D", "E"]
+    sets = np.array([sum(1 << u for u in t) for t in tags], dtype=np.uint64)
+    runs = [np.array([d for d, t in enumerate(tags) if u in t], dtype=np.int32) for u in range(len(names))]
+    starts = np.concatenate(([0], np.cumsum([r.size for r in runs])))
+    cols = SimpleNamespace(
+        size=len(tags),
+        unit_names={"provinces": names},
+        units={"provinces": sets},
+        members={"provinces": (np.concatenate(runs), starts)},
+    )
+    chosen = UnitChoice((), "provinces")
+    picked = sorted(data.draw(st.sets(st.integers(0, len(tags) - 1))))
+    ids = np.array(picked, dtype=np.int64)
+    expected = {n: sum(1 for d in picked if u in tags[d]) for u, n in enumerate(names)}
+    for switch in (0, 10**9):  # the mask way always, the bit sets always
+        with patch.object(facets, "PAIRS_PER_SELECTED", switch):
+            listing = SetFacet("province", "provinces").count(cols, Selection(ids, len(tags)), chosen)  # type: ignore[arg-type]
+        assert {e["value"]: e["count"] for e in listing} == {n: c for n, c in expected.items() if c}, switch
