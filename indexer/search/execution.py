@@ -294,7 +294,7 @@ def _verify(post: Postings, node: Node, candidates: np.ndarray) -> np.ndarray:
             # One sortable key per occurrence: document, then the position its run would start at
             # (a position at least shift stays inside its document's key when shift is taken off).
             keys.append(inside[(inside & POSITION_BITS) >= shift] - shift)
-        found = keys[0] if len(keys) == 1 else np.unique(np.concatenate(keys))
+        found = keys[0] if len(keys) == 1 else _merged(keys)
         if run_starts is None:
             run_starts = found
         elif found.size:
@@ -306,4 +306,14 @@ def _verify(post: Postings, node: Node, candidates: np.ndarray) -> np.ndarray:
             return np.zeros(candidates.size, dtype=bool)
         held = run_starts >> 32  # ascending: keep each document once
         docs = held[np.concatenate(([True], held[1:] != held[:-1]))]
-    return np.isin(candidates, docs, assume_unique=True)
+    # The documents left are some of the candidates (both ascending): mark where each sits.
+    out = np.zeros(candidates.size, dtype=bool)
+    out[np.searchsorted(candidates, docs)] = True
+    return out
+
+
+def _merged(keys: list[np.ndarray]) -> np.ndarray:
+    """The ascending union of several ascending key arrays."""
+    # A stable sort of the concatenation merges the runs (np.unique would hash and sort again).
+    joined = np.sort(np.concatenate(keys), kind="stable")
+    return joined[np.concatenate(([True], joined[1:] != joined[:-1]))] if joined.size else joined

@@ -127,7 +127,8 @@ class Shard:
             found = Matches(live, np.zeros(live.size, dtype=np.float32))
         else:
             found = run(snap.postings, job.plan, job.stats)
-            found = found.only(snap.live[found.ids])
+            if not snap.cols.all_live:
+                found = found.only(snap.live[found.ids])
         return filters, found, filters.combine(found.ids)
 
     def execute(self, job: Job) -> Answer:
@@ -296,7 +297,8 @@ class Shard:
 
 def _best(found: Matches, sel: np.ndarray, seq: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The limit best selected documents: highest score first, then earliest indexed, exactly."""
-    scores = found.scores[np.searchsorted(found.ids, sel)]
+    # sel is a subset of found's documents: of the same size, it is all of them.
+    scores = found.scores if sel.size == found.ids.size else found.scores[np.searchsorted(found.ids, sel)]
     ids = sel
     if limit <= 0:
         ids, scores = ids[:0], scores[:0]

@@ -7,6 +7,7 @@ day column, not from stored fields) and stay valid for its whole life.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -60,6 +61,11 @@ class Columns:
     def size(self) -> int:
         """Documents, live or deleted."""
         return int(self.live.size)
+
+    @cached_property
+    def all_live(self) -> bool:
+        """Whether no document is deleted (then matches need no live filter)."""
+        return bool(self.live.all())
 
     @classmethod
     def build(cls, reader: Any, gazetteer: Gazetteer, stories: Stories | None = None) -> Columns:
