@@ -289,9 +289,8 @@ def _write(
 
     try:
         for update in updates:
-            if not update.fresh:
-                # The merge the policy wants starts now, in a child, while the articles are analysed.
-                update.start_merging(policy)
+            # Merges the policy wants run in a child while the articles are analysed.
+            update.start_merging(policy)
         for article, problems, doc in prepare(records(corpus), read_problems, bodies):
             while read_problems:
                 note(read_problems.pop(0))
@@ -319,9 +318,9 @@ def _write(
     for number, update in enumerate(updates):
         mine = [i for i in repeated if count == 1 or shard_of(i, count) == number]
         gone = sorted(update.existing() - seen.keys()) if prune else []
-        # A fresh build's segments are sized by the writer's memory bound already; updates add
-        # small ones, which the policy merges in tiers.
-        report.total += update.commit(mine, gone, policy=None if update.fresh else policy)
+        # What the merges in the background left undone is done now: every build leaves the
+        # tiers the policy keeps.
+        report.total += update.commit(mine, gone, policy=policy)
         report.merges += len(update.merges)
         report.merged += sum(m.segments for m in update.merges)
         report.rewritten += sum(m.documents for m in update.merges)

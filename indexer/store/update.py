@@ -48,7 +48,9 @@ class Update:
         self.merges: list[MergeResult] = []
         # A merge running in a forked child: (pid, its input segments, their deletions then, file).
         self._merging: tuple[int, list[Any], dict[str, set[int]], Path] | None = None
-        self._background: MergeResult | None = None
+        self._background: list[MergeResult] = []
+        # The policy merges follow while documents are added (start_merging sets it).
+        self._policy: MergePolicy | None = None
         # True when the copied generation had an older layout and was started afresh.
         self.reformatted = False
         try:
@@ -80,13 +82,24 @@ class Update:
             raise IndexWriteError(f"cannot write the index in {work.parent}: {err.strerror or err}") from None
 
     def start_merging(self, policy: MergePolicy) -> None:
-        """Start the merge the policy wants now, in a forked child, while documents are added.
+        """Merge as the policy wants while documents are added: now, and in a fresh index also
+        each time a segment is done.
 
-        The child writes the merged segment's files and leaves them, with what the merge did,
-        for commit() to take; the segments it reads are never changed meanwhile (documents the
-        update deletes from them are carried over to the merged segment at commit).
+        One merge runs at a time, in a forked child: it writes the merged segment's files and
+        leaves them, with what the merge did, for the parent to take; the segments it reads are
+        never changed meanwhile (documents the update deletes from them are carried over to the
+        merged segment when it is taken). So a big build leaves the tiers the policy keeps,
+        instead of handing its first update a merge of every segment it wrote.
         """
-        chosen = policy.pick(self.writer.segments, incoming=True) if hasattr(os, "fork") else None
+        self._policy = policy
+        self._merge_next()
+
+    def _merge_next(self) -> None:
+        """Start the merge the policy picks among the segments written so far, if none is running."""
+        policy = self._policy
+        if policy is None or self._merging is not None:
+            return
+        chosen = policy.pick(self.writer.written(), incoming=True) if hasattr(os, "fork") else None
         if not chosen:
             return
         deleted = {s.segid: set(s.deleted_docs()) for s in chosen}
@@ -106,13 +119,15 @@ class Update:
                 os._exit(code)
         self._merging = (pid, chosen, deleted, out)
 
-    def _take_merge(self) -> None:
-        """Wait for the background merge and put its segment in place of its inputs."""
+    def _take_merge(self, wait: bool = True) -> None:
+        """Put the background merge's segment in place of its inputs (without wait, only if it is done)."""
         if self._merging is None:
             return
         pid, chosen, deleted, out = self._merging
+        done, status = os.waitpid(pid, 0 if wait else os.WNOHANG)
+        if not done:
+            return
         self._merging = None
-        _, status = os.waitpid(pid, 0)
         if os.waitstatus_to_exitcode(status) != 0:
             raise IndexWriteError("merging segments in the background failed (see above)")
         with open(out, "rb") as fh:
@@ -125,7 +140,7 @@ class Update:
                 segment.delete_document(int(remap[docnum]))
         gone = {s.segid for s in chosen}
         self.writer.segments = [s for s in self.writer.segments if s.segid not in gone] + [segment]
-        self._background = result
+        self._background.append(result)
 
     def bodies(self, sample: Iterable[str]) -> BodyCodec:
         """The index's body codec: the generation's own, or for a fresh index one made from sample."""
@@ -154,6 +169,11 @@ class Update:
             # Bound the writer's memory: this segment is done (its postings written by a child
             # process meanwhile), the next starts empty.
             self.writer.rotate()
+            if self.fresh:
+                # Only a fresh index may change its segment list while documents come in: an
+                # update's replacements delete through Whoosh's view of the segments it began with.
+                self._take_merge(wait=False)
+                self._merge_next()
 
     def commit(self, repeated: Iterable[str] = (), gone: Iterable[str] = (), policy: MergePolicy | None = None) -> int:
         """Write everything; keep the last copy of repeated ids, delete gone ones; the live count.
@@ -169,10 +189,10 @@ class Update:
             self._take_merge()
             counts = self._counts()
             counts += TermCounts.of_fields(writer.frequencies)
-            if self._background is not None:
-                counts -= self._background.removed
-                counts += self._background.added
-                self.merges.append(self._background)
+            for result in self._background:
+                counts -= result.removed
+                counts += result.added
+                self.merges.append(result)
             # No merging: Whoosh merges segments one posting at a time (rebuild to compact).
             writer.commit(merge=False)
         except BaseException:

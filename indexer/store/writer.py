@@ -258,6 +258,25 @@ class BulkWriter(SegmentWriter):
         self.pool.write(self.fieldwriter)
         self.fieldwriter.close()
 
+    def written(self) -> list[Any]:
+        """The segments whose files are complete: the index's own, then those written since (no wait)."""
+        still, failed = [], []
+        for pid, segment in self._writing:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if not done:
+                still.append((pid, segment))
+            elif os.waitstatus_to_exitcode(status) != 0:
+                failed.append(segment.segid)
+            else:
+                self._finished.append(segment)
+        self._writing = still
+        if failed:
+            raise IndexWriteError(f"writing the postings of segment(s) {', '.join(failed)} failed (see above)")
+        # Listed as the index's from now on: a merge may take them, and commit lists them once.
+        self.segments = self.segments + self._finished
+        self._finished = []
+        return self.segments
+
     def _wait_for_children(self) -> None:
         """Wait for the segments being written; IndexWriteError when one could not be."""
         failed = []

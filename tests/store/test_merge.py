@@ -15,6 +15,7 @@ import pytest
 
 from indexer import MergePolicy, SearchRequest, Snapshot, build, get_article, optimize, search
 from indexer.store import codec
+from indexer.store import update as update_module
 from indexer.store.directory import current_dir, open_generation
 from indexer.store.vocabulary import TermCounts, Vocabulary
 from tests.support import DATA, write_jsonl
@@ -223,3 +224,33 @@ def test_an_update_merges_in_the_background_and_keeps_its_own_replacements(tmp_p
     ix = open_generation(generation)
     with ix.reader() as reader:
         assert TermCounts.load(generation) == TermCounts.read(reader)
+
+
+def test_a_big_fresh_build_leaves_the_policys_tiers_and_the_answers_of_one_segment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A segment every few articles, as a corpus of millions makes one every 67,000: the merges
+    # run while the build goes on (the rest at its commit), so its first update merges nothing big.
+    rows = [dict(r, id=f"{r['id']}-{k}") for k in range(4) for r in ROWS]  # 120 articles
+    corpus = write_jsonl(tmp_path / "all.jsonl", rows)
+    policy = MergePolicy(factor=3, floor=4)
+    monkeypatch.setattr(update_module, "SEGMENT_POSTINGS", 800)
+    plain = build([corpus], tmp_path / "plain", jobs=1, policy=NEVER)
+    report = build([corpus], tmp_path / "ix", jobs=1, policy=policy)
+    assert plain.merges == 0 and plain.segments >= 10, plain.segments
+    assert report.merges >= 2 and report.segments < plain.segments
+    generation = current_dir(tmp_path / "ix").resolve()
+    ix = open_generation(generation)
+    assert policy.pick(ix._segments()) is None
+    with ix.reader() as reader:
+        assert TermCounts.load(generation) == TermCounts.read(reader)
+        assert Vocabulary.load(generation) == Vocabulary.build(reader)
+    optimize(tmp_path / "plain")  # one segment: the order of documents is the corpus's
+    with Snapshot.open(tmp_path / "ix") as ours, Snapshot.open(tmp_path / "plain") as one:
+        assert ours.doc_count == one.doc_count == 120
+        for req in QUERIES:
+            a, b = search(ours, req), search(one, req)
+            assert (a.total, a.facets) == (b.total, b.facets), req
+            assert sorted((h.id, h.score) for h in a.hits) == sorted((h.id, h.score) for h in b.hits), req
+        for row in rows[::7]:
+            assert get_article(ours, row["id"]) == get_article(one, row["id"])
