@@ -28,6 +28,10 @@ __all__ = ["ClusterIndex", "RayParts", "ShardActor", "CALL_TIMEOUT", "connect"]
 
 # Seconds a shard may take to answer one round before it counts as failed for this request.
 CALL_TIMEOUT = float(os.environ.get("VNNEWS_SHARD_TIMEOUT", "10"))
+# Seconds a new manifest's shards are given to start and open their generation, before its first
+# round: a new actor imports the library first, and on a loaded machine that alone took over
+# CALL_TIMEOUT (a first query then reported a healthy shard as failed).
+START_TIMEOUT = float(os.environ.get("VNNEWS_SHARD_START_TIMEOUT", "120"))
 # Ray exceptions that mean "this shard did not answer", as opposed to a bug in the answer.
 _UNAVAILABLE = (RayActorError, GetTimeoutError)
 
@@ -44,13 +48,22 @@ class ShardActor:
 
     def call(self, generation: str, method: str, *args: Any) -> Any:
         """Shard.method(*args) on the named generation of this shard."""
+        return getattr(self.open(generation), method)(*args)
+
+    def open(self, generation: str) -> Shard:
+        """This shard's named generation, opened on first use (the one before it closed)."""
         if self._shard is None or generation != self._name:
             path = shard_dir(self.index, self.number) / generation
             if self._shard is not None:
                 self._shard.snap.generation.close()
             self._shard = Shard(Snapshot(Generation(path), self.synonyms))
             self._name = generation
-        return getattr(self._shard, method)(*args)
+        return self._shard
+
+    def ready(self, generation: str) -> bool:
+        """Open the named generation now, so that the first round does not wait for it."""
+        self.open(generation)
+        return True
 
     def pid(self) -> int:
         """The actor's process id (tests kill it)."""
@@ -127,7 +140,7 @@ class ClusterIndex:
     def _actors(self, manifest: Manifest) -> list[Any]:
         tag = hashlib.blake2b(str(self.path).encode(), digest_size=6).hexdigest()
         remote = ray.remote(ShardActor)
-        return [
+        actors = [
             remote.options(
                 name=f"shard-{tag}-{n:03d}",
                 get_if_exists=True,
@@ -140,6 +153,10 @@ class ClusterIndex:
             ).remote(str(self.path), n)
             for n in range(manifest.shards)
         ]
+        # A shard still starting after START_TIMEOUT is left to its first round, which flags it.
+        opened = [a.ready.remote(g) for a, g in zip(actors, manifest.generations, strict=True)]
+        ray.wait(opened, num_returns=len(opened), timeout=START_TIMEOUT)
+        return actors
 
     def snapshot(self) -> ShardedSnapshot:
         """The current manifest generation, its shards on their actors."""
