@@ -241,7 +241,8 @@ _SEARCH_RATIO = 16
 
 
 class DocSet:
-    """Ascending unique document numbers of an index of size documents, with their mask made once."""
+    """Ascending unique document numbers of an index of size documents, with their mask made once
+    (shared by the spellings of a phrase term, and by the facets that count the same documents)."""
 
     def __init__(self, docs: np.ndarray, size: int) -> None:
         self.docs = docs

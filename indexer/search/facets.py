@@ -15,7 +15,6 @@ import itertools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
 from typing import Any, ClassVar
 
 import numpy as np
@@ -23,6 +22,7 @@ import numpy as np
 from ..errors import BadRequest
 from ..geo.gazetteer import Era, Gazetteer
 from ..store.columns import Columns
+from .execution import DocSet
 from .request import SearchRequest
 
 __all__ = [
@@ -33,7 +33,6 @@ __all__ = [
     "DateFacet",
     "FACETS",
     "Filters",
-    "Selection",
     "month_range",
     "year_range",
 ]
@@ -62,7 +61,7 @@ class Facet:
         """The documents the selection keeps (None when nothing is selected)."""
         raise NotImplementedError
 
-    def count(self, cols: Columns, sel: Selection, chosen: Any) -> Listing:
+    def count(self, cols: Columns, sel: DocSet, chosen: Any) -> Listing:
         """Counts over the selected documents, JSON-ready."""
         raise NotImplementedError
 
@@ -89,22 +88,6 @@ class Facet:
     def items(self, changes: Changes) -> list[tuple[str, str]]:
         """A selection's URL parameters."""
         raise NotImplementedError
-
-
-class Selection:
-    """The documents a facet counts: ascending document numbers, and (built once, when a count
-    asks) the index-sized mask of them, which several facets counting the same documents share."""
-
-    def __init__(self, ids: np.ndarray, size: int) -> None:
-        self.ids = ids
-        self.size = size
-
-    @cached_property
-    def mask(self) -> np.ndarray:
-        """True at each selected document."""
-        mask = np.zeros(self.size, dtype=bool)
-        mask[self.ids] = True
-        return mask
 
 
 def _listing(names: list[str], counts: np.ndarray, chosen: tuple[str, ...]) -> list[dict[str, Any]]:
@@ -208,15 +191,15 @@ class SetFacet(_MultiValued):
         want = np.uint64(sum(1 << names.index(n) for n in chosen.names))
         return (cols.units[chosen.field] & want) != 0
 
-    def count(self, cols: Columns, sel: Selection, chosen: UnitChoice) -> Listing:
+    def count(self, cols: Columns, sel: DocSet, chosen: UnitChoice) -> Listing:
         """Selected documents per unit: from their bit sets, or for many, from each unit's documents."""
         names = cols.unit_names[chosen.field]
         docs, starts = cols.members[chosen.field]
-        if sel.ids.size * PAIRS_PER_SELECTED > docs.size:
+        if sel.docs.size * PAIRS_PER_SELECTED > docs.size:
             hit = sel.mask[docs]
             counts = np.array([np.count_nonzero(hit[a:b]) for a, b in itertools.pairwise(starts.tolist())])
         else:
-            sets = cols.units[chosen.field][sel.ids].astype("<u8", copy=False)
+            sets = cols.units[chosen.field][sel.docs].astype("<u8", copy=False)
             bits = np.unpackbits(sets.view(np.uint8), bitorder="little")
             counts = bits.reshape(-1, 64).sum(axis=0, dtype=np.int64)[: len(names)]
         return _listing(names, counts, chosen.names)
@@ -265,10 +248,10 @@ class ValueFacet(_MultiValued):
         kept[[names.index(v) for v in chosen if v in names]] = True
         return kept[cols.codes[self.field]]
 
-    def count(self, cols: Columns, sel: Selection, chosen: tuple[str, ...]) -> Listing:
+    def count(self, cols: Columns, sel: DocSet, chosen: tuple[str, ...]) -> Listing:
         """Selected documents per value (documents without one are not listed)."""
         names = cols.values[self.field]
-        counts = np.bincount(cols.codes[self.field][sel.ids], minlength=len(names))
+        counts = np.bincount(cols.codes[self.field][sel.docs], minlength=len(names))
         return _listing(names[1:], counts[1:], chosen)
 
 
@@ -306,10 +289,10 @@ class DateFacet(Facet):
         hi = (last - _EPOCH).days if last else np.iinfo(np.int32).max
         return (cols.day >= lo) & (cols.day <= hi)
 
-    def count(self, cols: Columns, sel: Selection, chosen: tuple[date | None, date | None]) -> Listing:
+    def count(self, cols: Columns, sel: DocSet, chosen: tuple[date | None, date | None]) -> Listing:
         """{"months": [...], "years": [...], "undated": n}; only periods with articles are listed."""
         # Counted from -1 (undated) up in one pass: no copy of the dated ones first.
-        per_month = np.bincount(cols.month[sel.ids] + 1, minlength=1)
+        per_month = np.bincount(cols.month[sel.docs] + 1, minlength=1)
         out: dict[str, Any] = {"months": [], "years": [], "undated": int(per_month[0])}
         if per_month.size > 1:
             years: dict[int, int] = {}
@@ -419,12 +402,12 @@ class Filters:
         """Each facet's counts over the matches (document numbers) the other facets' selections keep."""
         # Facets whose counts ignore the same selections count the same documents: those (and
         # their mask) are filtered once, e.g. for every facet when nothing is selected.
-        shared: dict[tuple[str, ...], Selection] = {}
+        shared: dict[tuple[str, ...], DocSet] = {}
         out = {}
         for f in FACETS:
             applied = tuple(n for n, m in self.masks.items() if m is not None and n != f.name)
             if applied not in shared:
-                shared[applied] = Selection(self.combine(matched, skip=f.name), cols.size)
+                shared[applied] = DocSet(self.combine(matched, skip=f.name), cols.size)
             out[f.name] = f.count(cols, shared[applied], self.chosen[f.name])
         return out
 

@@ -258,11 +258,12 @@ class BulkWriter(SegmentWriter):
         self.pool.write(self.fieldwriter)
         self.fieldwriter.close()
 
-    def written(self) -> list[Any]:
-        """The segments whose files are complete: the index's own, then those written since (no wait)."""
+    def written(self, wait: bool = False) -> list[Any]:
+        """The segments whose files are complete: the index's own, then those written since
+        (with wait, after every child is done); IndexWriteError when one could not be written."""
         still, failed = [], []
         for pid, segment in self._writing:
-            done, status = os.waitpid(pid, os.WNOHANG)
+            done, status = os.waitpid(pid, 0 if wait else os.WNOHANG)
             if not done:
                 still.append((pid, segment))
             elif os.waitstatus_to_exitcode(status) != 0:
@@ -277,23 +278,9 @@ class BulkWriter(SegmentWriter):
         self._finished = []
         return self.segments
 
-    def _wait_for_children(self) -> None:
-        """Wait for the segments being written; IndexWriteError when one could not be."""
-        failed = []
-        while self._writing:
-            pid, segment = self._writing.pop(0)
-            _, status = os.waitpid(pid, 0)
-            if os.waitstatus_to_exitcode(status) != 0:
-                failed.append(segment.segid)
-            self._finished.append(segment)
-        if failed:
-            raise IndexWriteError(f"writing the postings of segment(s) {', '.join(failed)} failed (see above)")
-
     def commit(self, *args: Any, **kwargs: Any) -> None:
         """Wait for the segments written in the background, then commit them with this one."""
-        self._wait_for_children()
-        self.segments = self.segments + self._finished
-        self._finished = []
+        self.written(wait=True)
         super().commit(*args, **kwargs)
 
     def cancel(self) -> None:

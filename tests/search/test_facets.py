@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from bench.facetcheck import brute_force, engine, stored_metadata
 from indexer import SearchRequest, Snapshot, search
 from indexer.search import facets
-from indexer.search.facets import Selection, SetFacet, UnitChoice
+from indexer.search.execution import DocSet
+from indexer.search.facets import SetFacet, UnitChoice
 
 REQUESTS = [
     SearchRequest(),
@@ -108,5 +109,5 @@ def test_both_ways_of_counting_provinces_give_the_same_counts(tags: list[set[int
     expected = {n: sum(1 for d in picked if u in tags[d]) for u, n in enumerate(names)}
     for switch in (0, 10**9):  # the mask way always, the bit sets always
         with patch.object(facets, "PAIRS_PER_SELECTED", switch):
-            listing = SetFacet("province", "provinces").count(cols, Selection(ids, len(tags)), chosen)  # type: ignore[arg-type]
+            listing = SetFacet("province", "provinces").count(cols, DocSet(ids, len(tags)), chosen)  # type: ignore[arg-type]
         assert {e["value"]: e["count"] for e in listing} == {n: c for n, c in expected.items() if c}, switch
