@@ -17,7 +17,7 @@ BENCH_JSON ?=
 STAMP := $(VENV)/.installed
 CLUSTER_STAMP := $(VENV)/.installed-cluster
 
-.PHONY: install install-cluster browser index rebuild optimize serve run test bench bench-scale bench-cluster bench-newsroom eval lint docs clean distclean
+.PHONY: install install-cluster browser index rebuild optimize serve run test bench bench-scale bench-build bench-cluster bench-newsroom eval lint docs clean distclean
 
 install: $(STAMP)
 
@@ -77,6 +77,11 @@ SIZES ?= 250000,1000000
 bench-scale: install
 	$(PY) -m bench.scale_bench --sizes $(SIZES) --shared $(SHARED) $(if $(BENCH_JSON),--json $(BENCH_JSON)) \
 		$(if $(CACHED_FROM),--cached-from $(CACHED_FROM)) $(if $(REUSE),--reuse $(REUSE))
+
+# The product's build of one corpus against the pyvi-only pass (`make bench-scale`'s build figures
+# alone, for sizes whose peers would not fit the time budget): BUILD_CORPUS=var/scale/c1000000.jsonl.gz.
+bench-build: install
+	$(PY) -m bench.build $(foreach c,$(or $(BUILD_CORPUS),$(BENCH_CORPUS)),--corpus $(c)) --segmenter $(if $(BENCH_JSON),--json $(BENCH_JSON))
 
 # Story grouping on the labelled pairs, then what collapsing, trends and the story view cost on
 # an index of the shared corpus (NEWSROOM_INDEX, var/full by default: `python -m indexer build

@@ -189,7 +189,7 @@ def _kept(work: Path, corpus: Sequence[Path], spans: Path | None, engines: Seque
     return Kept(passes[0], passes[1], int(doc["differing"]), builds)
 
 
-def _stage(
+def run_stage(
     stage: str, corpus: Sequence[Path], work: Path, jobs: int, spans: Path | None = None, dest: Path | None = None
 ) -> tuple[Stage, dict[str, Any]]:
     """Run one stage in a fresh `python -m bench.worker` process, sampling its memory."""
@@ -360,10 +360,10 @@ def _peers(corpus: Sequence[Path], work: Path, jobs: int, log: Log, spans: Path 
     """The tokens pass (and without spans, the project's segmenter's pass) and the peers' builds."""
     if spans is None:
         log(f"pyvi-only pass over {', '.join(map(str, corpus))} with {jobs} processes ...")
-        pyvi, info = _stage("tokens", corpus, work, jobs)
+        pyvi, info = run_stage("tokens", corpus, work, jobs)
     else:
         log(f"tokens pass over {', '.join(map(str, corpus))} from the spans cached in {spans} ...")
-        pyvi, info = _stage("segments", corpus, work, jobs, spans, dest=work)
+        pyvi, info = run_stage("segments", corpus, work, jobs, spans, dest=work)
     report = PassReport(**info["pass"])
     report.sources = [(src, n) for src, n in report.sources]
     log(
@@ -372,7 +372,7 @@ def _peers(corpus: Sequence[Path], work: Path, jobs: int, log: Log, spans: Path 
     )
     if spans is None:
         log("the same pass with the project's segmenter ...")
-        _, info = _stage("segments", corpus, work, jobs)
+        _, info = run_stage("segments", corpus, work, jobs)
         ours = PassReport(**info["pass"])
         differing = _differing_tokens(work)
         log(f"  {ours.seconds:.1f} s; articles whose tokens differ from pyvi's: {differing:,}")
@@ -383,7 +383,7 @@ def _peers(corpus: Sequence[Path], work: Path, jobs: int, log: Log, spans: Path 
         if name == "vnnews":
             continue
         log(f"building {name} ...")
-        own, _ = _stage(name, corpus, work, jobs)
+        own, _ = run_stage(name, corpus, work, jobs)
         # The peers start from the pyvi pass: their way from the corpus includes it.
         builds[name] = BuildStats({"pyvi": pyvi, name: own})
         log(f"  {own.docs:,} articles in {own.seconds:.1f} s, peak {own.peak_mb:.0f} MB")
@@ -426,7 +426,7 @@ def run_benchmark(
     queries = load_queries([src for src, _ in report.sources])
     if "vnnews" not in kept.builds:
         log("building vnnews ...")
-        own, _ = _stage("vnnews", corpus, work, jobs, spans)
+        own, _ = run_stage("vnnews", corpus, work, jobs, spans)
         kept.builds = {"vnnews": BuildStats({"vnnews": own}), **kept.builds}
         _save(work, corpus, spans, kept)
         log(f"  {own.docs:,} articles in {own.seconds:.1f} s, peak {own.peak_mb:.0f} MB")

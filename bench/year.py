@@ -92,7 +92,7 @@ def _answers(index: Path, queries: list[Any]) -> dict[str, Any]:
         return out
 
 
-def _segments(index: Path) -> int:
+def segment_count(index: Path) -> int:
     return len(open_generation(current_dir(index).resolve())._segments())
 
 
@@ -164,7 +164,7 @@ def main(
                 "seconds": round(seconds, 1),
                 "mean_of_window_s": round(statistics.fmean(times[-every:]), 1),
                 "max_of_window_s": round(max(times[-every:]), 1),
-                "segments": int(found.group(1)) if found else _segments(index),
+                "segments": int(found.group(1)) if found else segment_count(index),
                 **_latency(index, queries),
             }
             rows.append(row)
@@ -189,7 +189,7 @@ def main(
             lat["rebuilt"].append(_latency(rebuilt, queries, 1))
         result["rebuild"] = {
             "seconds": round(seconds, 1),
-            "segments": _segments(rebuilt),
+            "segments": segment_count(rebuilt),
             "queries_differing": differ,
             "updated_p50_p95": [
                 statistics.median(x["p50_ms"] for x in lat["updated"]),
