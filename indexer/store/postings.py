@@ -28,6 +28,9 @@ __all__ = ["Postings", "CACHE_BYTES", "POSITION_BITS", "walk", "read_list", "rea
 CACHE_BYTES = 768 * 1024 * 1024
 # Spelled units remembered per generation before the memo starts afresh.
 SPELLED_ENTRIES = 100_000
+# Term frequencies remembered per generation likewise: most lookups are syllables (a few thousand
+# distinct ones), and each costs a dictionary probe per segment (a year of updates leaves nine).
+FREQUENCY_ENTRIES = 200_000
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 _EMPTY = (np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32))
 
@@ -102,6 +105,7 @@ class Postings:
         self._lock = threading.Lock()
         # Lexicon lookups per spelled unit take a millisecond across five segments; queries repeat.
         self._spelled: dict[tuple[str, tuple[tuple[str, ...], ...], str], tuple[str, ...]] = {}
+        self._frequencies: dict[tuple[str, str], int] = {}
 
     @property
     def reader(self) -> Any:
@@ -146,9 +150,17 @@ class Postings:
 
     def frequency(self, fieldname: str, text: str) -> int:
         """Documents holding the term, live or deleted, from the term dictionaries alone."""
+        key = (fieldname, text)
+        known = self._frequencies.get(key)
+        if known is not None:
+            return known
         raw = text.encode("utf-8")
         with self._lock:  # the readers seek in their term files
-            return sum(leaf.doc_frequency(fieldname, raw) for leaf, _ in self._leaves)
+            known = sum(leaf.doc_frequency(fieldname, raw) for leaf, _ in self._leaves)
+            if len(self._frequencies) >= FREQUENCY_ENTRIES:
+                self._frequencies.clear()
+            self._frequencies[key] = known
+        return known
 
     def occurrences(self, fieldname: str, text: str) -> np.ndarray:
         """Every occurrence in a positional field as one ascending int64 key, document << 32 | position.
