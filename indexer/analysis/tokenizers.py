@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 
+import numpy as np
 from whoosh.analysis import Token, Tokenizer
 
 from ..text.memo import LastCall
 from ..text.normalization import normalize
-from ..text.segmentation import Span, has_word, segment, units_of
+from ..text.segmentation import Span, cut, has_word, segment, units_of
 
 __all__ = ["WordTokenizer", "SyllableTokenizer", "TermTokenizer", "Stateless"]
 
@@ -58,6 +59,16 @@ def _terms(
         pos += max(1, len(extra))
 
 
+def _odd_spacing(text: str) -> bool:
+    """Whether normalised text holds whitespace other than single spaces and line breaks.
+
+    After normalize() (clean() turns odd spaces into plain ones and drops control characters),
+    these are the only other characters str.split() cuts at; substring tests are much faster
+    than a regular expression over a whole body.
+    """
+    return "  " in text or "\t" in text or "\u2028" in text or "\u2029" in text
+
+
 def _emit(
     terms: Iterator[tuple[str, int, int, int]],
     positions: bool,
@@ -94,12 +105,52 @@ class Stateless:
         return hash(type(self).__name__)
 
 
+# A term list and each term's position (None: the positions are 0, 1, 2, ... in order).
+Lowered = tuple[list[str], "list[int] | None"]
+
+
 class TermTokenizer(Stateless, Tokenizer):
     """A Whoosh tokenizer over terms(): the Token objects are made only here."""
+
+    # What joins the syllables of a multi-syllable term ('' when a term is one unit).
+    joiner = ""
 
     def terms(self, value: str, tokenize: bool = True, **kwargs: object) -> Iterator[tuple[str, int, int, int]]:
         """(term, position, start, end) of each token."""
         raise NotImplementedError
+
+    def spans(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Starts, ends and plainness (no punctuation at either end) of the tokens of normalised text."""
+        raise NotImplementedError
+
+    def lowered_terms(self, value: str, normalized: bool = False, **kwargs: object) -> Lowered:
+        """terms() lowercased, with their positions: what indexing counts, made a list at a time.
+
+        The same terms as `[t.lower() for t, ...]` over terms(): one lowercasing of the text and a
+        slice per token, instead of a trimmed, joined and lowercased string per token. Texts where
+        that would differ (lowercasing that changes lengths or depends on context, whitespace
+        that str.split() cuts at other than single spaces, abbreviations the article defines) take
+        terms() itself. normalized: value is normalised already (an Article's texts are).
+        """
+        text = value if normalized else _normalized(value)
+        low = text.lower()
+        table = kwargs.get("abbreviations") or {}
+        if len(low) != len(text) or "Σ" in text or (self.joiner and _odd_spacing(text)):
+            return self._general(value, **kwargs)
+        starts, ends, plain = self.spans(text)
+        source = low.replace(" ", self.joiner) if self.joiner else low
+        first, last = starts.tolist(), ends.tolist()
+        terms = [source[s:e] for s, e in zip(first, last, strict=True)]
+        for i in np.flatnonzero(~plain).tolist():
+            s, e = _trim(text, first[i], last[i])
+            terms[i] = source[s:e]
+        if table and not {k.lower() for k in table}.isdisjoint(terms):  # type: ignore[union-attr]
+            return self._general(value, **kwargs)
+        return terms, None
+
+    def _general(self, value: str, **kwargs: object) -> Lowered:
+        rows = list(self.terms(value, **kwargs))
+        return [t.lower() for t, _, _, _ in rows], [p for _, p, _, _ in rows]
 
     def __call__(
         self,
@@ -121,6 +172,13 @@ class TermTokenizer(Stateless, Tokenizer):
 class WordTokenizer(TermTokenizer):
     """pyvi words ('khủng bố' → 'khủng_bố'), with offsets into the normalised text."""
 
+    joiner = "_"
+
+    def spans(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Starts, ends and plainness of pyvi's words."""
+        found = cut(text)
+        return found.word_start, found.word_end, found.word_plain
+
     def terms(
         self, value: str, tokenize: bool = True, **kwargs: object
     ) -> Iterator[tuple[str, int, int, int]]:
@@ -134,6 +192,11 @@ class WordTokenizer(TermTokenizer):
 
 class SyllableTokenizer(TermTokenizer):
     """Each pyvi syllable unit a token ('khủng bố' → 'khủng', 'bố')."""
+
+    def spans(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Starts, ends and plainness of the units holding a letter or digit."""
+        found = cut(text)
+        return found.syllable_start, found.syllable_end, found.syllable_plain
 
     def terms(
         self, value: str, tokenize: bool = True, **kwargs: object

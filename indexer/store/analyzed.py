@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from typing import Any
 
+import numpy as np
 from whoosh.formats import Existence, Frequency
 from whoosh.system import emptybytes, pack_uint
 
@@ -33,6 +35,35 @@ class Analyzed:
         self.counts = array("I", [len(r[3]) >> 2 for r in rows] if kind == "positions" else [])
         self.positions = b"".join([r[3] for r in rows]) if kind == "positions" else b""
 
+    @classmethod
+    def of_terms(cls, terms: list[str], positions: Sequence[int] | None, kind: str, boost: float) -> Analyzed:
+        """The value a field's format would make of these terms (in token order, with their
+        positions; None: 0, 1, 2, ...), made from arrays: one row per distinct term, in order of
+        first occurrence, its count, its weight (count × boost) and, kept as positions, its
+        positions ascending as little-endian uint32s."""
+        out = cls.__new__(cls)
+        out.kind = kind
+        if kind != "positions":
+            counted = Counter(terms)
+            out.texts = _encoded(counted)
+            out.freqs = array("I", counted.values())
+            out.weights = array("f", [n * boost for n in counted.values()])
+            out.counts, out.positions = array("I"), b""
+            return out
+        distinct = dict.fromkeys(terms)
+        number = {t: i for i, t in enumerate(distinct)}
+        ids = np.fromiter(map(number.__getitem__, terms), dtype=np.int64, count=len(terms))
+        freqs = np.bincount(ids, minlength=len(number)).astype(np.uint32)
+        # A stable sort by term keeps each term's positions in token order, which is ascending.
+        order = np.argsort(ids, kind="stable")
+        where = order if positions is None else np.asarray(positions, dtype=np.int64)[order]
+        out.texts = _encoded(distinct)
+        out.freqs = array("I", freqs.tobytes())
+        out.weights = array("f", (freqs * boost).astype(np.float32).tobytes())  # as float(n) * boost, rounded
+        out.counts = array("I", freqs.tobytes())
+        out.positions = where.astype("<u4").tobytes()
+        return out
+
     def __getstate__(self) -> tuple[Any, ...]:
         return tuple(getattr(self, name) for name in self.__slots__)
 
@@ -58,6 +89,14 @@ class Analyzed:
             else:
                 value = pack_uint(freq) if self.kind == "frequency" else emptybytes
             yield text, freq, self.weights[i], value
+
+
+def _encoded(terms: Any) -> list[bytes]:
+    """Each term as UTF-8: one encoding of them all joined by NUL, split again. Normalisation
+    removes control characters; if a term holds a NUL all the same, the pieces outnumber the
+    terms and each is encoded on its own."""
+    out = "\0".join(terms).encode("utf-8").split(b"\0")
+    return out if len(out) == len(terms) else [t.encode("utf-8") for t in terms]
 
 
 def kind_of(fmt: Any) -> str:

@@ -9,14 +9,15 @@ from typing import Any
 
 from whoosh.fields import Schema
 
+from ..analysis.analyzers import lowered_terms
 from ..ingest.article import Article
-from ..text.abbreviation import abbreviations
+from ..text.abbreviation import Abbreviations, abbreviations
 from ..text.segmentation import batch
 from .analyzed import Analyzed, kind_of
 from .bodies import BodyCodec
 from .schema import TEXT_FIELDS, VARIANTS, VietText
 
-__all__ = ["Documents", "article_from_stored"]
+__all__ = ["Documents", "analyze", "article_from_stored"]
 
 _EPOCH = date(1970, 1, 1)
 
@@ -68,7 +69,8 @@ class Documents:
             field = self.schema[name]
             value = doc[name]
             if isinstance(field, VietText) and isinstance(value, str):
-                doc[name] = Analyzed(field.index(value, abbreviations=table), kind_of(field.format))
+                # An Article's texts are normalised (ingest.validation), as analysis would leave them.
+                doc[name] = analyze(field, value, table, normalized=True)
                 if field.stored:
                     doc.setdefault("_stored_" + name, value)
         doc["_stored_blob"] = self._stored_blob(doc)
@@ -95,6 +97,19 @@ class Documents:
                 stored[name] = value
         # Level 1: the body, most of the bytes, is compressed already (bodies.py).
         return zlib.compress(pickle.dumps(stored, 2), 1)
+
+
+def analyze(field: VietText, value: str, table: Abbreviations, normalized: bool = False) -> Analyzed:
+    """What field.index(value) gives, as columns; this package's analyzers make it a text at a
+    time (analysis.lowered_terms), any other analyzer through Whoosh, a token at a time.
+    normalized: value is normalised already, so analysis need not do it again."""
+    kind = kind_of(field.format)
+    found = None
+    if kind != "existence":
+        found = lowered_terms(field.analyzer, value, abbreviations=table, normalized=normalized)
+    if found is None:
+        return Analyzed(field.index(value, abbreviations=table), kind)
+    return Analyzed.of_terms(*found, kind, field.format.field_boost)
 
 
 def article_from_stored(stored: dict[str, Any], bodies: BodyCodec) -> Article:

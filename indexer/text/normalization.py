@@ -123,6 +123,11 @@ _CANDIDATE = re.compile(rf"[^\W\d_]*(?:[{_TONED}][{_ANY_VOWEL}]|[{_ANY_VOWEL}][{
 
 def _retone_match(match: re.Match[str]) -> str:
     word = match.group(0)
+    end = match.end()
+    # A combining mark left after NFC ('ã' + acute) is no letter to the pattern: the syllable
+    # goes on past the match, and moving its tone would leave that mark on another letter.
+    if end < len(match.string) and unicodedata.combining(match.string[end]):
+        return word
     return _retone_word(word) if len(word) <= 7 else word
 
 

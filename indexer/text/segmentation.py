@@ -7,6 +7,7 @@ import string
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -15,6 +16,8 @@ from .memo import LastCall
 
 __all__ = [
     "Span",
+    "Cut",
+    "cut",
     "units",
     "units_of",
     "segment",
@@ -29,6 +32,24 @@ __all__ = [
 ]
 
 Span = tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Cut:
+    """A text's pyvi words and its syllables (the units holding a letter or digit) as offset
+    arrays; `*_plain` marks the spans that start and end with a letter or digit, which the
+    analyzers take as they are (the others they trim of punctuation first)."""
+
+    word_start: np.ndarray
+    word_end: np.ndarray
+    word_plain: np.ndarray
+    syllable_start: np.ndarray
+    syllable_end: np.ndarray
+    syllable_plain: np.ndarray
+
+    def words(self) -> list[Span]:
+        """The word spans, as segment() gives them."""
+        return list(zip(self.word_start.tolist(), self.word_end.tolist(), strict=True))
 
 # The same units pyvi's own syllabiser cuts (abbreviations, URLs, e-mails, grouped digits, single
 # punctuation, words), so that its CRF model sees the sequences it was trained on; _cut keeps the
@@ -153,11 +174,17 @@ def _joined(units: list[str], inside: Sequence[bool]) -> str:
 def segment(text: str) -> list[Span]:
     """Word spans of already-normalised text (a word may span several syllables), from pyvi."""
     found = _batch.get(text)
-    return list(found) if found is not None else _spans([text])[0]
+    return found.words() if found is not None else _spans([text])[0]
 
 
-# Spans of the texts of the current batch() block, by text.
-_batch: dict[str, list[Span]] = {}
+def cut(text: str) -> Cut:
+    """Words and syllables of already-normalised text (from the current batch() when it holds it)."""
+    found = _batch.get(text)
+    return found if found is not None else _cuts([text])[0]
+
+
+# The cuts of the texts of the current batch() block, by text.
+_batch: dict[str, Cut] = {}
 
 
 @contextmanager
@@ -168,7 +195,7 @@ def batch(texts: Iterable[str]) -> Iterator[None]:
     global _batch
     unique = [t for t in dict.fromkeys(texts) if t]
     previous = _batch
-    _batch = dict(zip(unique, _spans(unique), strict=True))
+    _batch = dict(zip(unique, _cuts(unique), strict=True))
     try:
         yield
     finally:
@@ -177,11 +204,38 @@ def batch(texts: Iterable[str]) -> Iterator[None]:
 
 def segment_all(texts: Sequence[str]) -> list[list[Span]]:
     """segment() of several texts, their units labelled together."""
+    return [c.words() for c in cut_all(texts)]
+
+
+def _cuts(texts: Sequence[str]) -> list[Cut]:
+    """cut_all(texts), or the cuts of the spans the stand-in segmenter gives."""
+    if _segmenter is None:
+        return cut_all(texts)
+    out = []
+    for text, words in zip(texts, _segmenter(texts), strict=True):
+        pieces, begin, end = _cut(text)
+        flags = _flags(pieces)
+        syllable = (flags & _WORD) > 0
+        bounds = np.array(words, dtype=np.intp).reshape(-1, 2)
+        plain = np.array([text[s].isalnum() and text[e - 1].isalnum() for s, e in words], dtype=bool)
+        out.append(Cut(bounds[:, 0], bounds[:, 1], plain, begin[syllable], end[syllable], _plain(flags[syllable])))
+    return out
+
+
+def _plain(first: np.ndarray, last: np.ndarray | None = None) -> np.ndarray:
+    """Whether spans from units `first` to units `last` start and end with a letter or digit."""
+    last = first if last is None else last
+    return ((first & _PLAIN_START) > 0) & ((last & _PLAIN_END) > 0)
+
+
+def cut_all(texts: Sequence[str]) -> list[Cut]:
+    """The words and syllables of several texts, their units labelled together."""
     cuts = [_cut(text) for text in texts]
     counts = np.array([len(pieces) for pieces, _, _ in cuts], dtype=np.intp)
     total = int(counts.sum())
     if total == 0:
-        return [[] for _ in texts]
+        none = np.zeros(0, dtype=np.intp)
+        return [Cut(none, none, none.astype(bool), none, none, none.astype(bool)) for _ in texts]
     pieces = [p for cut in cuts for p in cut[0]]
     begin = np.concatenate([cut[1] for cut in cuts])
     end = np.concatenate([cut[2] for cut in cuts])
@@ -204,10 +258,23 @@ def segment_all(texts: Sequence[str]) -> list[list[Span]]:
     last = np.append(word_at[1:], total) - 1
     # A word of punctuation only is no word.
     keep = np.logical_or.reduceat((flags & _WORD) > 0, word_at)
-    words = list(zip(begin[word_at[keep]].tolist(), end[last[keep]].tolist(), strict=True))
-    owner = text_of[word_at[keep]]
-    bounds = np.cumsum(np.bincount(owner, minlength=len(texts))).tolist()
-    return [words[b - n : b] for b, n in zip(bounds, np.diff([0, *bounds]).tolist(), strict=True)]
+    word_at, last = word_at[keep], last[keep]
+    word_plain = _plain(flags[word_at], flags[last])
+    syllable = (flags & _WORD) > 0
+    syllable_plain = _plain(flags)
+    # Each text's words and syllables are consecutive: split the arrays at the texts' bounds.
+    word_bounds = np.cumsum(np.bincount(text_of[word_at], minlength=len(texts)))[:-1]
+    syllable_bounds = np.cumsum(np.bincount(text_of[syllable], minlength=len(texts)))[:-1]
+    parts = zip(
+        np.split(begin[word_at], word_bounds),
+        np.split(end[last], word_bounds),
+        np.split(word_plain, word_bounds),
+        np.split(begin[syllable], syllable_bounds),
+        np.split(end[syllable], syllable_bounds),
+        np.split(syllable_plain[syllable], syllable_bounds),
+        strict=True,
+    )
+    return [Cut(*part) for part in parts]
 
 
 def _breaks(texts: Sequence[str], begin: np.ndarray, counts: np.ndarray) -> np.ndarray:
@@ -236,8 +303,9 @@ def _inside(pieces: list[str], lengths: np.ndarray) -> np.ndarray:
 
 
 # What pyvi's guard asks of a unit, as bits: punctuation, starts with a digit, starts with a
-# capital, holds a letter or digit. A cache of a pure function of the unit.
-_PUNCTUATION, _DIGIT, _TITLE, _WORD = 1, 2, 4, 8
+# capital, holds a letter or digit; and whether it starts, and ends, with a letter or digit (what
+# the analyzers' trimming asks). A cache of a pure function of the unit.
+_PUNCTUATION, _DIGIT, _TITLE, _WORD, _PLAIN_START, _PLAIN_END = 1, 2, 4, 8, 16, 32
 _unit_flags: dict[str, int] = {}
 
 
@@ -255,6 +323,8 @@ def _flags(pieces: list[str]) -> np.ndarray:
                 | (_DIGIT if p[0].isdigit() else 0)
                 | (_TITLE if p[0].istitle() else 0)
                 | (_WORD if _HAS_WORD.search(p) else 0)
+                | (_PLAIN_START if p[0].isalnum() else 0)
+                | (_PLAIN_END if p[-1].isalnum() else 0)
             )
             out[n] = bits
     return np.array(out, dtype=np.intp)

@@ -62,6 +62,13 @@ def test_normalize_is_idempotent() -> None:
     assert once == "Thủy điện Hòa Bình\nxả lũ"
 
 
+@given(st.text(alphabet=st.sampled_from(list("aăâeêioôơuưyAĐ qgḥ́̀̉̃àãạỵỷ\u0301\u0309\u0323")), max_size=12))
+def test_normalize_is_idempotent_on_stacked_tone_marks(text: str) -> None:
+    # Letters carrying two tone marks ('ã́', 'ỵ̉') were once moved whole, leaving one uncomposed.
+    once = normalize(text)
+    assert normalize(once) == once
+
+
 def test_clean_keeps_newlines_and_tabs() -> None:
     assert clean("a\tb\nc\x00d\ufeff") == "a\tb\ncd"
 
