@@ -37,3 +37,32 @@ def test_a_paragraph_longer_than_a_crf_sequence_is_cut_into_sequences() -> None:
     # it had it been given the two sequences.
     cut = seg.units(text)[seg._MAX_SEQ][0]
     assert any(s == cut for s, _ in spans) and not any(s < cut < e for s, e in spans)
+
+
+def test_a_cut_holds_the_words_and_the_syllables_with_their_plainness() -> None:
+    texts = [*_texts()[:30], normalize("TP.HCM, __init__ và (UBND) ... https://a.vn/b. Hà Nội"), "", "…"]
+    cuts = seg.cut_all(texts)
+    for text, cut in zip(texts, cuts, strict=True):
+        assert cut.words() == seg.segment(text)
+        syllables = [(s, e) for s, e in seg.units(text) if seg.has_word(text, s, e)]
+        assert list(zip(cut.syllable_start.tolist(), cut.syllable_end.tolist(), strict=True)) == syllables
+        for starts, ends, plain in (
+            (cut.word_start, cut.word_end, cut.word_plain),
+            (cut.syllable_start, cut.syllable_end, cut.syllable_plain),
+        ):
+            for s, e, p in zip(starts.tolist(), ends.tolist(), plain.tolist(), strict=True):
+                assert p == (text[s].isalnum() and text[e - 1].isalnum())
+
+
+def test_a_stand_in_segmenter_gives_the_same_cuts() -> None:
+    texts = [*_texts()[:30], normalize("TP.HCM, __init__ và (UBND) ... https://a.vn/b. Hà Nội"), ""]
+    expected = seg.cut_all(texts)
+    seg.use_segmenter(seg.segment_all)
+    try:
+        with seg.batch(texts):
+            found = [seg.cut(t) for t in texts]
+    finally:
+        seg.use_segmenter(None)
+    for a, b in zip(found, expected, strict=True):
+        for name in a.__slots__:
+            assert getattr(a, name).tolist() == getattr(b, name).tolist(), name
