@@ -10,7 +10,7 @@ from whoosh.analysis import Token, Tokenizer
 
 from ..text.memo import LastCall
 from ..text.normalization import normalize
-from ..text.segmentation import Span, cut, has_word, segment, units_of
+from ..text.segmentation import Span, cut, has_word, segment, syllables, units_of
 
 __all__ = ["WordTokenizer", "SyllableTokenizer", "TermTokenizer", "Stateless"]
 
@@ -135,7 +135,8 @@ class TermTokenizer(Stateless, Tokenizer):
         text = value if normalized else _normalized(value)
         low = text.lower()
         table = kwargs.get("abbreviations") or {}
-        if len(low) != len(text) or "Σ" in text or (self.joiner and _odd_spacing(text)):
+        whole = kwargs.get("tokenize") is False  # the text is one term: nothing to slice
+        if whole or len(low) != len(text) or "Σ" in text or (self.joiner and _odd_spacing(text)):
             return self._general(value, **kwargs)
         starts, ends, plain = self.spans(text)
         source = low.replace(" ", self.joiner) if self.joiner else low
@@ -149,6 +150,7 @@ class TermTokenizer(Stateless, Tokenizer):
         return terms, None
 
     def _general(self, value: str, **kwargs: object) -> Lowered:
+        """lowered_terms() through terms(), a token at a time."""
         rows = list(self.terms(value, **kwargs))
         return [t.lower() for t, _, _, _ in rows], [p for _, p, _, _ in rows]
 
@@ -195,8 +197,7 @@ class SyllableTokenizer(TermTokenizer):
 
     def spans(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Starts, ends and plainness of the units holding a letter or digit."""
-        found = cut(text)
-        return found.syllable_start, found.syllable_end, found.syllable_plain
+        return syllables(text)
 
     def terms(
         self, value: str, tokenize: bool = True, **kwargs: object

@@ -41,6 +41,8 @@ class Analyzed:
         positions; None: 0, 1, 2, ...), made from arrays: one row per distinct term, in order of
         first occurrence, its count, its weight (count × boost) and, kept as positions, its
         positions ascending as little-endian uint32s."""
+        if kind not in ("positions", "frequency"):
+            raise ValueError(f"terms cannot make a {kind!r} value (Whoosh's Existence keeps no counts)")
         out = cls.__new__(cls)
         out.kind = kind
         if kind != "positions":

@@ -62,9 +62,10 @@ class _FieldPostings:
         texts = value.texts
         numbers = list(map(terms.get, texts))
         if None in numbers:
-            # Number the unseen terms (in any order: lists are sorted by their bytes when written),
-            # with set and dict operations rather than a Python loop over the document's terms.
-            unseen = set(texts).difference(terms)
+            # Number the unseen terms with set and dict operations rather than a Python loop over
+            # the document's terms; sorted, so that the numbering (and the term counts' order
+            # saved from it) does not follow the process's string hashing.
+            unseen = sorted(set(texts).difference(terms))
             terms.update(zip(unseen, range(len(terms), len(terms) + len(unseen)), strict=True))
             numbers = list(map(terms.__getitem__, texts))
         self.term.extend(array("I", numbers))

@@ -18,6 +18,8 @@ __all__ = [
     "Span",
     "Cut",
     "cut",
+    "cut_all",
+    "syllables",
     "units",
     "units_of",
     "segment",
@@ -50,6 +52,7 @@ class Cut:
     def words(self) -> list[Span]:
         """The word spans, as segment() gives them."""
         return list(zip(self.word_start.tolist(), self.word_end.tolist(), strict=True))
+
 
 # The same units pyvi's own syllabiser cuts (abbreviations, URLs, e-mails, grouped digits, single
 # punctuation, words), so that its CRF model sees the sequences it was trained on; _cut keeps the
@@ -181,6 +184,18 @@ def cut(text: str) -> Cut:
     """Words and syllables of already-normalised text (from the current batch() when it holds it)."""
     found = _batch.get(text)
     return found if found is not None else _cuts([text])[0]
+
+
+def syllables(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Starts, ends and plainness of the units of text holding a letter or digit (no labelling
+    needed: outside a batch() that holds the text, its units alone are cut)."""
+    found = _batch.get(text)
+    if found is not None:
+        return found.syllable_start, found.syllable_end, found.syllable_plain
+    pieces, begin, end = _cut(text)
+    flags = _flags(pieces)
+    syllable = (flags & _WORD) > 0
+    return begin[syllable], end[syllable], _plain(flags[syllable])
 
 
 # The cuts of the texts of the current batch() block, by text.

@@ -5,9 +5,11 @@ import itertools
 import json
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from indexer.analysis.tokenizers import SyllableTokenizer, WordTokenizer
 from indexer.ingest.source import Record
 from indexer.ingest.validation import validate
 from indexer.store.analyzed import Analyzed, kind_of
@@ -103,3 +105,18 @@ def test_real_articles_analyse_as_whoosh_does() -> None:
                     texts += [t for t in (article.title, article.sapo, article.body) if t]
     assert all(normalize(t) == t for t in texts)
     assert assert_same(texts) == len(texts) * len(FIELDS)
+
+
+def test_lowered_terms_follow_the_tokenizer_as_whoosh_calls_it() -> None:
+    text = "Hà Nội mùa thu, TP.HCM"
+    for tokenizer in (WordTokenizer(), SyllableTokenizer()):
+        for tokenize in (True, False):
+            rows = list(tokenizer.terms(text, tokenize=tokenize))
+            terms, positions = tokenizer.lowered_terms(text, tokenize=tokenize)
+            assert terms == [t.lower() for t, _, _, _ in rows]
+            assert (positions or list(range(len(terms)))) == [p for _, p, _, _ in rows]
+
+
+def test_terms_make_no_existence_value() -> None:
+    with pytest.raises(ValueError, match="existence"):
+        Analyzed.of_terms(["a"], None, "existence", 1.0)
