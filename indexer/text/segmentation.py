@@ -192,6 +192,11 @@ def syllables(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     found = _batch.get(text)
     if found is not None:
         return found.syllable_start, found.syllable_end, found.syllable_plain
+    return _syllables_of(text)
+
+
+def _syllables_of(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """syllables() from the units alone."""
     pieces, begin, end = _cut(text)
     flags = _flags(pieces)
     syllable = (flags & _WORD) > 0
@@ -228,12 +233,9 @@ def _cuts(texts: Sequence[str]) -> list[Cut]:
         return cut_all(texts)
     out = []
     for text, words in zip(texts, _segmenter(texts), strict=True):
-        pieces, begin, end = _cut(text)
-        flags = _flags(pieces)
-        syllable = (flags & _WORD) > 0
         bounds = np.array(words, dtype=np.intp).reshape(-1, 2)
         plain = np.array([text[s].isalnum() and text[e - 1].isalnum() for s, e in words], dtype=bool)
-        out.append(Cut(bounds[:, 0], bounds[:, 1], plain, begin[syllable], end[syllable], _plain(flags[syllable])))
+        out.append(Cut(bounds[:, 0], bounds[:, 1], plain, *_syllables_of(text)))
     return out
 
 
