@@ -99,12 +99,14 @@ bench-cluster: install install-cluster
 bench-segment: install
 	$(PY) -m bench.segment --shared $(SHARED) $(if $(BENCH_JSON),--json $(BENCH_JSON))
 
-# The province tagger on the TEST labels (P/R/F1 per era and corpus, about and mentions), story
+# The province tagger on the TEST labels (P/R/F1 per era and corpus, about and mentions; then two
+# readers' agreement on the same articles beside the tagger against each), story
 # grouping on the three labelled sets of same-event pairs (bench/story_pairs*.jsonl), known-item
 # search over the shared corpus, then nDCG@10 and P@10 of the judged topical queries
 # (bench/topics.json, bench/judgments.jsonl) on the three indexes `make bench` left in var/bench.
 eval: install
 	$(PY) -m bench.tagger_eval --split test --no-errors --shared $(SHARED)
+	$(PY) -m bench.agreement --shared $(SHARED)
 	$(PY) -m bench.stories --shared $(SHARED)
 	$(PY) -m bench.eval --shared $(SHARED)
 	@if [ -d var/bench/vnnews ]; then $(PY) -m bench.relevance score --work var/bench; \

@@ -41,8 +41,9 @@ LABEL_FILES = {
     "province_labels.jsonl": "test",
     "province_labels_c.jsonl": None,
     "province_labels_d.jsonl": None,
+    "province_labels_train.jsonl": "train",
 }
-SPLITS = ("dev", "test", "all")
+SPLITS = ("train", "dev", "test", "all")
 
 
 @dataclass(frozen=True, slots=True)

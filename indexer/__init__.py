@@ -23,7 +23,7 @@ from .errors import (
     UnknownProvince,
     VnnewsError,
 )
-from .geo import TAG_THRESHOLD, Era, Gazetteer, Tagging, slugify
+from .geo import TAG_THRESHOLD, Era, Gazetteer, Salience, Tagging, slugify
 from .indexing import BuildReport, build, optimize
 from .ingest import MAX_ID_LENGTH, Article, Problem, id_problem, valid_id
 from .search import (
@@ -83,6 +83,7 @@ __all__ = [
     "Era",
     "Gazetteer",
     "TAG_THRESHOLD",
+    "Salience",
     "Tagging",
     "slugify",
     "MAX_ID_LENGTH",

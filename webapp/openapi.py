@@ -375,12 +375,14 @@ _SCHEMAS: dict[str, Any] = {
             "mentions",
             "cue",
             "captions_only",
+            "probability",
+            "signals",
         ],
         "properties": {
             "province": {"type": "string", "description": "The 34-unit province it lies in."},
             "province_old": _STR,
             "about": {"type": "boolean", "description": "Whether the article is tagged with it."},
-            "score": {"type": "number", "description": "The evidence in all; a tag needs 2 and a share of the best."},
+            "score": {"type": "number", "description": "The evidence in all, from the score rules."},
             "title": {"type": "number", "description": "Evidence from the title."},
             "sapo": {"type": "number", "description": "Evidence from the sapo."},
             "body": {"type": "number", "description": "Evidence from the body (its lead counts more)."},
@@ -389,6 +391,22 @@ _SCHEMAS: dict[str, Any] = {
             "captions_only": {
                 "type": "boolean",
                 "description": "The body names it only in captions and the last line.",
+            },
+            "probability": {
+                "type": "number",
+                "description": "The salience model's probability that the article is about it; "
+                "it is tagged from the model's threshold up.",
+            },
+            "signals": {
+                "type": "array",
+                "description": "The features that weighed most in that decision, strongest first, "
+                "with what each added to the log-odds (B:tại is the word before a mention, T:giá a "
+                "title word, rules the score rules' own verdict).",
+                "items": {
+                    "type": "object",
+                    "required": ["feature", "weight"],
+                    "properties": {"feature": _STR, "weight": {"type": "number"}},
+                },
             },
         },
     },

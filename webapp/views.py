@@ -12,7 +12,7 @@ from markupsafe import Markup
 from indexer import (
     FACETS,
     MAX_TERMS,
-    TAG_THRESHOLD,
+    Salience,
     SearchResult,
     ShardUnavailable,
     get_story,
@@ -24,7 +24,7 @@ from indexer import (
 from .api import public_article
 from .charts import histogram, trend_chart
 from .feed import feed_url
-from .labels import category_label, decimal, number, vn_date
+from .labels import category_label, decimal, number, percent, vn_date
 from .mapping import BUCKETS, MapGeometry, colour_classes
 from .pipeline import answer, terms_answer, trends_answer
 from .snapshot import get_snapshot
@@ -96,9 +96,7 @@ def _facet_groups(result: dict[str, Any], state: SearchState) -> list[dict[str, 
     for facet in shown:
         values = result["facets"].get(facet, [])
         for entry in values:
-            entry["label"] = (
-                category_label(entry["value"]) if facet == "category" else entry["value"]
-            )
+            entry["label"] = category_label(entry["value"]) if facet == "category" else entry["value"]
         groups.append(
             {
                 "name": facet,
@@ -134,9 +132,7 @@ def _map(state: SearchState, result: dict[str, Any], base: str) -> dict[str, Any
                 "cls": classes[region.name],
                 "selected": region.name in selected,
                 # A province without matches would lead to an empty page, unless it is selected.
-                "href": state.toggled(facet, region.name).url(base)
-                if count or region.name in selected
-                else None,
+                "href": state.toggled(facet, region.name).url(base) if count or region.name in selected else None,
             }
         )
     # Selected outlines are drawn last so neighbours do not cover them.
@@ -183,9 +179,7 @@ def search_page() -> str:
     variants_url = state.with_request(variants=flip, page=1).url(base)
     other_era = "old" if state.era == "new" else "new"
     other_scope = "about" if state.request.province_scope == "mentions" else "mentions"
-    hidden_filters = [
-        (f, v) for f in ("province", "province_old") if f != state.facet_name for v in state.values(f)
-    ]
+    hidden_filters = [(f, v) for f in ("province", "province_old") if f != state.facet_name for v in state.values(f)]
     return render_template(
         "search.html",
         state=state,
@@ -329,7 +323,8 @@ def article_page(article_id: str) -> str:
     return render_template(
         "article.html",
         decimal=decimal,
-        threshold=TAG_THRESHOLD,
+        percent=percent,
+        threshold=Salience.shipped().threshold,
         article=article,
         q=q,
         title_html=Markup(highlight(title, q)),  # escaped by the core, <mark> only
@@ -338,8 +333,7 @@ def article_page(article_id: str) -> str:
         original_url=_safe_url(article["url"]),
         province_links=[(p, fresh.toggled("province", p).url(base)) for p in article["provinces"]],
         province_old_links=[
-            (p, fresh.toggled("province_old", p).with_(era="old").url(base))
-            for p in article["provinces_old"]
+            (p, fresh.toggled("province_old", p).with_(era="old").url(base)) for p in article["provinces_old"]
         ],
         mentioned_links=[
             (p, fresh.with_request(province_scope="mentions").toggled("province", p).url(base))
@@ -347,12 +341,8 @@ def article_page(article_id: str) -> str:
             if p not in article["provinces"]
         ],
         evidence=article["province_evidence"],
-        source_url=fresh.toggled("source", article["source"]).url(base)
-        if article["source"]
-        else None,
-        category_url=fresh.toggled("category", article["category"]).url(base)
-        if article["category"]
-        else None,
+        source_url=fresh.toggled("source", article["source"]).url(base) if article["source"] else None,
+        category_url=fresh.toggled("category", article["category"]).url(base) if article["category"] else None,
         back_url=SearchState.blank(PER_PAGE, q=q).url(base),
         similar=[_hit_view(h.to_dict(), fresh) for h in related],
         story=story,

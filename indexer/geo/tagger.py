@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import csv
 import functools
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
 from ..text.normalization import fold
 from .gazetteer import Gazetteer, Province
+from .salience import Features, Salience, Signal
 from .units import Units, units
 
 __all__ = ["tag", "Tagger", "Tagging", "Evidence"]
@@ -70,12 +73,16 @@ CAPTION = 0.5
 # place ("UBND TP Hà Nội", "quận Cầu Giấy") is a venue, not the subject.
 CAPITAL = 0.5
 CAPITAL_NAME = "Hà Nội"
+# The city most often named in passing (prices, venues, companies' seats): a feature of its own.
+LARGEST_CITY = "Hồ Chí Minh"
 
 # Aliases that are fine in a search filter but ambiguous in running text: "HN"/"HP" are short,
 # "Thành Nam" is a common personal name, bare "Hồ Chí Minh" is usually the president.
 _NOT_IN_TEXT = {"HN", "HP", "Hue", "Thành Nam", "Ho Chi Minh"}
 _NEEDS_CUE = {"Hồ Chí Minh"}
 # Nicknames usually written with a lowercase first word.
+# Words, for the salience model's features.
+_WORD = re.compile(r"\w+")
 _LOWER_FIRST = {"Xứ Thanh", "Xứ Lạng", "Đất Cảng", "Cố đô Huế"}
 _PREFIXED = re.compile(r"^(?:Tỉnh|Thành phố|TP\.?|Tp\.?|Thủ đô|Cố đô)\s*\S")
 
@@ -290,6 +297,9 @@ class Evidence:
     mentions: int
     cue: bool
     captions_only: bool
+    # The salience model's probability that the article is about it, and what weighed most.
+    probability: float = 0.0
+    signals: tuple[Signal, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -337,12 +347,21 @@ def _trie_regex(words: Iterable[str]) -> str:
 class Tagger:
     """Compiled surface forms of one gazetteer; call tag() on normalised text."""
 
-    def __init__(self, gazetteer: Gazetteer, extra: list[dict[str, str]], below: Units | None = None) -> None:
-        """Index every surface form of the old units, their districts (below), the extra places and stop-phrases."""
+    def __init__(
+        self,
+        gazetteer: Gazetteer,
+        extra: list[dict[str, str]],
+        below: Units | None = None,
+        salience: Salience | None = None,
+    ) -> None:
+        """Index every surface form of the old units, their districts (below), the extra places and
+        stop-phrases; with a salience model, "about" is its decision rather than the score rules'."""
+        self.salience = salience
         self._olds: list[Province] = gazetteer.provinces("old")
         self._new_names = [gazetteer.new_of(p).name for p in self._olds]
         index = {p.name: i for i, p in enumerate(self._olds)}
         self._capital = index[CAPITAL_NAME]
+        self._largest = index[LARGEST_CITY]
         # The old unit that shares its name with the new unit it merged into, when there is one:
         # "Đắk Lắk" in a post-merger text is that unit unless the text says which old part.
         self._namesake = {i: index.get(self._new_names[i], i) for i in range(len(self._olds))}
@@ -532,9 +551,11 @@ class Tagger:
         sports: bool,
         evidence: dict[int, _Evidence],
         named: set[int],
+        contexts: dict[int, set[str]],
     ) -> None:
-        """Add every accepted mention in one field (0 title, 1 sapo, 2 body) to evidence, and
-        every old unit the field names at all to named."""
+        """Add every accepted mention in one field (0 title, 1 sapo, 2 body) to evidence, every
+        old unit the field names at all to named, and the words around every form of a unit,
+        accepted or not, to contexts (the salience model's reading of how it is named)."""
         surfaces = self._surfaces
         is_body = field == 2
         weight_of_field = (TITLE_WEIGHT, SAPO_WEIGHT, BODY_WEIGHT)[field]
@@ -546,6 +567,9 @@ class Tagger:
             surface = surfaces[m.group()]
             if not surface.olds or surface.weight == 0.0:
                 continue
+            words = _context_words(text, m.start(), m.end(), field)
+            for i in surface.olds:
+                contexts.setdefault(i, set()).update(words)
             if surface.caps and is_body:
                 # Capitals in a body are bylines ("HÀ GIANG") and captions, not emphasis.
                 continue
@@ -660,16 +684,17 @@ class Tagger:
         """True when only a separator stands between two mentions."""
         return second[0] - first[1] <= LOCATOR_GAP and text[first[1] : second[0]].strip(" ,;()–-") in _JOINERS
 
-    def _evidence(self, title: str, sapo: str, body: str) -> tuple[dict[int, _Evidence], set[int]]:
-        """Evidence for every old unit mentioned acceptably, keyed by old-unit index, and the
-        old units the text names at all."""
+    def _evidence(self, title: str, sapo: str, body: str) -> tuple[dict[int, _Evidence], set[int], dict[int, set[str]]]:
+        """Evidence for every old unit mentioned acceptably, keyed by old-unit index, the old
+        units the text names at all, and the words around each unit's forms."""
         evidence: dict[int, _Evidence] = {}
         named: set[int] = set()
+        contexts: dict[int, set[str]] = {}
         head = f"{title}\n{sapo}\n{body[:_SPORTS_SPAN]}"
         sports = len(set(_SPORTS.findall(head))) >= 2
         for field, text in enumerate((title, sapo, body)):
             if text:
-                self._scan(text, field, sports, evidence, named)
+                self._scan(text, field, sports, evidence, named, contexts)
         for i in [i for i, ev in evidence.items() if ev.former]:
             # "Đắk Lắk (Phú Yên cũ)": the new unit's namesake is that old part, not the old unit.
             j = self._namesake[i]
@@ -682,7 +707,7 @@ class Tagger:
             capital.title *= CAPITAL
             capital.sapo *= CAPITAL
             capital.body *= CAPITAL
-        return evidence, named
+        return evidence, named, contexts
 
     @staticmethod
     def _merge(into: _Evidence, other: _Evidence) -> None:
@@ -710,11 +735,86 @@ class Tagger:
 
     def scores(self, title: str, sapo: str, body: str) -> dict[str, float]:
         """Score of every old unit mentioned acceptably, by official name (for inspection)."""
-        evidence, _ = self._evidence(title, sapo, body)
+        evidence, _, _ = self._evidence(title, sapo, body)
         return {self._olds[i].name: self._score(ev) for i, ev in evidence.items()}
 
-    def _chosen(self, evidence: dict[int, _Evidence]) -> set[int]:
-        """The old units the evidence makes the article about."""
+    def features(self, title: str, sapo: str, body: str) -> dict[str, Features]:
+        """The salience model's features of every old unit mentioned acceptably, by official name."""
+        evidence, named, contexts = self._evidence(title, sapo, body)
+        article, found = self._features(title, sapo, body, evidence, named, contexts)
+        return {self._olds[i].name: article | f for i, f in found.items()}
+
+    def _features(
+        self,
+        title: str,
+        sapo: str,
+        body: str,
+        evidence: dict[int, _Evidence],
+        named: set[int],
+        contexts: dict[int, set[str]],
+    ) -> tuple[Features, dict[int, Features]]:
+        """The article's features (its title's and sapo's words, how many units it names), and
+        per unit with evidence its own: the rules' evidence and verdict, its rank among the units
+        and the words around its mentions."""
+        ruled = self._ruled(evidence)
+        scores = {i: self._score(ev) for i, ev in evidence.items()}
+        best = max(scores.values(), default=0.0)
+        article: Features = {"candidates": math.log1p(len(evidence)), "named": math.log1p(len(named))}
+        if body:
+            article |= {"has_body": 1.0, "body_length": math.log1p(len(body)) / 10}
+        for prefix, text in (("T:", title), ("S:", sapo)):
+            article |= {prefix + w: 1.0 for w in _WORD.findall(text.lower())}
+        found: dict[int, Features] = {}
+        for i, ev in evidence.items():
+            score = scores[i]
+            # Units of equal score share a rank: a tie says nothing about which one is the place.
+            rank = sum(other > score for other in scores.values())
+            f = {
+                "title": math.log1p(ev.title),
+                "sapo": math.log1p(ev.sapo),
+                "body": math.log1p(ev.body),
+                "score": math.log1p(score),
+                "mentions": min(ev.mentions, 10) / 10,
+                "share": score / best if best else 0.0,
+                "rank": rank / len(scores),
+            }
+            flags = {
+                "cue": ev.cue,
+                "captions_only": bool(ev.body) and not ev.prose,
+                "former": ev.former,
+                "local": ev.local,
+                "eligible": self._eligible(ev),
+                "top": rank == 0,
+                "rules": i in ruled,
+                "in_title": ev.title > 0,
+                "in_sapo": ev.sapo > 0,
+                "capital": i == self._capital,
+                "largest_city": i == self._largest,
+            }
+            f |= {name: 1.0 for name, on in flags.items() if on}
+            f |= {word: 1.0 for word in contexts.get(i, ())}
+            found[i] = f
+        return article, found
+
+    def _probabilities(
+        self,
+        title: str,
+        sapo: str,
+        body: str,
+        evidence: dict[int, _Evidence],
+        named: set[int],
+        contexts: dict[int, set[str]],
+    ) -> tuple[dict[int, float], dict[int, Features]]:
+        """The salience model's probability per unit with evidence, and each unit's features."""
+        if self.salience is None or not evidence:
+            return {}, {}
+        article, found = self._features(title, sapo, body, evidence, named, contexts)
+        base = self.salience.logit(article)
+        probabilities = {i: self.salience.logistic(base + self.salience.weigh(f)) for i, f in found.items()}
+        return probabilities, {i: article | f for i, f in found.items()}
+
+    def _ruled(self, evidence: dict[int, _Evidence]) -> set[int]:
+        """The old units the score rules make the article about."""
         total = {i: self._score(ev) for i, ev in evidence.items() if self._eligible(ev)}
         if not total:
             return set()
@@ -725,13 +825,24 @@ class Tagger:
             if score >= THRESHOLD and (evidence[i].title >= THRESHOLD or score >= RELATIVE * best)
         }
 
-    def read(self, title: str, sapo: str, body: str) -> Tagging:
-        """What the normalize()d article is about and what it mentions, in both eras, with the evidence."""
-        evidence, named = self._evidence(title, sapo, body)
-        chosen = self._chosen(evidence)
+    def read(self, title: str, sapo: str, body: str, explain: bool = False) -> Tagging:
+        """What the normalize()d article is about and what it mentions, in both eras, with the
+        evidence (and, with explain, the salience model's strongest signals per province)."""
+        evidence, named, contexts = self._evidence(title, sapo, body)
+        probabilities, features = self._probabilities(title, sapo, body, evidence, named, contexts)
+        if self.salience is not None:
+            threshold = self.salience.threshold
+            chosen = {i for i, p in probabilities.items() if p >= threshold}
+        else:
+            chosen = self._ruled(evidence)
         named |= chosen
         shown = []
         for i, ev in evidence.items():
+            judged: dict[str, Any] = {}
+            if self.salience is not None:
+                judged["probability"] = round(probabilities[i], 3)
+                if explain:
+                    judged["signals"] = self.salience.signals(features[i])
             shown.append(
                 Evidence(
                     province=self._new_names[i],
@@ -744,6 +855,7 @@ class Tagger:
                     mentions=ev.mentions,
                     cue=ev.cue,
                     captions_only=bool(ev.body) and not ev.prose,
+                    **judged,
                 )
             )
         shown.sort(key=lambda e: (not e.about, -e.score, _order(e.province_old)))
@@ -766,6 +878,20 @@ class Tagger:
         return list(reading.about), list(reading.about_old)
 
 
+def _context_words(text: str, start: int, end: int, field: int) -> set[str]:
+    """The words around one mention as features: the three before (by distance, and as a bag),
+    the last two before as a pair, the two after, and the field it stands in."""
+    before = _WORD.findall(text[max(0, start - 40) : start].lower())[-3:]
+    after = _WORD.findall(text[end : end + 25].lower())[:2]
+    words = {f"field:{'tsb'[field]}"}
+    for k, w in enumerate(reversed(before)):
+        words |= {f"b{k}:{w}", f"B:{w}"}
+    if before:
+        words.add("bb:" + " ".join(before[-2:]))
+    words |= {f"a{k}:{w}" for k, w in enumerate(after)}
+    return words
+
+
 def _order(name: str) -> tuple[str, str]:
     """Vietnamese-friendly sort key: 'Đà Nẵng' sorts among the D's, not after Z."""
     return fold(name), name
@@ -781,7 +907,7 @@ def _read_extra() -> list[dict[str, str]]:
 @functools.cache
 def tagger() -> Tagger:
     """The process-wide tagger, compiled on first use (each worker process builds its own)."""
-    return Tagger(Gazetteer.load(), _read_extra(), units())
+    return Tagger(Gazetteer.load(), _read_extra(), units(), Salience.shipped())
 
 
 def tag(title: str, sapo: str, body: str) -> tuple[list[str], list[str]]:

@@ -194,7 +194,7 @@ def get_article(snap: Searchable, article_id: str) -> dict[str, Any]:
     out["date"] = art.date.isoformat() if art.date else None
     out["display_title"] = art.title or _lead(art.sapo or art.body)
     # What each province tag rests on, read again from the stored (normalised) text by the tagger.
-    out["province_evidence"] = [asdict(e) for e in tagger().read(art.title, art.sapo, art.body).evidence]
+    out["province_evidence"] = [asdict(e) for e in tagger().read(art.title, art.sapo, art.body, explain=True).evidence]
     return out
 
 

@@ -48,6 +48,9 @@ def test_article_api_gives_mentions_and_evidence(client: FlaskClient) -> None:
     assert evidence["Đà Nẵng"]["about"] and evidence["Đà Nẵng"]["title"] > 0
     assert not evidence["Huế"]["about"] and evidence["Huế"]["mentions"] == 1
     assert evidence["Huế"]["score"] < evidence["Đà Nẵng"]["score"]
+    # The salience model's decision and what it rests on.
+    assert evidence["Huế"]["probability"] < evidence["Đà Nẵng"]["probability"]
+    assert all(e["signals"] and {"feature", "weight"} == set(e["signals"][0]) for e in evidence.values())
 
 
 def test_article_highlights_the_query(client: FlaskClient) -> None:

@@ -1,0 +1,71 @@
+"""The salience model: its arithmetic, its place in the tagger, and that the shipped model is the
+one `python -m bench.salience` trains from the committed labels."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bench.salience import main as train
+from indexer.geo import tagger
+from indexer.geo.salience import Salience, Signal
+from indexer.text import normalize
+from tests.support import ROOT, SHARED
+
+SHIPPED = ROOT / "indexer" / "geo" / "data" / "salience.json"
+
+
+def test_probability_threshold_and_signals(tmp_path: Path) -> None:
+    """A linear model's log-odds, its logistic, the threshold, and the strongest shares first."""
+    model = Salience({"in_title": 2.0, "B:giá": -1.5, "score": 0.5}, -1.0, 0.6, "hand-made")
+    assert model.logit({}) == -1.0
+    assert model.logit({"in_title": 1.0, "score": 2.0}) == pytest.approx(2.0)
+    assert model.probability({"in_title": 1.0, "score": 2.0}) == pytest.approx(1 / (1 + math.exp(-2.0)))
+    assert model.probability({"B:giá": 1000.0}) == pytest.approx(0.0)  # no overflow on large |z|
+    assert model.about({"in_title": 1.0}) and not model.about({"in_title": 1.0, "B:giá": 1.0})
+    assert model.signals({"score": 2.0, "B:giá": 1.0, "unknown": 1.0}) == (Signal("B:giá", -1.5), Signal("score", 1.0))
+    path = tmp_path / "model.json"
+    model.save(path)
+    assert Salience.load(path) == model
+
+
+def test_tagger_decides_with_the_shipped_model() -> None:
+    """Tags are the model's decisions, and the evidence shows each province's probability."""
+    model = Salience.load()
+    assert 0.0 < model.threshold < 1.0 and len(model.weights) > 100
+    assert tagger().salience == model
+    reading = tagger().read(
+        normalize("Cháy lớn tại chợ ở Thanh Hóa"),
+        normalize("Rạng sáng nay, một đám cháy lớn xảy ra tại chợ trung tâm huyện Hậu Lộc, tỉnh Thanh Hóa."),
+        normalize("Theo lãnh đạo UBND tỉnh Thanh Hóa, đám cháy đã được khống chế. Giá rau tại TP.HCM vẫn ổn định."),
+    )
+    assert reading.about_old == ("Thanh Hóa",)
+    for e in reading.evidence:
+        # The probability shown is rounded to three places.
+        assert e.about == (e.probability >= model.threshold) or abs(e.probability - model.threshold) < 1e-3, e
+        assert not e.signals, e
+    explained = tagger().read(normalize("Cháy lớn tại chợ ở Thanh Hóa"), "", "", explain=True)
+    assert all(e.signals for e in explained.evidence)
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+def test_shipped_model_is_the_trained_one(tmp_path: Path) -> None:
+    """Training again on the committed TRAIN and DEV labels gives the shipped model (to rounding)."""
+    if not (SHARED / "corpus").is_dir():
+        pytest.skip(f"{SHARED / 'corpus'} not present (the shared corpora live beside the repository)")
+    out = tmp_path / "salience.json"
+    result = CliRunner().invoke(train, ["--shared", str(SHARED), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    fresh, shipped = json.loads(out.read_text("utf-8")), json.loads(SHIPPED.read_text("utf-8"))
+    assert (fresh["threshold"], fresh["trained_on"]) == (shipped["threshold"], shipped["trained_on"])
+    assert fresh["intercept"] == pytest.approx(shipped["intercept"], abs=2e-3)
+    # The same features (but for weights at the rounding's edge), equal up to the solver's last digits.
+    tiny = {k for d in (fresh["weights"], shipped["weights"]) for k, w in d.items() if abs(w) < 1e-3}
+    assert set(fresh["weights"]) ^ set(shipped["weights"]) <= tiny
+    for name, w in shipped["weights"].items():
+        assert fresh["weights"].get(name, 0.0) == pytest.approx(w, abs=2e-3), name
