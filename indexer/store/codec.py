@@ -41,6 +41,7 @@ __all__ = [
     "unpack",
     "pack_positions",
     "unpack_positions",
+    "inlined_entry",
 ]
 
 # Markers in a block's info tuple, where W3 keeps its compression level: this block is packed
@@ -155,20 +156,41 @@ def _implied_values(format_: Any, weights: Any) -> tuple[bytes | None, ...] | No
     return None
 
 
+def _redundant(format_: Any, values: Any, weights: Any) -> bool:
+    """True when a block has no values, or only term counts equal to its weights."""
+    if not values:
+        return True
+    return (
+        isinstance(format_, Frequency)
+        and format_.fixed_value_size() == 4
+        and len(values) == len(weights)
+        and emptybytes.join(values) == _counts_bytes(weights)
+    )
+
+
+# W3TermInfo's fixed part: inlined flag, total weight, document frequency, min and max length
+# bytes, max weight, first and last document.
+_TERMINFO = struct.Struct("!BfIBBfII")
+# The length bytes of an inlined list: the writers here keep no length statistics (ArrayCodec).
+_NO_MIN_LENGTH, _NO_MAX_LENGTH = 0, length_to_byte(0)
+
+
+def inlined_entry(format_: Any, ids: list[int], weights: list[float], values: list[bytes]) -> bytes:
+    """The term table's value for a short list kept in the term's own entry: the bytes that
+    ArrayPostingsWriter.finish_postings and W3TermInfo.to_bytes give it, built without either
+    (a writer spends most of its time on the many rare terms, a few microseconds each here)."""
+    weight = sum(weights)
+    head = _TERMINFO.pack(1, weight, len(ids), _NO_MIN_LENGTH, _NO_MAX_LENGTH, max(0.0, *weights), ids[0], ids[-1])
+    kept = () if _redundant(format_, values, weights) else tuple(values)
+    return head + dumps((tuple(ids), tuple(int(w) if w.is_integer() else w for w in weights), kept), 2)
+
+
 class ArrayPostingsWriter(W3PostingsWriter):
     """W3's postings writer; blocks whose values follow from their weights become packed arrays."""
 
     def _redundant_values(self) -> bool:
         """True when the block has no values, or only term counts equal to its weights."""
-        if not self._values:
-            return True
-        fmt = self._format
-        return (
-            isinstance(fmt, Frequency)
-            and fmt.fixed_value_size() == 4
-            and len(self._values) == len(self._weights)
-            and emptybytes.join(self._values) == _counts_bytes(self._weights)
-        )
+        return _redundant(self._format, self._values, self._weights)
 
     # Counts and positions of the block being written by add_arrays (values are not built then).
     _bulk_positions: tuple[np.ndarray, np.ndarray] | None = None

@@ -21,17 +21,20 @@ import numpy as np
 from whoosh.codec.whoosh3 import W3TermInfo
 from whoosh.columns import CompressedBytesColumn, VarBytesColumn
 from whoosh.formats import Existence, Frequency
+from whoosh.system import pack_ushort
 from whoosh.writing import SegmentWriter
 
 from ..errors import IndexWriteError
 from .analyzed import Analyzed
-from .codec import ArrayCodec, ArrayPostingsWriter, PackedPositions
+from .codec import ArrayCodec, ArrayPostingsWriter, PackedPositions, inlined_entry
 
 __all__ = ["BulkWriter", "BulkPool", "write_field", "add_stored_blob"]
 
 # Values whose analysis a writer remembers (then it starts afresh): provinces sets and sources
 # number in the thousands.
 _REMEMBERED = 100_000
+# Postings whose positions are gathered in one numpy operation when a segment is written.
+_GATHER_POSTINGS = 1 << 18
 
 
 class _FieldPostings:
@@ -108,15 +111,28 @@ class _FieldPostings:
         del order
         cuts = np.flatnonzero(np.diff(term_rank)) + 1
         bounds = np.concatenate(([0], cuts, [term_rank.size])).tolist()
-        for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
-            text = texts[int(term_rank[lo])]
-            if positions is None or counts is None or starts is None:
-                yield text, docs[lo:hi], weights[lo:hi], None, None
-                continue
-            # This term's postings' runs of positions, gathered in document order.
-            run = counts[lo:hi]
-            shift = starts[lo:hi] - (np.cumsum(run) - run)
-            yield text, docs[lo:hi], weights[lo:hi], run, positions[np.repeat(shift, run) + np.arange(int(run.sum()))]
+        ranks = term_rank[bounds[:-1]].tolist()
+        del term_rank
+        if positions is None or counts is None or starts is None:
+            for k, (lo, hi) in enumerate(zip(bounds[:-1], bounds[1:], strict=True)):
+                yield texts[ranks[k]], docs[lo:hi], weights[lo:hi], None, None
+            return
+        # The postings' runs of positions, gathered in sorted order a chunk of terms at a time
+        # (one numpy gather per chunk rather than per term; chunks bound the copy's memory).
+        first = 0
+        while first < len(ranks):
+            last = first + 1
+            while last < len(ranks) and bounds[last] - bounds[first] < _GATHER_POSTINGS:
+                last += 1
+            lo, hi = bounds[first], bounds[last]
+            run, chunk_docs, chunk_weights = counts[lo:hi], docs[lo:hi], weights[lo:hi]
+            ends = np.cumsum(run)
+            gathered = positions[np.repeat(starts[lo:hi] - (ends - run), run) + np.arange(int(ends[-1]))]
+            offsets = [0, *ends.tolist()]
+            for k in range(first, last):
+                a, b = bounds[k] - lo, bounds[k + 1] - lo
+                yield texts[ranks[k]], chunk_docs[a:b], chunk_weights[a:b], run[a:b], gathered[offsets[a] : offsets[b]]
+            first = last
 
 
 PostingList = tuple[bytes, np.ndarray, np.ndarray, "np.ndarray | None", "np.ndarray | None"]
@@ -128,9 +144,21 @@ def write_field(fieldwriter: Any, fieldname: str, field: Any, lists: Iterable[Po
     postwriter = fieldwriter._postwriter
     if not isinstance(postwriter, ArrayPostingsWriter):
         raise TypeError("bulk postings need indexer.store.codec.ArrayCodec")
+    fmt = field.format
+    # A short list goes straight into the term table as its entry, the same bytes that
+    # finish_term() would write (W3FieldWriter's key: the field's number, then the term).
+    inline, table, prefix = postwriter._inlinelimit, fieldwriter._tindex, pack_ushort(fieldwriter._fieldid)
     for text, docs, weights, counts, positions in lists:
+        if len(docs) < inline:
+            values: list[bytes] = []
+            if counts is not None and positions is not None:
+                raw = positions.astype("<u4").tobytes()
+                ends = np.cumsum(counts).tolist()
+                values = [raw[4 * (end - n) : 4 * end] for end, n in zip(ends, counts.tolist(), strict=True)]
+            table.add(prefix + text, inlined_entry(fmt, docs.tolist(), weights.tolist(), values))
+            continue
         fieldwriter._btext = text
-        postwriter.start_postings(field.format, W3TermInfo())
+        postwriter.start_postings(fmt, W3TermInfo())
         postwriter.add_arrays(docs, weights, counts, positions)
         fieldwriter.finish_term()
     fieldwriter.finish_field()

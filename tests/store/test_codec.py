@@ -9,8 +9,9 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import W3TermInfo
 from whoosh.fields import ID, TEXT, Schema
-from whoosh.formats import Frequency, Positions
+from whoosh.formats import Existence, Frequency, Positions
 
 from indexer.analysis import plain_terms, syllable_analyzer, word_analyzer
 from indexer.store.codec import (
@@ -20,6 +21,7 @@ from indexer.store.codec import (
     POSITIONS_RAW,
     ArrayCodec,
     ArrayLeafMatcher,
+    inlined_entry,
     pack,
     pack_positions,
     unpack,
@@ -177,3 +179,52 @@ def test_term_counting_without_tokens_equals_whoosh_s_token_path() -> None:
     words = _whoosh_rows(VietFrequency(), ABBREVIATED, word_analyzer(), abbreviations=abbreviations([ABBREVIATED]))
     # Written once, abbreviated twice: each PCKB also counts as its words.
     assert "pckb" in words and words["khủng_bố"][0] == 3
+
+
+class _Table:
+    """Stands in for W3's file of postings: ArrayPostingsWriter only asks it for its position."""
+
+    def tell(self) -> int:
+        return 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.integers(0, 1 << 31), min_size=1, max_size=7, unique=True),
+    st.sampled_from(["existence", "frequency", "fractional", "positions"]),
+    st.data(),
+)
+def test_inlined_entry_is_what_the_postings_writer_writes(raw_ids: list[int], kind: str, data: st.DataObject) -> None:
+    """A short list's term-table entry built directly equals ArrayPostingsWriter's and W3TermInfo's bytes."""
+    ids = np.asarray(sorted(raw_ids), dtype=np.uint32)
+    n = len(ids)
+    counts = positions = None
+    fmt = {
+        "existence": Existence(),
+        "frequency": Frequency(),
+        "fractional": Frequency(),
+        "positions": PackedPositions(),
+    }[kind]
+    if kind == "positions":
+        counts = np.asarray(data.draw(st.lists(st.integers(1, 5), min_size=n, max_size=n)), dtype=np.int64)
+        positions = np.asarray(
+            data.draw(st.lists(st.integers(0, 5000), min_size=int(counts.sum()), max_size=int(counts.sum()))),
+            dtype=np.uint32,
+        )
+        weights = counts.astype(np.float32)
+    elif kind == "fractional":
+        weights = np.asarray(
+            data.draw(st.lists(st.floats(0.125, 50.0, width=32), min_size=n, max_size=n)), dtype=np.float32
+        )
+    else:
+        weights = np.asarray(data.draw(st.lists(st.integers(1, 300), min_size=n, max_size=n)), dtype=np.float32)
+    writer = ArrayCodec().postings_writer(_Table())
+    writer.start_postings(fmt, W3TermInfo())
+    writer.add_arrays(ids, weights, counts, positions)
+    expected = writer.finish_postings().to_bytes()
+    values: list[bytes] = []
+    if counts is not None and positions is not None:
+        ends = np.cumsum(counts).tolist()
+        raw = positions.astype("<u4").tobytes()
+        values = [raw[4 * (e - c) : 4 * e] for e, c in zip(ends, counts.tolist(), strict=True)]
+    assert inlined_entry(fmt, ids.tolist(), weights.tolist(), values) == expected
