@@ -1,13 +1,13 @@
 """Story grouping measured against the labelled same-event pairs (bench/story_pairs.jsonl).
 
-    python -m bench.stories [--shared ../shared] [--pairs FILE ...] [--threshold 0.42] [--window 4] [--span 7]
+    python -m bench.stories [--shared ../shared] [--pairs FILE ...] [--window 4] [--span 7]
         [--founder 0.25]
 
 Groups every article of each labelled corpus exactly as a build does (store.stories.assign, all
 articles new), then prints, for each labelled set (by default the three in bench/), pairwise
 precision and recall: a pair is predicted the same event when
 both articles landed in one story. Also per stratum and per corpus, the number of stories, the
-largest one, and the time taken. --threshold/--window try other settings without editing code.
+largest one, and the time taken. --window/--span/--founder try other settings without editing code.
 """
 
 from __future__ import annotations
@@ -98,17 +98,16 @@ def figures(rows: list[Row]) -> str:
     type=click.Path(exists=True, path_type=Path),
     help="A labelled pair file (repeatable) [default: the three sets in bench/].",
 )
-@click.option("--threshold", type=float, default=stories.THRESHOLD, show_default=True)
 @click.option("--window", type=int, default=stories.WINDOW_DAYS, show_default=True)
 @click.option("--span", type=int, default=stories.SPAN_DAYS, show_default=True)
 @click.option("--founder", type=float, default=stories.FOUNDER, show_default=True)
-def main(shared: Path, pair_paths: tuple[Path, ...], threshold: float, window: int, span: int, founder: float) -> None:
+def main(shared: Path, pair_paths: tuple[Path, ...], window: int, span: int, founder: float) -> None:
     """Pairwise precision and recall of story grouping on the labelled pairs, set by set."""
     sets = {
         path.name: [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
         for path in (pair_paths or PAIR_SETS)
     }
-    stories.THRESHOLD, stories.WINDOW_DAYS, stories.SPAN_DAYS, stories.FOUNDER = threshold, window, span, founder
+    stories.WINDOW_DAYS, stories.SPAN_DAYS, stories.FOUNDER = window, span, founder
     keys: dict[str, dict[str, int]] = {}
     for corpus in sorted({p["corpus"] for pairs in sets.values() for p in pairs}):
         path = shared / "corpus" / corpus
@@ -116,7 +115,8 @@ def main(shared: Path, pair_paths: tuple[Path, ...], threshold: float, window: i
             raise click.ClickException(f"{path} not found: pass --shared")
         keys[corpus], count, largest, took = grouped(path)
         print(f"{corpus}: {len(keys[corpus]):,} articles in {count:,} stories (largest {largest}), {took:.1f} s")
-    settings = f"threshold {threshold}, window {window} days, span {span} days, founder {founder}"
+    model = stories.pair_model()
+    settings = f"pair model from {model.threshold}, window {window} days, span {span} days, founder {founder}"
     for name, pairs in sets.items():
         rows = rows_of(pairs, keys)
         print(f"{name}, {len(pairs)} labelled pairs ({settings}):")

@@ -46,6 +46,11 @@ class Salience:
             text = resources.files("indexer.geo").joinpath("data", _FILE).read_text(encoding="utf-8")
         else:
             text = path.read_text(encoding="utf-8")
+        return cls.from_json(text)
+
+    @classmethod
+    def from_json(cls, text: str) -> Salience:
+        """A model from its saved JSON (any linear model of this shape: the stories' pair model too)."""
         data = json.loads(text)
         return cls(
             weights={str(k): float(v) for k, v in data["weights"].items()},

@@ -1,7 +1,9 @@
 """Stories: the articles of one generation that report the same event, grouped once at commit.
 
-An article joins the story of the most similar article dated within WINDOW_DAYS of it, when
-their TF-IDF cosine (title twice, sapo and the body's lead, by syllable) reaches THRESHOLD, the
+An article joins the story of the article dated within WINDOW_DAYS of it that the pair model
+(pair_model: a logistic regression over their TF-IDF cosine, title twice, sapo and the body's
+lead, by syllable; the days between them; one outlet or two; their titles' shared words and
+slots; their numbers) finds likeliest to report the same event, from its threshold up, when the
 story began at most SPAN_DAYS before, the article resembles the story's first one (FOUNDER), and
 their titles name no conflicting slot (another round, day or draw: slots()), and the story holds
 no article of the same outlet from another day unlike it (SAME_SOURCE); otherwise it starts a
@@ -9,7 +11,8 @@ story of its own. A digest of several events joins none. Articles are taken in d
 original, and an article joins one story rather than bridging two. Undated articles stay alone.
 An update assigns only its new articles, against those already grouped in their window, over
 every shard of a sharded index at once (a story spans shards as it would one index); the
-window and threshold were chosen on bench/story_pairs.jsonl (bench/stories.py measures them).
+window was chosen on bench/story_pairs.jsonl, the pair model is trained on it and two more sets
+(bench/story_model.py), and bench/stories.py measures the grouping.
 
 A story's key is the place in indexing order (seq) of the article that started it; the table
 maps every live document's seq to its story's key and is saved beside the generation.
@@ -17,20 +20,31 @@ maps every live document's seq to its story's key and is saved beside the genera
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from ..geo.salience import Salience
 from .numeric import numeric_column
 
-__all__ = ["Stories", "Part", "assign", "story_text", "WINDOW_DAYS", "THRESHOLD", "SPAN_DAYS"]
+__all__ = [
+    "Stories",
+    "Part",
+    "assign",
+    "story_text",
+    "pair_features",
+    "pair_model",
+    "WINDOW_DAYS",
+    "SPAN_DAYS",
+]
 
 WINDOW_DAYS = 4
-THRESHOLD = 0.42
 # A story spans at most this many days from its first article: a daily column ("Giá vàng hôm
 # nay") or a long-running subject must not chain into one story for a whole year.
 SPAN_DAYS = 7
@@ -41,6 +55,9 @@ FOUNDER = 0.25
 # installment of a series (a daily market report, a tournament's next round) unless nearly alike.
 SAME_SOURCE = 0.55
 LEAD_CHARS = 300
+# Candidates for the pair model: articles this alike at least (below, hand labels found almost
+# no reports of one event: 14 of 145 pairs between 0.20 and 0.32).
+CANDIDATE = 0.2
 FILE = "stories.npz"
 # A news digest ("Xem nhanh 12h: Bão Bualoi... | SJC bị xử phạt") lists several events: it joins no
 # story and no story joins it.
@@ -90,6 +107,52 @@ def _conflict(a: dict[str, frozenset[str]], b: dict[str, frozenset[str]]) -> boo
     return any(kind in b and not (values & b[kind]) for kind, values in a.items())
 
 
+_WORDS = re.compile(r"\w+")
+_NUMBERS = re.compile(r"\d[\d.,/]*\d|\d")
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """What the pair model reads of one story_text besides the cosine: its title's words, its
+    numbers and its slots."""
+
+    words: frozenset[str]
+    numbers: frozenset[str]
+    slots: dict[str, frozenset[str]]
+
+    @classmethod
+    def of(cls, text: str) -> _Shape:
+        """The shape of one story_text."""
+        title = text.split("\n", 1)[0]
+        return cls(frozenset(_WORDS.findall(title)), frozenset(_NUMBERS.findall(text)), slots(text))
+
+
+def pair_features(cosine: float, gap: int, same_outlet: bool, a: _Shape, b: _Shape) -> dict[str, float]:
+    """The pair model's features of two articles: their cosine, days apart, one outlet, clashing
+    slots, how much their titles share, and their numbers shared or apart."""
+    union = len(a.words | b.words)
+    shared_numbers = len(a.numbers & b.numbers)
+    return {
+        "cos": cosine,
+        "cos2": cosine * cosine,
+        "gap": gap / 4,
+        "same_outlet": float(same_outlet),
+        "conflict": float(bool(a.slots and b.slots and _conflict(a.slots, b.slots))),
+        "title_jaccard": len(a.words & b.words) / union if union else 0.0,
+        "title_ratio": min(len(a.words), len(b.words)) / max(1, len(a.words), len(b.words)),
+        "numbers_shared": min(shared_numbers, 5) / 5,
+        "numbers_apart": float(bool(a.numbers and b.numbers and not shared_numbers)),
+    }
+
+
+@functools.cache
+def pair_model() -> Salience:
+    """The probability that two articles report one event: a logistic regression over
+    pair_features, trained on the hand-labelled pairs (python -m bench.story_model)."""
+    text = resources.files("indexer.store").joinpath("data", "story_pairs.json").read_text(encoding="utf-8")
+    return Salience.from_json(text)
+
+
 def assign(
     days: np.ndarray,
     seqs: np.ndarray,
@@ -126,7 +189,8 @@ def assign(
             first[key], founder[key] = day, i
         if key >= 0:
             members.setdefault(key, []).append(i)
-    slot = [slots(t) for t in texts]
+    shapes = [_Shape.of(t) if t else None for t in texts]
+    model = pair_model()
 
     def self_series(i: int, story: list[int]) -> bool:
         """True when the story holds an article of i's outlet from another day that i is not nearly alike:
@@ -147,12 +211,22 @@ def assign(
         # An aggregator's corpus names one source for every outlet: the rule below needs several.
         outlets = sources is not None and len({sources[k] for k in window.tolist()}) > 1
         for j, i in enumerate(new.tolist()):
-            best, sim = -1, THRESHOLD
-            # The most similar article whose title names no conflicting slot.
-            candidates = [(float(before[j, k]), int(ready[k])) for k in np.flatnonzero(before[j] >= sim)]
-            candidates += [(float(among[j, k]), int(new[k])) for k in np.flatnonzero(among[j, :j] >= sim)]
-            for _, other in sorted(candidates, reverse=True):
-                if slot[i] and slot[other] and _conflict(slot[i], slot[other]):
+            best = -1
+            found = [(float(before[j, k]), int(ready[k])) for k in np.flatnonzero(before[j] >= CANDIDATE)]
+            found += [(float(among[j, k]), int(new[k])) for k in np.flatnonzero(among[j, :j] >= CANDIDATE)]
+            # The likeliest report of the same event (by the pair model) whose title names no
+            # conflicting slot and that is no installment of one outlet's series.
+            scored = []
+            for cosine, other in found:
+                a, b = shapes[i], shapes[other]
+                assert a is not None and b is not None  # texts compared are never empty
+                same_outlet = outlets and sources is not None and sources[i] == sources[other]
+                p = model.probability(pair_features(cosine, abs(day - int(days[other])), same_outlet, a, b))
+                if p >= model.threshold:
+                    scored.append((p, cosine, other))
+            for _, _, other in sorted(scored, reverse=True):
+                a, b = shapes[i], shapes[other]
+                if a is not None and b is not None and a.slots and b.slots and _conflict(a.slots, b.slots):
                     continue
                 if outlets and self_series(i, members[int(keys[other])]):
                     continue

@@ -8,10 +8,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from click.testing import CliRunner
 
+from bench.story_model import main as train_pairs
 from indexer import Snapshot, build
+from indexer.store import stories
 from indexer.store.stories import Stories, assign, slots, story_text
-from tests.support import DATA, need_shared
+from tests.support import DATA, ROOT, SHARED, need_shared
 
 
 def groups(index: Path) -> dict[str, set[str]]:
@@ -198,3 +201,42 @@ def test_day_by_day_updates_group_as_one_build(tmp_path: Path) -> None:
     assert daily == once
     # No story spans more than SPAN_DAYS + 1 days of a daily subject.
     assert max(len(v) for v in once.values()) <= 8
+
+
+def test_pair_model_weighs_what_tells_one_event_from_two() -> None:
+    """More alike, closer in time and sharing numbers: likelier one event; clashing slots and one
+    outlet's other day: less likely."""
+    model = stories.pair_model()
+    a = stories._Shape.of(stories.story_text("Cháy chung cư mini ở Hà Nội, 3 người chết", "", ""))
+    b = stories._Shape.of(stories.story_text("Vụ cháy chung cư mini làm 3 người chết", "", ""))
+    near = model.probability(stories.pair_features(0.6, 0, False, a, b))
+    assert near > model.threshold
+    assert model.probability(stories.pair_features(0.3, 0, False, a, b)) < near
+    assert model.probability(stories.pair_features(0.6, 4, False, a, b)) < near
+    assert model.probability(stories.pair_features(0.6, 1, True, a, b)) < model.probability(
+        stories.pair_features(0.6, 1, False, a, b)
+    )
+    r1 = stories._Shape.of(stories.story_text("Indonesia Masters: vòng 2", "", ""))
+    r2 = stories._Shape.of(stories.story_text("Indonesia Masters: tứ kết", "", ""))
+    assert stories.pair_features(0.6, 1, False, r1, r2)["conflict"] == 1.0
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+def test_shipped_pair_model_is_the_trained_one(tmp_path: Path) -> None:
+    """Training again on the committed pairs gives the shipped model (to the solver's last digits)."""
+    if not (SHARED / "corpus").is_dir():
+        pytest.skip(f"{SHARED / 'corpus'} not present (the shared corpora live beside the repository)")
+    out = tmp_path / "story_pairs.json"
+    result = CliRunner().invoke(train_pairs, ["--shared", str(SHARED), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    fresh = json.loads(out.read_text("utf-8"))
+    shipped = json.loads((ROOT / "indexer" / "store" / "data" / "story_pairs.json").read_text("utf-8"))
+    assert (fresh["threshold"], fresh["trained_on"], set(fresh["weights"])) == (
+        shipped["threshold"],
+        shipped["trained_on"],
+        set(shipped["weights"]),
+    )
+    assert fresh["intercept"] == pytest.approx(shipped["intercept"], abs=2e-3)
+    for name, w in shipped["weights"].items():
+        assert fresh["weights"][name] == pytest.approx(w, abs=2e-3), name
