@@ -11,20 +11,17 @@ The TEST split is never read here: `make eval` scores the saved model on it.
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 
 import click
 import numpy as np
-from sklearn.feature_extraction import DictVectorizer
-from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from indexer.geo import Gazetteer, Tagger
-from indexer.geo.salience import Salience
 from indexer.geo.tagger import _read_extra
 from indexer.geo.units import units
 
+from .logistic import fit, out_of_fold, shipped
 from .tagger_eval import REPO, Label, f1, load_texts, split_labels
 
 SPLITS = ("train", "dev")
@@ -69,19 +66,6 @@ def figures(
     return p, r, f1(p, r)
 
 
-def _vocabulary(rows: list[dict[str, float]]) -> set[str]:
-    """Features present in at least MIN_EXAMPLES examples."""
-    seen = Counter(name for row in rows for name in row)
-    return {name for name, n in seen.items() if n >= MIN_EXAMPLES}
-
-
-def _fit(rows: list[dict[str, float]], about: np.ndarray, c: float) -> tuple[DictVectorizer, LogisticRegression]:
-    keep = _vocabulary(rows)
-    vectorizer = DictVectorizer().fit([{k: v for k, v in row.items() if k in keep} for row in rows])
-    model = LogisticRegression(C=c, max_iter=5000).fit(vectorizer.transform(rows), about)
-    return vectorizer, model
-
-
 @click.command()
 @click.option(
     "--shared", type=click.Path(path_type=Path, file_okay=False), default=REPO.parent / "shared", show_default=True
@@ -103,10 +87,7 @@ def main(shared: Path, out: Path) -> None:
     folds = list(GroupKFold(5).split(rows, about, article))
     best = (0.0, C_GRID[0], 0.5)
     for c in C_GRID:
-        prob = np.zeros(len(rows))
-        for train, held in folds:
-            vectorizer, model = _fit([rows[j] for j in train], about[train], c)
-            prob[held] = model.predict_proba(vectorizer.transform([rows[j] for j in held]))[:, 1]
+        prob = out_of_fold(rows, about, folds, c, MIN_EXAMPLES)
         for t in THRESHOLDS:
             p, r, f = figures(prob >= t, article, names, gold)
             if f > best[0]:
@@ -115,15 +96,10 @@ def main(shared: Path, out: Path) -> None:
         click.echo(f"  model C={c:<4} (5 folds): P {p:.3f} R {r:.3f} F1 {f:.3f} at 0.5")
     f, c, t = best
     click.echo(f"  chosen: C={c}, threshold {t} (cross-validated F1 {f:.3f})")
-    vectorizer, model = _fit(rows, about, c)
-    weights = {
-        name: round(float(w), 4)
-        for name, w in zip(vectorizer.get_feature_names_out(), model.coef_[0], strict=True)
-        if abs(w) >= 1e-4
-    }
     trained_on = f"{len(labels)} articles of the {' and '.join(SPLITS)} splits, C={c}"
-    Salience(weights, round(float(model.intercept_[0]), 4), t, trained_on).save(out)
-    click.echo(f"saved {len(weights)} weights to {out}")
+    model = shipped(*fit(rows, about, c, MIN_EXAMPLES), t, trained_on)
+    model.save(out)
+    click.echo(f"saved {len(model.weights)} weights to {out}")
 
 
 if __name__ == "__main__":

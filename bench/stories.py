@@ -43,8 +43,8 @@ def day_of(record: dict[str, str | None]) -> int:
     return date.fromisoformat(value[:10]).toordinal() - _EPOCH if value else -1
 
 
-def grouped(path: Path) -> tuple[dict[str, int], int, int, float]:
-    """Story key by article id for one corpus file; stories, largest story, seconds."""
+def story_corpus(path: Path) -> tuple[list[str], list[int], list[str], list[str]]:
+    """(ids, days, story texts, sources) of every article of one corpus file, in file order."""
     ids, days, texts, sources = [], [], [], []
     with gzip.open(path, "rt", encoding="utf-8") as f:
         for line in f:
@@ -53,6 +53,12 @@ def grouped(path: Path) -> tuple[dict[str, int], int, int, float]:
             days.append(day_of(r))
             texts.append(stories.story_text(*(normalize(r[k] or "") for k in ("title", "sapo", "body"))))
             sources.append(r["source"] or "")
+    return ids, days, texts, sources
+
+
+def grouped(path: Path) -> tuple[dict[str, int], int, int, float]:
+    """Story key by article id for one corpus file; stories, largest story, seconds."""
+    ids, days, texts, sources = story_corpus(path)
     seqs = np.arange(len(ids), dtype=np.int64)
     started = time.perf_counter()
     keys = stories.assign(np.array(days, dtype=np.int64), seqs, texts, np.full(len(ids), -1, dtype=np.int64), sources)

@@ -11,22 +11,18 @@ cross-validated (5 folds) for its regularisation and threshold against the forme
 
 from __future__ import annotations
 
-import gzip
 import json
 from pathlib import Path
 
 import click
 import numpy as np
-from sklearn.feature_extraction import DictVectorizer
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
-from indexer.geo.salience import Salience
 from indexer.store import stories
-from indexer.text import normalize
 
-from .stories import REPO, day_of
+from .logistic import fit, out_of_fold, shipped
+from .stories import REPO, story_corpus
 
 TRAINING = tuple(REPO / "bench" / f"story_pairs{suffix}.jsonl" for suffix in ("", "_heldout", "_train"))
 C_GRID = (0.3, 1.0, 3.0)
@@ -42,14 +38,7 @@ def examples(shared: Path, paths: tuple[Path, ...]) -> tuple[list[dict[str, floa
     pairs = [json.loads(line) for path in paths for line in path.open(encoding="utf-8") if line.strip()]
     rows, same = [], []
     for corpus in sorted({p["corpus"] for p in pairs}):
-        ids, days, texts, sources = [], [], [], []
-        with gzip.open(shared / "corpus" / corpus, "rt", encoding="utf-8") as f:
-            for line in f:
-                r = json.loads(line)
-                ids.append(r["id"])
-                days.append(day_of(r))
-                texts.append(stories.story_text(*(normalize(r[k] or "") for k in ("title", "sapo", "body"))))
-                sources.append(r["source"] or "")
+        ids, days, texts, sources = story_corpus(shared / "corpus" / corpus)
         at = {ident: i for i, ident in enumerate(ids)}
         # As assign() weighs them: one vectorizer over the corpus's dated texts.
         vectors = TfidfVectorizer(token_pattern=stories._TOKENS, sublinear_tf=True, min_df=1).fit_transform(
@@ -90,15 +79,10 @@ def main(shared: Path, out: Path) -> None:
     click.echo(f"{len(rows)} labelled pairs ({same.sum()} same) from {', '.join(p.name for p in TRAINING)}")
     rule = np.asarray([row["cos"] >= 0.42 and not row["conflict"] for row in rows])
     click.echo("  former rule (cosine 0.42, no conflict): P {:.3f} R {:.3f} F1 {:.3f}".format(*rates(rule, same)))
-    vectorizer = DictVectorizer(sparse=False).fit(rows)
-    matrix = vectorizer.transform(rows)
-    folds = list(StratifiedKFold(5, shuffle=True, random_state=0).split(matrix, same))
+    folds = list(StratifiedKFold(5, shuffle=True, random_state=0).split(np.zeros(len(rows)), same))
     best = (0.0, C_GRID[0], 0.5)
     for c in C_GRID:
-        prob = np.zeros(len(rows))
-        for train, held in folds:
-            model = LogisticRegression(C=c, max_iter=5000).fit(matrix[train], same[train])
-            prob[held] = model.predict_proba(matrix[held])[:, 1]
+        prob = out_of_fold(rows, same, folds, c)
         for t in THRESHOLDS:
             f = rates(prob >= t, same)[2]
             if f > best[0]:
@@ -106,10 +90,8 @@ def main(shared: Path, out: Path) -> None:
         click.echo("  model C={} (5 folds) at 0.5: P {:.3f} R {:.3f} F1 {:.3f}".format(c, *rates(prob >= 0.5, same)))
     f, c, t = best
     click.echo(f"  chosen: C={c} (pair-level best threshold {t}, F1 {f:.3f}); saved with {JOIN}")
-    model = LogisticRegression(C=c, max_iter=5000).fit(matrix, same)
-    weights = {n: round(float(w), 4) for n, w in zip(vectorizer.get_feature_names_out(), model.coef_[0], strict=True)}
     trained_on = f"{len(rows)} pairs of {', '.join(p.name for p in TRAINING)}, C={c}"
-    Salience(weights, round(float(model.intercept_[0]), 4), JOIN, trained_on).save(out)
+    shipped(*fit(rows, same, c), JOIN, trained_on).save(out)
     click.echo(f"saved to {out}")
 
 

@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup, Tag
+from click.testing import CliRunner
 from flask.testing import FlaskClient
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -128,3 +129,20 @@ def hit_ids(doc: Element) -> list[str]:
         for h in doc.find_all(class_="hit-title")
         for a in h.find_all("a")
     ]
+
+
+def assert_trains_to(train: Any, shipped: Path, tmp_path: Path) -> None:
+    """Running a training command (a click command with --shared and --out) on the committed
+    labels gives the shipped model: the same threshold, provenance and features (but for weights at
+    the rounding's edge), weights equal up to the solver's last digits."""
+    out = tmp_path / shipped.name
+    shared = need_shared("corpus").parent
+    result = CliRunner().invoke(train, ["--shared", str(shared), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    fresh, kept = json.loads(out.read_text("utf-8")), json.loads(shipped.read_text("utf-8"))
+    assert (fresh["threshold"], fresh["trained_on"]) == (kept["threshold"], kept["trained_on"])
+    assert fresh["intercept"] == pytest.approx(kept["intercept"], abs=2e-3)
+    tiny = {k for d in (fresh["weights"], kept["weights"]) for k, w in d.items() if abs(w) < 1e-3}
+    assert set(fresh["weights"]) ^ set(kept["weights"]) <= tiny
+    for name, w in kept["weights"].items():
+        assert fresh["weights"].get(name, 0.0) == pytest.approx(w, abs=2e-3), name

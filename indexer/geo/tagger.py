@@ -80,9 +80,9 @@ LARGEST_CITY = "Hồ Chí Minh"
 # "Thành Nam" is a common personal name, bare "Hồ Chí Minh" is usually the president.
 _NOT_IN_TEXT = {"HN", "HP", "Hue", "Thành Nam", "Ho Chi Minh"}
 _NEEDS_CUE = {"Hồ Chí Minh"}
-# Nicknames usually written with a lowercase first word.
 # Words, for the salience model's features.
 _WORD = re.compile(r"\w+")
+# Nicknames usually written with a lowercase first word.
 _LOWER_FIRST = {"Xứ Thanh", "Xứ Lạng", "Đất Cảng", "Cố đô Huế"}
 _PREFIXED = re.compile(r"^(?:Tỉnh|Thành phố|TP\.?|Tp\.?|Thủ đô|Cố đô)\s*\S")
 
@@ -311,6 +311,16 @@ class Tagging:
     mentioned: tuple[str, ...]
     mentioned_old: tuple[str, ...]
     evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """What one pass over an article found: evidence per old unit mentioned acceptably, the old
+    units it names at all, and the words around each unit's forms."""
+
+    evidence: dict[int, _Evidence]
+    named: set[int]
+    contexts: dict[int, set[str]]
 
 
 # One accepted mention: start, end, old units, weight, locating cue, caption, former, local.
@@ -684,7 +694,7 @@ class Tagger:
         """True when only a separator stands between two mentions."""
         return second[0] - first[1] <= LOCATOR_GAP and text[first[1] : second[0]].strip(" ,;()–-") in _JOINERS
 
-    def _evidence(self, title: str, sapo: str, body: str) -> tuple[dict[int, _Evidence], set[int], dict[int, set[str]]]:
+    def _evidence(self, title: str, sapo: str, body: str) -> _Found:
         """Evidence for every old unit mentioned acceptably, keyed by old-unit index, the old
         units the text names at all, and the words around each unit's forms."""
         evidence: dict[int, _Evidence] = {}
@@ -707,7 +717,7 @@ class Tagger:
             capital.title *= CAPITAL
             capital.sapo *= CAPITAL
             capital.body *= CAPITAL
-        return evidence, named, contexts
+        return _Found(evidence, named, contexts)
 
     @staticmethod
     def _merge(into: _Evidence, other: _Evidence) -> None:
@@ -735,31 +745,23 @@ class Tagger:
 
     def scores(self, title: str, sapo: str, body: str) -> dict[str, float]:
         """Score of every old unit mentioned acceptably, by official name (for inspection)."""
-        evidence, _, _ = self._evidence(title, sapo, body)
+        evidence = self._evidence(title, sapo, body).evidence
         return {self._olds[i].name: self._score(ev) for i, ev in evidence.items()}
 
     def features(self, title: str, sapo: str, body: str) -> dict[str, Features]:
         """The salience model's features of every old unit mentioned acceptably, by official name."""
-        evidence, named, contexts = self._evidence(title, sapo, body)
-        article, found = self._features(title, sapo, body, evidence, named, contexts)
+        article, found = self._features(title, sapo, body, self._evidence(title, sapo, body))
         return {self._olds[i].name: article | f for i, f in found.items()}
 
-    def _features(
-        self,
-        title: str,
-        sapo: str,
-        body: str,
-        evidence: dict[int, _Evidence],
-        named: set[int],
-        contexts: dict[int, set[str]],
-    ) -> tuple[Features, dict[int, Features]]:
+    def _features(self, title: str, sapo: str, body: str, scan: _Found) -> tuple[Features, dict[int, Features]]:
         """The article's features (its title's and sapo's words, how many units it names), and
         per unit with evidence its own: the rules' evidence and verdict, its rank among the units
         and the words around its mentions."""
+        evidence, contexts = scan.evidence, scan.contexts
         ruled = self._ruled(evidence)
         scores = {i: self._score(ev) for i, ev in evidence.items()}
         best = max(scores.values(), default=0.0)
-        article: Features = {"candidates": math.log1p(len(evidence)), "named": math.log1p(len(named))}
+        article: Features = {"candidates": math.log1p(len(evidence)), "named": math.log1p(len(scan.named))}
         if body:
             article |= {"has_body": 1.0, "body_length": math.log1p(len(body)) / 10}
         for prefix, text in (("T:", title), ("S:", sapo)):
@@ -796,23 +798,6 @@ class Tagger:
             found[i] = f
         return article, found
 
-    def _probabilities(
-        self,
-        title: str,
-        sapo: str,
-        body: str,
-        evidence: dict[int, _Evidence],
-        named: set[int],
-        contexts: dict[int, set[str]],
-    ) -> tuple[dict[int, float], dict[int, Features]]:
-        """The salience model's probability per unit with evidence, and each unit's features."""
-        if self.salience is None or not evidence:
-            return {}, {}
-        article, found = self._features(title, sapo, body, evidence, named, contexts)
-        base = self.salience.logit(article)
-        probabilities = {i: self.salience.logistic(base + self.salience.weigh(f)) for i, f in found.items()}
-        return probabilities, {i: article | f for i, f in found.items()}
-
     def _ruled(self, evidence: dict[int, _Evidence]) -> set[int]:
         """The old units the score rules make the article about."""
         total = {i: self._score(ev) for i, ev in evidence.items() if self._eligible(ev)}
@@ -828,21 +813,25 @@ class Tagger:
     def read(self, title: str, sapo: str, body: str, explain: bool = False) -> Tagging:
         """What the normalize()d article is about and what it mentions, in both eras, with the
         evidence (and, with explain, the salience model's strongest signals per province)."""
-        evidence, named, contexts = self._evidence(title, sapo, body)
-        probabilities, features = self._probabilities(title, sapo, body, evidence, named, contexts)
-        if self.salience is not None:
-            threshold = self.salience.threshold
-            chosen = {i for i, p in probabilities.items() if p >= threshold}
+        scan = self._evidence(title, sapo, body)
+        evidence, named = scan.evidence, scan.named
+        model = self.salience
+        if model is not None:
+            article, found = self._features(title, sapo, body, scan)
+            # The article's own features weigh the same for every unit: weighed once.
+            base = model.logit(article)
+            probabilities = {i: model.logistic(base + model.weigh(f)) for i, f in found.items()}
+            chosen = {i for i, p in probabilities.items() if p >= model.threshold}
         else:
             chosen = self._ruled(evidence)
         named |= chosen
         shown = []
         for i, ev in evidence.items():
             judged: dict[str, Any] = {}
-            if self.salience is not None:
+            if model is not None:
                 judged["probability"] = round(probabilities[i], 3)
                 if explain:
-                    judged["signals"] = self.salience.signals(features[i])
+                    judged["signals"] = model.signals(article | found[i])
             shown.append(
                 Evidence(
                     province=self._new_names[i],

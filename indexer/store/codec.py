@@ -42,6 +42,7 @@ __all__ = [
     "pack_positions",
     "unpack_positions",
     "inlined_entry",
+    "posting_values",
 ]
 
 # Markers in a block's info tuple, where W3 keeps its compression level: this block is packed
@@ -175,6 +176,13 @@ _TERMINFO = struct.Struct("!BfIBBfII")
 _NO_MIN_LENGTH, _NO_MAX_LENGTH = 0, length_to_byte(0)
 
 
+def posting_values(counts: np.ndarray, positions: np.ndarray) -> list[bytes]:
+    """Each posting's PackedPositions value: its run of positions as little-endian uint32s."""
+    raw = positions.astype("<u4").tobytes()
+    ends = np.cumsum(counts).tolist()
+    return [raw[4 * (end - n) : 4 * end] for end, n in zip(ends, counts.tolist(), strict=True)]
+
+
 def inlined_entry(format_: Any, ids: list[int], weights: list[float], values: list[bytes]) -> bytes:
     """The term table's value for a short list kept in the term's own entry: the bytes that
     ArrayPostingsWriter.finish_postings and W3TermInfo.to_bytes give it, built without either
@@ -210,9 +218,7 @@ class ArrayPostingsWriter(W3PostingsWriter):
             self._weights = array("f", weights.astype(np.float32).tobytes())
             self._maxweight = max(0.0, float(weights.max()))
             if counts is not None and positions is not None:
-                raw = positions.astype("<u4").tobytes()
-                ends = np.cumsum(counts).tolist()
-                self._values = [raw[4 * (end - n) : 4 * end] for end, n in zip(ends, counts.tolist(), strict=True)]
+                self._values = posting_values(counts, positions)
             # Term counts are left out: they equal the weights (see _redundant_values).
             return
         step = self._blocklimit

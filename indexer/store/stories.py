@@ -221,13 +221,13 @@ def assign(
                 a, b = shapes[i], shapes[other]
                 assert a is not None and b is not None  # texts compared are never empty
                 same_outlet = outlets and sources is not None and sources[i] == sources[other]
-                p = model.probability(pair_features(cosine, abs(day - int(days[other])), same_outlet, a, b))
+                features = pair_features(cosine, abs(day - int(days[other])), same_outlet, a, b)
+                if features["conflict"]:
+                    continue
+                p = model.probability(features)
                 if p >= model.threshold:
                     scored.append((p, cosine, other))
             for _, _, other in sorted(scored, reverse=True):
-                a, b = shapes[i], shapes[other]
-                if a is not None and b is not None and a.slots and b.slots and _conflict(a.slots, b.slots):
-                    continue
                 if outlets and self_series(i, members[int(keys[other])]):
                     continue
                 best = other

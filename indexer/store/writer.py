@@ -26,7 +26,7 @@ from whoosh.writing import SegmentWriter
 
 from ..errors import IndexWriteError
 from .analyzed import Analyzed
-from .codec import ArrayCodec, ArrayPostingsWriter, PackedPositions, inlined_entry
+from .codec import ArrayCodec, ArrayPostingsWriter, PackedPositions, inlined_entry, posting_values
 
 __all__ = ["BulkWriter", "BulkPool", "write_field", "add_stored_blob"]
 
@@ -150,11 +150,7 @@ def write_field(fieldwriter: Any, fieldname: str, field: Any, lists: Iterable[Po
     inline, table, prefix = postwriter._inlinelimit, fieldwriter._tindex, pack_ushort(fieldwriter._fieldid)
     for text, docs, weights, counts, positions in lists:
         if len(docs) < inline:
-            values: list[bytes] = []
-            if counts is not None and positions is not None:
-                raw = positions.astype("<u4").tobytes()
-                ends = np.cumsum(counts).tolist()
-                values = [raw[4 * (end - n) : 4 * end] for end, n in zip(ends, counts.tolist(), strict=True)]
+            values = posting_values(counts, positions) if counts is not None and positions is not None else []
             table.add(prefix + text, inlined_entry(fmt, docs.tolist(), weights.tolist(), values))
             continue
         fieldwriter._btext = text

@@ -3,18 +3,16 @@ one `python -m bench.salience` trains from the committed labels."""
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from bench.salience import main as train
 from indexer.geo import tagger
 from indexer.geo.salience import Salience, Signal
 from indexer.text import normalize
-from tests.support import ROOT, SHARED
+from tests.support import ROOT, assert_trains_to
 
 SHIPPED = ROOT / "indexer" / "geo" / "data" / "salience.json"
 
@@ -56,16 +54,4 @@ def test_tagger_decides_with_the_shipped_model() -> None:
 @pytest.mark.slow
 def test_shipped_model_is_the_trained_one(tmp_path: Path) -> None:
     """Training again on the committed TRAIN and DEV labels gives the shipped model (to rounding)."""
-    if not (SHARED / "corpus").is_dir():
-        pytest.skip(f"{SHARED / 'corpus'} not present (the shared corpora live beside the repository)")
-    out = tmp_path / "salience.json"
-    result = CliRunner().invoke(train, ["--shared", str(SHARED), "--out", str(out)])
-    assert result.exit_code == 0, result.output
-    fresh, shipped = json.loads(out.read_text("utf-8")), json.loads(SHIPPED.read_text("utf-8"))
-    assert (fresh["threshold"], fresh["trained_on"]) == (shipped["threshold"], shipped["trained_on"])
-    assert fresh["intercept"] == pytest.approx(shipped["intercept"], abs=2e-3)
-    # The same features (but for weights at the rounding's edge), equal up to the solver's last digits.
-    tiny = {k for d in (fresh["weights"], shipped["weights"]) for k, w in d.items() if abs(w) < 1e-3}
-    assert set(fresh["weights"]) ^ set(shipped["weights"]) <= tiny
-    for name, w in shipped["weights"].items():
-        assert fresh["weights"].get(name, 0.0) == pytest.approx(w, abs=2e-3), name
+    assert_trains_to(train, SHIPPED, tmp_path)

@@ -24,6 +24,7 @@ from indexer.store.codec import (
     inlined_entry,
     pack,
     pack_positions,
+    posting_values,
     unpack,
     unpack_positions,
 )
@@ -222,9 +223,5 @@ def test_inlined_entry_is_what_the_postings_writer_writes(raw_ids: list[int], ki
     writer.start_postings(fmt, W3TermInfo())
     writer.add_arrays(ids, weights, counts, positions)
     expected = writer.finish_postings().to_bytes()
-    values: list[bytes] = []
-    if counts is not None and positions is not None:
-        ends = np.cumsum(counts).tolist()
-        raw = positions.astype("<u4").tobytes()
-        values = [raw[4 * (e - c) : 4 * e] for e, c in zip(ends, counts.tolist(), strict=True)]
+    values = posting_values(counts, positions) if counts is not None and positions is not None else []
     assert inlined_entry(fmt, ids.tolist(), weights.tolist(), values) == expected

@@ -8,13 +8,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
 
 from bench.story_model import main as train_pairs
 from indexer import Snapshot, build
 from indexer.store import stories
 from indexer.store.stories import Stories, assign, slots, story_text
-from tests.support import DATA, ROOT, SHARED, need_shared
+from tests.support import DATA, ROOT, assert_trains_to, need_shared
 
 
 def groups(index: Path) -> dict[str, set[str]]:
@@ -225,18 +224,4 @@ def test_pair_model_weighs_what_tells_one_event_from_two() -> None:
 @pytest.mark.slow
 def test_shipped_pair_model_is_the_trained_one(tmp_path: Path) -> None:
     """Training again on the committed pairs gives the shipped model (to the solver's last digits)."""
-    if not (SHARED / "corpus").is_dir():
-        pytest.skip(f"{SHARED / 'corpus'} not present (the shared corpora live beside the repository)")
-    out = tmp_path / "story_pairs.json"
-    result = CliRunner().invoke(train_pairs, ["--shared", str(SHARED), "--out", str(out)])
-    assert result.exit_code == 0, result.output
-    fresh = json.loads(out.read_text("utf-8"))
-    shipped = json.loads((ROOT / "indexer" / "store" / "data" / "story_pairs.json").read_text("utf-8"))
-    assert (fresh["threshold"], fresh["trained_on"], set(fresh["weights"])) == (
-        shipped["threshold"],
-        shipped["trained_on"],
-        set(shipped["weights"]),
-    )
-    assert fresh["intercept"] == pytest.approx(shipped["intercept"], abs=2e-3)
-    for name, w in shipped["weights"].items():
-        assert fresh["weights"][name] == pytest.approx(w, abs=2e-3), name
+    assert_trains_to(train_pairs, ROOT / "indexer" / "store" / "data" / "story_pairs.json", tmp_path)
