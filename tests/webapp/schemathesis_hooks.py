@@ -23,10 +23,15 @@ def filter_query(ctx: Any, query: dict[str, Any] | None) -> bool:
     # Undeclared parameters are ignored by the API whatever they hold, so they stay.
     # A single value for a repeatable (array) parameter is, in a URL, the one-item list: schemathesis
     # counts "province=" as a string where an array is due (ST201 on /export.json), yet it is [""].
+    # The reverse for a single-valued parameter: [] is no parameter at all and [""] is "variants=",
+    # both valid URLs (ST201 on /feed.atom with variants=[]); two or more items are a repeat, which
+    # the API rejects, so those stay.
     params = {parameter.name: parameter for parameter in ctx.operation.query} if ctx.operation else {}
     arrays = {name for name, p in params.items() if p.definition.get("schema", {}).get("type") == "array"}
     return not any(
-        _unsendable(value) or (name in arrays and not isinstance(value, list))
+        _unsendable(value)
+        or (name in arrays and not isinstance(value, list))
+        or (name not in arrays and isinstance(value, list) and len(value) < 2)
         for name, value in (query or {}).items()
         if name in params
     )
