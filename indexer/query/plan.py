@@ -34,10 +34,20 @@ __all__ = [
     "PROXIMITY_WINDOW",
     "Frequency",
     "proximity",
+    "UNIT_WEIGHT",
+    "LEAD_WEIGHT",
 ]
 
 WORD_WEIGHT, SYLLABLE_WEIGHT, FOLDED_WEIGHT, FOLDED_WEIGHT_RELAXED = 1.0, 0.6, 1.0, 0.2
 FIELD_WEIGHTS = {"title": 3.0, "sapo": 1.5, "body": 1.0, "author": 1.0}
+# A word's fields and forms are scored as one BM25F term (their weighted counts saturate together,
+# so a word repeated in title, lead and body cannot outweigh the query's other words); this scale
+# makes a word found in every field score about what the three fields' own BM25s summed to.
+UNIT_WEIGHT = sum(FIELD_WEIGHTS[f] for f in ("title", "sapo", "body"))
+# Documents whose title or sapo holds every plain word of the query score those words again, at
+# this weight: a topic named in the lead is what the article is about, one in the body may be a
+# passing mention.
+LEAD_FIELDS, LEAD_WEIGHT = ("title", "sapo"), 0.5
 # A spelling variant or abbreviation of what was typed counts less than the typed form itself.
 VARIANT_WEIGHT = 0.7
 # Consecutive query words found within PROXIMITY_WINDOW syllables of each other in a body add a
@@ -63,7 +73,9 @@ class Node:
 
     all: every child, scores summed; any: at least one, scores summed; seq: every child, mean
     score (the syllable pairs of one phrase); phrase: as seq, where the children (terms of one
-    positional field) occur at consecutive positions; near: two terms of one positional field
+    positional field) occur at consecutive positions; fields: any child, scored as one BM25F term
+    (each child's count, times its boost, over its field's length norm, summed, then saturated
+    once with the most common child's document frequency); near: two terms of one positional field
     within window positions of each other, scored as a term counting such occurrences; maybe: the
     first child, plus the second's score where it also matches; not: the first child without the
     second's documents.
@@ -134,7 +146,7 @@ def unit_plan(unit: Unit, fields: tuple[str, ...], spell: Speller | None) -> Pla
             alts.append(syllable_run(f, unit.folded, w * fold_boost, spell))
         else:
             alts.append(Term(f, spell(f, unit.folded, "_"), w * fold_boost))
-    return Node("any", tuple(alts))
+    return Node("fields", tuple(alts), UNIT_WEIGHT)
 
 
 def proximity(units: list[tuple[Unit, Speller | None]], frequency: Frequency | None) -> list[Plan]:
@@ -226,14 +238,16 @@ def plan(
         if spell and (not parsed.accented or folded):
             folds = tuple(s for u in units for s in u.folded)
             bonus.append(syllable_run("title", folds, 2.0 * FIELD_WEIGHTS["title"], spell))
-    if near:
-        # Words typed as plain words, in order; alternatives (a OR b) and function words aside.
-        plain = [
-            (c.units[0], speller(c.units[0]))
-            for c in parsed.positive
-            if len(c.units) == 1 and not c.optional and not c.units[0].phrase and c.fields == TEXT_FIELDS
-        ]
-        if len(plain) > 1:
+    # Words typed as plain words, in order; alternatives (a OR b) and function words aside.
+    plain = [
+        (c.units[0], speller(c.units[0]))
+        for c in parsed.positive
+        if len(c.units) == 1 and not c.optional and not c.units[0].phrase and c.fields == TEXT_FIELDS
+    ]
+    if len(plain) > 1:
+        # Every word in the title or lead: the article is likely about all of them together.
+        bonus.append(Node("all", tuple(unit_plan(u, LEAD_FIELDS, spelling) for u, spelling in plain), LEAD_WEIGHT))
+        if near:
             bonus.extend(proximity(plain, frequency))
     if bonus:
         core = Node("maybe", (core, Node("any", tuple(bonus))))

@@ -6,6 +6,7 @@ operations over document numbers instead of Whoosh's matcher loops in Python.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -13,7 +14,7 @@ import numpy as np
 
 from ..query.plan import Node, Plan, Term
 from ..store.postings import POSITION_BITS, Postings
-from .scoring import bm25
+from .scoring import K1, B, bm25
 from .statistics import Statistics
 
 __all__ = ["Matches", "DocSet", "run", "term_arrays", "keys_in"]
@@ -104,6 +105,8 @@ def _combine(post: Postings, node: Node, stats: Statistics, within: np.ndarray |
         return Matches.none()
     if node.op == "near":
         return _near(post, node, stats, within)
+    if node.op == "fields":
+        return _fields(post, node, stats)
     if node.op == "maybe":
         first = _run(post, node.children[0], stats, within)
         parts = [first, _run(post, node.children[1], stats, first.mask(post.size))]
@@ -134,6 +137,63 @@ def _combine(post: Postings, node: Node, stats: Statistics, within: np.ndarray |
     if node.boost != 1.0:
         found = Matches(found.ids, found.scores * np.float32(node.boost))
     return found
+
+
+def _fields(post: Postings, node: Node, stats: Statistics) -> Matches:
+    """One word's fields and forms scored as one BM25F term (Robertson, Zaragoza and Taylor, 2004).
+
+    Each child's count is weighted by its boost and divided by its field's length norm; the sums
+    saturate once, with the idf of the most common child, so a word's score is bounded however
+    many fields and forms repeat it.
+    """
+    parts: list[Matches] = []
+    df = 0
+    for child in node.children:
+        ids, counts, child_df = _counted(post, child, stats)
+        # Every child's frequency counts, found here or not: a shard scores as the whole index.
+        df = max(df, child_df)
+        if not ids.size:
+            continue
+        fieldname = _field_of(child)
+        norm = (1.0 - B) + B * post.lengths(fieldname)[ids] / stats.average_length(fieldname)
+        weight = np.float32(child.boost) * counts / norm.astype(np.float32)
+        parts.append(Matches(ids, weight.astype(np.float32)))
+    if not parts:
+        return Matches.none()
+    found = _union(parts, post.size)
+    idf = math.log(stats.documents / (df + 1)) + 1.0
+    tf = found.scores
+    scores = np.float32(idf * (K1 + 1.0) * node.boost) * tf / (tf + np.float32(K1))
+    return Matches(found.ids, scores.astype(np.float32))
+
+
+def _field_of(node: Plan) -> str:
+    """The field of a term, or of a sequence's or phrase's terms."""
+    while isinstance(node, Node):
+        node = node.children[0]
+    return node.field
+
+
+def _counted(post: Postings, node: Plan, stats: Statistics) -> tuple[np.ndarray, np.ndarray, int]:
+    """A form's documents, how many times each holds it, and its document frequency.
+
+    A sequence or phrase counts as often as its least frequent part (an upper bound of its
+    occurrences), and is as common as its rarest part.
+    """
+    if isinstance(node, Term):
+        ids, counts = term_arrays(post, node, keep=False)
+        return ids.astype(np.int64), counts.astype(np.float32), stats.df(node.field, node.texts, int(ids.size))
+    if node.op not in ("seq", "phrase"):
+        raise ValueError(f"a fields node holds terms, sequences and phrases, not {node.op!r}")
+    ids, counts, df = _counted(post, node.children[0], stats)
+    for child in node.children[1:]:
+        other, theirs, other_df = _counted(post, child, stats)
+        mine, at = _common(ids, other, post.size)
+        ids, counts, df = ids[mine], np.minimum(counts[mine], theirs[at]), min(df, other_df)
+    if node.op == "phrase":
+        keep = _verify(post, node, ids)
+        ids, counts = ids[keep], counts[keep]
+    return ids, counts, df
 
 
 # Past these shares of the index, intersections and unions use index-sized arrays: a pass over
