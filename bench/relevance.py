@@ -32,10 +32,23 @@ from .engines import ENGINES
 from .harness import open_engine
 from .queries import BenchQuery
 
-__all__ = ["TOPICS", "JUDGMENTS", "load_topics", "load_judgments", "ndcg", "precision", "main"]
+__all__ = [
+    "TOPICS",
+    "JUDGMENTS",
+    "SECOND",
+    "load_topics",
+    "held_out",
+    "load_judgments",
+    "agreement",
+    "ndcg",
+    "precision",
+    "main",
+]
 
 TOPICS = Path(__file__).with_name("topics.json")
 JUDGMENTS = Path(__file__).with_name("judgments.jsonl")
+# A blind second reading of judged pairs, by other judges: {"query", "id", "first", "second", "judge"}.
+SECOND = Path(__file__).with_name("judgments_second.jsonl")
 DEPTH = 10
 _BODY_CHARS = 900
 
@@ -44,6 +57,12 @@ def load_topics(path: Path = TOPICS) -> list[tuple[BenchQuery, str]]:
     """The topical queries with their needs."""
     doc = json.loads(path.read_text(encoding="utf-8"))
     return [(BenchQuery(id=q["id"], kind=q["kind"], q=q["q"]), q["need"]) for q in doc["queries"]]
+
+
+def held_out(path: Path = TOPICS) -> set[str]:
+    """Ids of the queries added after the ranking they measure was settled (never tuned on)."""
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    return {q["id"] for q in doc["queries"] if q.get("held_out")}
 
 
 def load_judgments(path: Path = JUDGMENTS) -> dict[tuple[str, str], int]:
@@ -59,6 +78,14 @@ def load_judgments(path: Path = JUDGMENTS) -> dict[tuple[str, str], int]:
             raise click.ClickException(f"{path}:{n}: grade must be 0, 1 or 2, not {row.get('grade')!r}")
         out[(row["query"], row["id"])] = row["grade"]
     return out
+
+
+def agreement(path: Path = SECOND) -> tuple[int, int, int]:
+    """(pairs read twice, graded the same, agreeing on relevant or not) of the second reading."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    same = sum(r["first"] == r["second"] for r in rows)
+    relevant = sum((r["first"] >= 1) == (r["second"] >= 1) for r in rows)
+    return len(rows), same, relevant
 
 
 def ndcg(grades: Sequence[int], ideal: Sequence[int], depth: int = DEPTH) -> float:
@@ -132,7 +159,7 @@ def score(work: Path, json_path: Path | None) -> None:
     known: dict[str, list[int]] = defaultdict(list)
     for (query, _), grade in judged.items():
         known[query].append(grade)
-    per: dict[str, dict[str, list[tuple[float, float]]]] = {name: defaultdict(list) for name in ENGINES}
+    per: dict[str, dict[str, tuple[float, float]]] = {name: {} for name in ENGINES}  # engine → query → scores
     unjudged = 0
     for q, _ in topics:
         for name in ENGINES:
@@ -141,24 +168,42 @@ def score(work: Path, json_path: Path | None) -> None:
                 if (q.id, i) not in judged:
                     unjudged += 1
                 grades.append(judged.get((q.id, i), 0))
-            per[name][q.kind].append((ndcg(grades, known[q.id]), precision(grades)))
-    kinds = list(dict.fromkeys(q.kind for q, _ in topics))
+            per[name][q.id] = (ndcg(grades, known[q.id]), precision(grades))
+    later = held_out()
+    table: dict[str, Any] = {}
+    for title, chosen in (
+        ("every query", topics),
+        ("the first set: the ranking was tuned on these", [t for t in topics if t[0].id not in later]),
+        ("held out: added after the ranking was settled", [t for t in topics if t[0].id in later]),
+    ):
+        if chosen:
+            click.echo(f"{title} ({len(chosen)})")
+            table[title] = _table(per, [q for q, _ in chosen])
+    click.echo(f"judgments: {len(judged)}; ranked articles without a judgment (counted as 0): {unjudged}")
+    read, same, relevant = agreement()
+    click.echo(f"read twice, blind: {read} judged pairs; same grade {same}, same relevant-or-not {relevant}")
+    if json_path is not None:
+        json_path.write_text(json.dumps({"by_kind": table, "unjudged": unjudged}, indent=2) + "\n", encoding="utf-8")
+
+
+def _table(per: dict[str, dict[str, tuple[float, float]]], queries: list[BenchQuery]) -> dict[str, Any]:
+    """Print, and return, mean nDCG@10 and P@10 per engine and kind over these queries."""
+    kinds = list(dict.fromkeys(q.kind for q in queries))
     header = f"{'kind':<10} {'n':>3} " + " ".join(f"{n + ' nDCG':>13} {'P@10':>5}" for n in ENGINES)
     lines = [header, "-" * len(header)]
     table: dict[str, Any] = {}
     for kind in [*kinds, "all"]:
-        row = f"{kind:<10}"
-        for n, name in enumerate(ENGINES):
-            pairs = [p for k in kinds for p in per[name][k]] if kind == "all" else per[name][kind]
+        ids = [q.id for q in queries if kind in ("all", q.kind)]
+        row = f"{kind:<10} {len(ids):>3}"
+        for name in ENGINES:
+            pairs = [per[name][i] for i in ids]
             nd = sum(p[0] for p in pairs) / len(pairs)
             pr = sum(p[1] for p in pairs) / len(pairs)
             table.setdefault(kind, {})[name] = {"ndcg10": round(nd, 3), "p10": round(pr, 3), "queries": len(pairs)}
-            row += (f" {len(pairs):>3}" if n == 0 else "") + f" {nd:>13.3f} {pr:>5.2f}"
+            row += f" {nd:>13.3f} {pr:>5.2f}"
         lines.append(row)
     click.echo("\n".join(lines))
-    click.echo(f"judgments: {len(judged)}; ranked articles without a judgment (counted as 0): {unjudged}")
-    if json_path is not None:
-        json_path.write_text(json.dumps({"by_kind": table, "unjudged": unjudged}, indent=2) + "\n", encoding="utf-8")
+    return table
 
 
 if __name__ == "__main__":

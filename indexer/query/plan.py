@@ -49,7 +49,7 @@ UNIT_WEIGHT = sum(FIELD_WEIGHTS[f] for f in ("title", "sapo", "body"))
 # passing mention.
 LEAD_FIELDS, LEAD_WEIGHT = ("title", "sapo"), 0.5
 # A spelling variant or abbreviation of what was typed counts less than the typed form itself.
-VARIANT_WEIGHT = 0.7
+VARIANT_WEIGHT = 0.9
 # Consecutive query words found within PROXIMITY_WINDOW syllables of each other in a body add a
 # score, as the sequential dependence model's unordered windows do; pairs of the first
 # PROXIMITY_WORDS required words only, and only words whose rarest syllable is in at most
@@ -168,6 +168,8 @@ def proximity(units: list[tuple[Unit, Speller | None]], frequency: Frequency | N
         counts = [sum(frequency("body_syl", t) for t in o) for o in options]
         best = min(range(len(options)), key=counts.__getitem__)
         terms.append(Term("body_syl", tuple(options[best])) if counts[best] <= PROXIMITY_MAX_DOCS else None)
+    # A small share of a word's own score (UNIT_WEIGHT times more), as in the sequential
+    # dependence model, where windows weigh a tenth or less of the words.
     weight = PROXIMITY_WEIGHT * FIELD_WEIGHTS["body"]
     for a, b in zip(terms, terms[1:], strict=False):
         if a is not None and b is not None:
@@ -198,9 +200,11 @@ def plan(
         return alts[0] if len(alts) == 1 else Node("any", tuple(alts))
 
     def variant_plans(variant: Variant, fields: tuple[str, ...]) -> list[Plan]:
-        # Listed forms are matched as written: their diacritics are part of the form.
+        # Listed forms are matched as written: their diacritics are part of the form. A form of
+        # several words scores their mean (seq), as one word: "Ủy ban nhân dân" for "UBND" is
+        # one more spelling, not four words that would outscore the one typed.
         return [
-            Node("all", tuple(unit_plan(u, fields, None) for u in form), VARIANT_WEIGHT)
+            Node("seq", tuple(unit_plan(u, fields, None) for u in form), VARIANT_WEIGHT)
             for form in variant.alternatives
         ]
 

@@ -321,7 +321,7 @@ def _to_whoosh(node: Plan) -> Q.Query:
         return Q.Sequence(kids, slop=node.window, ordered=False, boost=node.boost)
     if node.op in ("all", "seq"):
         return Q.And(kids, boost=node.boost) if kids else Q.Every()
-    if node.op == "any":
+    if node.op in ("any", "fields"):
         return Q.Or(kids, boost=node.boost)
     if node.op == "maybe":
         return Q.AndMaybe(kids[0], kids[1])

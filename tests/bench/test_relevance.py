@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 import pytest
 
-from bench.relevance import DEPTH, TOPICS, load_judgments, load_topics, ndcg, precision
+from bench.relevance import DEPTH, SECOND, TOPICS, agreement, held_out, load_judgments, load_topics, ndcg, precision
 
 
 def test_ndcg_is_one_for_the_ideal_order_and_lower_otherwise() -> None:
@@ -43,3 +43,16 @@ def test_the_topics_have_unique_ids_needs_and_at_least_sixty_queries() -> None:
     kinds = {q.kind for q, _ in topics}
     assert {"topic", "nodiac", "name", "place", "variant", "function"} <= kinds
     assert json.loads(TOPICS.read_text(encoding="utf-8"))["about"]
+
+
+def test_the_second_reading_reads_pairs_the_first_judged_with_the_grades_they_were_given() -> None:
+    judged = load_judgments()
+    rows = [json.loads(line) for line in SECOND.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert rows and all(judged[(r["query"], r["id"])] == r["first"] for r in rows)
+    read, same, relevant = agreement()
+    assert read == len(rows) and same <= relevant <= read
+
+
+def test_held_out_queries_are_some_of_the_topics() -> None:
+    later = held_out()
+    assert later and later < {q.id for q, _ in load_topics()}
