@@ -106,7 +106,11 @@ def _combine(post: Postings, node: Node, stats: Statistics, within: np.ndarray |
     if node.op == "near":
         return _near(post, node, stats, within)
     if node.op == "fields":
-        return _fields(post, node, stats)
+        # Kept like a term's scores: a word's fields and forms are read and weighed once per
+        # generation, and its children's lists are never kept (their sum is what is needed).
+        key = stats.token + "\x02" + repr(node.children)
+        ids, scores = post.scored("\x03fields", key, lambda: _fields(post, node, stats))
+        return Matches(ids, np.float32(node.boost) * scores if node.boost != 1.0 else scores)
     if node.op == "maybe":
         first = _run(post, node.children[0], stats, within)
         parts = [first, _run(post, node.children[1], stats, first.mask(post.size))]
@@ -139,14 +143,16 @@ def _combine(post: Postings, node: Node, stats: Statistics, within: np.ndarray |
     return found
 
 
-def _fields(post: Postings, node: Node, stats: Statistics) -> Matches:
-    """One word's fields and forms scored as one BM25F term (Robertson, Zaragoza and Taylor, 2004).
+def _fields(post: Postings, node: Node, stats: Statistics) -> tuple[np.ndarray, np.ndarray]:
+    """One word's fields and forms scored as one BM25F term (Robertson, Zaragoza and Taylor, 2004),
+    before the node's own boost.
 
     Each child's count is weighted by its boost and divided by its field's length norm; the sums
     saturate once, with the idf of the most common child, so a word's score is bounded however
     many fields and forms repeat it.
     """
-    parts: list[Matches] = []
+    found_ids: list[np.ndarray] = []
+    weights: list[np.ndarray] = []
     df = 0
     for child in node.children:
         ids, counts, child_df = _counted(post, child, stats)
@@ -155,16 +161,18 @@ def _fields(post: Postings, node: Node, stats: Statistics) -> Matches:
         if not ids.size:
             continue
         fieldname = _field_of(child)
-        norm = (1.0 - B) + B * post.lengths(fieldname)[ids] / stats.average_length(fieldname)
-        weight = np.float32(child.boost) * counts / norm.astype(np.float32)
-        parts.append(Matches(ids, weight.astype(np.float32)))
-    if not parts:
-        return Matches.none()
-    found = _union(parts, post.size)
+        norm = (1.0 - B) + B * post.lengths(fieldname)[ids].astype(np.float64) / stats.average_length(fieldname)
+        found_ids.append(ids)
+        weights.append(child.boost * counts.astype(np.float64) / norm)
+    if not found_ids:
+        empty = Matches.none()
+        return empty.ids, empty.scores
+    # Summed in float64: a shard, whose children's lists are shorter, adds the same numbers to
+    # the same float32 score as the whole index.
+    ids, where = np.unique(np.concatenate(found_ids), return_inverse=True)
+    tf = np.bincount(where, weights=np.concatenate(weights), minlength=ids.size)
     idf = math.log(stats.documents / (df + 1)) + 1.0
-    tf = found.scores
-    scores = np.float32(idf * (K1 + 1.0) * node.boost) * tf / (tf + np.float32(K1))
-    return Matches(found.ids, scores.astype(np.float32))
+    return ids, (idf * (K1 + 1.0) * tf / (tf + K1)).astype(np.float32)
 
 
 def _field_of(node: Plan) -> str:
@@ -241,15 +249,14 @@ def _union(parts: list[Matches], size: int) -> Matches:
         return Matches(ids, dense[ids])
     if not total:
         return Matches.none()
-    # Each part is ascending: a stable sort of their concatenation merges the runs and keeps a
-    # document's entries in part order, so each run of one document sums its scores as the
-    # children come (as the dense way adds them).
-    joined = np.concatenate([p.ids for p in parts])
-    order = np.argsort(joined, kind="stable")
-    joined = joined[order]
-    starts = np.flatnonzero(np.concatenate(([True], joined[1:] != joined[:-1])))
-    scores = np.add.reduceat(np.concatenate([p.scores for p in parts])[order], starts)
-    return Matches(joined[starts], scores.astype(np.float32, copy=False))
+    # Each document's scores are added one part after another, as the dense way adds them: a
+    # reduction over each document's run (np.add.reduceat) may add three in another order, and
+    # a shard, whose lists are shorter and take the other way, would then score a last bit apart.
+    ids = np.unique(np.concatenate([p.ids for p in parts]))
+    scores = np.zeros(ids.size, dtype=np.float32)
+    for part in parts:
+        scores[np.searchsorted(ids, part.ids)] += part.scores
+    return Matches(ids, scores)
 
 
 def _occurrences(post: Postings, term: Term, within: np.ndarray | None) -> np.ndarray:
