@@ -249,14 +249,24 @@ def _union(parts: list[Matches], size: int) -> Matches:
         return Matches(ids, dense[ids])
     if not total:
         return Matches.none()
-    # Each document's scores are added one part after another, as the dense way adds them: a
-    # reduction over each document's run (np.add.reduceat) may add three in another order, and
-    # a shard, whose lists are shorter and take the other way, would then score a last bit apart.
-    ids = np.unique(np.concatenate([p.ids for p in parts]))
-    scores = np.zeros(ids.size, dtype=np.float32)
-    for part in parts:
-        scores[np.searchsorted(ids, part.ids)] += part.scores
-    return Matches(ids, scores)
+    # Each part is ascending: a stable sort of their concatenation merges the runs and keeps a
+    # document's entries in part order. Each run is then summed entry after entry, as the dense
+    # way adds them: a reduction (np.add.reduceat) may add three in another order, and a shard,
+    # whose lists are shorter and take the other way, would score a last bit apart.
+    joined = np.concatenate([p.ids for p in parts])
+    order = np.argsort(joined, kind="stable")
+    joined = joined[order]
+    values = np.concatenate([p.scores for p in parts])[order]
+    starts = np.flatnonzero(np.concatenate(([True], joined[1:] != joined[:-1])))
+    lengths = np.diff(np.append(starts, joined.size))
+    scores = values[starts]
+    longer = np.flatnonzero(lengths > 1)
+    step = 1
+    while longer.size:  # at most one round per part
+        scores[longer] += values[starts[longer] + step]
+        step += 1
+        longer = longer[lengths[longer] > step]
+    return Matches(joined[starts], scores)
 
 
 def _occurrences(post: Postings, term: Term, within: np.ndarray | None) -> np.ndarray:

@@ -127,3 +127,20 @@ def test_both_ways_of_joining_find_every_document_with_its_summed_score(parts: l
         assert found.ids.dtype == np.int64 and found.scores.dtype == np.float32
         assert dict(zip(found.ids.tolist(), found.scores.tolist(), strict=True)) == dict(sorted(expected.items()))
         assert found.ids.tolist() == sorted(expected)
+
+
+def test_a_union_adds_each_document_s_scores_in_the_same_order_both_ways(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A shard's shorter lists may take the sparse way where the whole index takes the dense one:
+    # the sums must agree to the last bit, or a sharded index ranks ties differently.
+    from indexer.search import execution
+
+    rng = np.random.default_rng(7)
+    parts = []
+    for _ in range(5):
+        ids = np.unique(rng.integers(0, 5_000, 2_000)).astype(np.int64)
+        parts.append(Matches(ids, (rng.random(ids.size) * 60).astype(np.float32)))
+    sparse = _union(parts, 10**9)
+    monkeypatch.setattr(execution, "UNION_DENSE_SHARE", 0.0)
+    dense = _union(parts, 5_000)
+    assert np.array_equal(sparse.ids, dense.ids)
+    assert np.array_equal(sparse.scores, dense.scores)
