@@ -6,7 +6,6 @@ operations over document numbers instead of Whoosh's matcher loops in Python.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -14,7 +13,7 @@ import numpy as np
 
 from ..query.plan import Node, Plan, Term
 from ..store.postings import POSITION_BITS, Postings
-from .scoring import K1, B, bm25
+from .scoring import bm25, bm25f, length_norm
 from .statistics import Statistics
 
 __all__ = ["Matches", "DocSet", "run", "term_arrays", "keys_in"]
@@ -144,12 +143,10 @@ def _combine(post: Postings, node: Node, stats: Statistics, within: np.ndarray |
 
 
 def _fields(post: Postings, node: Node, stats: Statistics) -> tuple[np.ndarray, np.ndarray]:
-    """One word's fields and forms scored as one BM25F term (Robertson, Zaragoza and Taylor, 2004),
-    before the node's own boost.
+    """One word's fields and forms scored as one BM25F term, before the node's own boost.
 
     Each child's count is weighted by its boost and divided by its field's length norm; the sums
-    saturate once, with the idf of the most common child, so a word's score is bounded however
-    many fields and forms repeat it.
+    saturate once, with the document frequency of the most common child.
     """
     found_ids: list[np.ndarray] = []
     weights: list[np.ndarray] = []
@@ -158,21 +155,16 @@ def _fields(post: Postings, node: Node, stats: Statistics) -> tuple[np.ndarray, 
         ids, counts, child_df = _counted(post, child, stats)
         # Every child's frequency counts, found here or not: a shard scores as the whole index.
         df = max(df, child_df)
-        if not ids.size:
-            continue
-        fieldname = _field_of(child)
-        norm = (1.0 - B) + B * post.lengths(fieldname)[ids].astype(np.float64) / stats.average_length(fieldname)
-        found_ids.append(ids)
-        weights.append(child.boost * counts.astype(np.float64) / norm)
+        if ids.size:
+            found_ids.append(ids)
+            weights.append(child.boost * counts / length_norm(post, stats, _field_of(child), ids))
     if not found_ids:
         empty = Matches.none()
         return empty.ids, empty.scores
     # Summed in float64: a shard, whose children's lists are shorter, adds the same numbers to
     # the same float32 score as the whole index.
     ids, where = np.unique(np.concatenate(found_ids), return_inverse=True)
-    tf = np.bincount(where, weights=np.concatenate(weights), minlength=ids.size)
-    idf = math.log(stats.documents / (df + 1)) + 1.0
-    return ids, (idf * (K1 + 1.0) * tf / (tf + K1)).astype(np.float32)
+    return ids, bm25f(np.bincount(where, weights=np.concatenate(weights), minlength=ids.size), df, stats)
 
 
 def _field_of(node: Plan) -> str:

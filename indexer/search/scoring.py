@@ -1,4 +1,4 @@
-"""BM25 over posting arrays: each field scored on its own, fields weighted by the plan (BM25F)."""
+"""BM25 over posting arrays: one term in one field, or a word's weighted counts over its fields (BM25F)."""
 
 from __future__ import annotations
 
@@ -9,21 +9,36 @@ import numpy as np
 from ..store.postings import Postings
 from .statistics import Statistics
 
-__all__ = ["bm25", "B", "K1"]
+__all__ = ["bm25", "bm25f", "length_norm", "B", "K1"]
 
 # BM25 parameters, as Whoosh's BM25F defaults.
 B, K1 = 0.75, 1.2
 
 
-def bm25(
-    post: Postings, stats: Statistics, fieldname: str, ids: np.ndarray, counts: np.ndarray, df: int
-) -> np.ndarray:
+def bm25(post: Postings, stats: Statistics, fieldname: str, ids: np.ndarray, counts: np.ndarray, df: int) -> np.ndarray:
     """BM25 of one term (or one set of spellings counted as a term) in each listed document of post.
 
     df is the term's document frequency and stats the index's figures (the whole index's, for a shard).
     """
     if not ids.size:
         return np.empty(0, dtype=np.float32)
-    idf = math.log(stats.documents / (df + 1)) + 1.0
     norm = K1 * ((1.0 - B) + B * post.lengths(fieldname)[ids] / stats.average_length(fieldname))
-    return (idf * counts * (K1 + 1.0) / (counts + norm)).astype(np.float32)
+    return (_idf(stats, df) * counts * (K1 + 1.0) / (counts + norm)).astype(np.float32)
+
+
+def length_norm(post: Postings, stats: Statistics, fieldname: str, ids: np.ndarray) -> np.ndarray:
+    """BM25's length normalisation of each listed document's field (1 at the average length), in float64."""
+    return (1.0 - B) + B * post.lengths(fieldname)[ids].astype(np.float64) / stats.average_length(fieldname)
+
+
+def bm25f(weighted: np.ndarray, df: int, stats: Statistics) -> np.ndarray:
+    """BM25 of counts already weighted by field and divided by length_norm, summed over fields.
+
+    Saturated once (Robertson, Zaragoza and Taylor, 2004): however many fields repeat a word, it
+    scores at most idf × (K1 + 1).
+    """
+    return (_idf(stats, df) * (K1 + 1.0) * weighted / (weighted + K1)).astype(np.float32)
+
+
+def _idf(stats: Statistics, df: int) -> float:
+    return math.log(stats.documents / (df + 1)) + 1.0
