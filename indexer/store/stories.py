@@ -21,6 +21,7 @@ maps every live document's seq to its story's key and is saved beside the genera
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -145,6 +146,52 @@ def pair_features(cosine: float, gap: int, same_outlet: bool, a: _Shape, b: _Sha
     }
 
 
+class _Screen:
+    """The pair model's log-odds computed inline, to pass over the many candidates far below its
+    threshold without building their features (pair_features and the model decide the rest)."""
+
+    # Well above the rounding between the two computations, far below any weight.
+    MARGIN = 1e-6
+
+    def __init__(self, model: Salience) -> None:
+        w = model.weights
+        names = ("cos", "cos2", "gap", "same_outlet", "title_jaccard", "title_ratio", "numbers_shared", "numbers_apart")
+        self.w = tuple(w.get(n, 0.0) for n in names)
+        t = model.threshold
+        self.floor = model.intercept - math.log(t / (1.0 - t)) + self.MARGIN
+
+    def below(self, cosine: float, gap: int, same_outlet: bool, a: _Shape, b: _Shape) -> bool:
+        """True when the pair's probability is surely under the threshold (no conflict is assumed:
+        a conflicting pair is left out before)."""
+        w = self.w
+        union = len(a.words | b.words)
+        shared = len(a.numbers & b.numbers)
+        z = (
+            w[0] * cosine
+            + w[1] * cosine * cosine
+            + w[2] * gap / 4
+            + (w[3] if same_outlet else 0.0)
+            + (w[4] * len(a.words & b.words) / union if union else 0.0)
+            + w[5] * min(len(a.words), len(b.words)) / max(1, len(a.words), len(b.words))
+            + w[6] * min(shared, 5) / 5
+            + (w[7] if a.numbers and b.numbers and not shared else 0.0)
+        )
+        return z + self.floor < 0.0
+
+
+class _RowDot:
+    """The dot product of two rows of a CSR matrix, as scipy's row.multiply(other).sum() gives it
+    (the products in column order, summed by numpy) without building two matrices per pair."""
+
+    def __init__(self, matrix: Any) -> None:
+        self.indptr, self.indices, self.data = matrix.indptr, matrix.indices, matrix.data
+
+    def __call__(self, i: int, k: int) -> float:
+        a, b = slice(self.indptr[i], self.indptr[i + 1]), slice(self.indptr[k], self.indptr[k + 1])
+        _, ia, ib = np.intersect1d(self.indices[a], self.indices[b], assume_unique=True, return_indices=True)
+        return float(np.sum(self.data[a][ia] * self.data[b][ib])) if ia.size else 0.0
+
+
 @functools.cache
 def pair_model() -> Salience:
     """The probability that two articles report one event: a logistic regression over
@@ -191,13 +238,15 @@ def assign(
             members.setdefault(key, []).append(i)
     shapes = [_Shape.of(t) if t else None for t in texts]
     model = pair_model()
+    screen = _Screen(model)
+    dot = _RowDot(vectors)
 
     def self_series(i: int, story: list[int]) -> bool:
         """True when the story holds an article of i's outlet from another day that i is not nearly alike:
         i is then that outlet's next installment of a series, not another report of the event."""
         assert sources is not None
         mine = [k for k in story if sources[k] == sources[i] and days[k] != days[i]]
-        return bool(mine) and max(float(vectors[i].multiply(vectors[k]).sum()) for k in mine) < SAME_SOURCE
+        return bool(mine) and max(dot(i, k) for k in mine) < SAME_SOURCE
 
     for day in np.unique(days[todo]).tolist():
         lo, hi = np.searchsorted(day_of, [day - WINDOW_DAYS, day + WINDOW_DAYS + 1])
@@ -220,10 +269,13 @@ def assign(
             for cosine, other in found:
                 a, b = shapes[i], shapes[other]
                 assert a is not None and b is not None  # texts compared are never empty
-                same_outlet = outlets and sources is not None and sources[i] == sources[other]
-                features = pair_features(cosine, abs(day - int(days[other])), same_outlet, a, b)
-                if features["conflict"]:
+                if a.slots and b.slots and _conflict(a.slots, b.slots):
                     continue
+                same_outlet = outlets and sources is not None and sources[i] == sources[other]
+                gap = abs(day - int(days[other]))
+                if screen.below(cosine, gap, same_outlet, a, b):
+                    continue
+                features = pair_features(cosine, gap, same_outlet, a, b)
                 p = model.probability(features)
                 if p >= model.threshold:
                     scored.append((p, cosine, other))
@@ -234,7 +286,7 @@ def assign(
                 break
             if best >= 0 and founder[int(keys[best])] != best:
                 lead = founder[int(keys[best])]
-                if float(vectors[i].multiply(vectors[lead]).sum()) < FOUNDER:
+                if dot(i, lead) < FOUNDER:
                     best = -1
             keys[i] = keys[best] if best >= 0 else seqs[i]
             first.setdefault(int(keys[i]), day)

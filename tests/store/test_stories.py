@@ -225,3 +225,29 @@ def test_pair_model_weighs_what_tells_one_event_from_two() -> None:
 def test_shipped_pair_model_is_the_trained_one(tmp_path: Path) -> None:
     """Training again on the committed pairs gives the shipped model (to the solver's last digits)."""
     assert_trains_to(train_pairs, ROOT / "indexer" / "store" / "data" / "story_pairs.json", tmp_path)
+
+
+def test_the_row_dot_is_scipy_s_and_the_screen_never_drops_a_pair_the_model_takes() -> None:
+    # Grouping compares rows without building scipy matrices per pair, and passes over most
+    # candidates before their features: both must decide exactly as the slow way did.
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    rows = [json.loads(line) for line in (DATA / "stories.jsonl").read_text(encoding="utf-8").splitlines()]
+    texts = [t for t in (story_text(r["title"] or "", r["sapo"] or "", r["body"] or "") for r in rows) if t]
+    vectors = TfidfVectorizer(token_pattern=stories._TOKENS, sublinear_tf=True).fit_transform(texts)
+    dot = stories._RowDot(vectors)
+    model = stories.pair_model()
+    screen = stories._Screen(model)
+    shapes = [stories._Shape.of(t) for t in texts]
+    taken = 0
+    for i in range(len(texts)):
+        for k in range(len(texts)):
+            assert dot(i, k) == float(vectors[i].multiply(vectors[k]).sum())
+            for gap, same in ((0, False), (3, True)):
+                features = stories.pair_features(dot(i, k), gap, same, shapes[i], shapes[k])
+                if features["conflict"]:
+                    continue
+                takes = model.probability(features) >= model.threshold
+                taken += takes
+                assert not (takes and screen.below(dot(i, k), gap, same, shapes[i], shapes[k]))
+    assert taken  # the fixture holds pairs the model joins
