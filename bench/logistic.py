@@ -4,8 +4,9 @@ out-of-fold probabilities, the final fit, and its weights as a shipped `indexer.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
+import click
 import numpy as np
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -13,6 +14,8 @@ from sklearn.linear_model import LogisticRegression
 from indexer.geo.salience import Salience
 
 Rows = list[dict[str, float]]
+# Precision, recall and F1 of a set of decisions, one per row.
+Score = Callable[[np.ndarray], tuple[float, float, float]]
 
 
 def fit(rows: Rows, labels: np.ndarray, c: float, min_examples: int = 1) -> tuple[DictVectorizer, LogisticRegression]:
@@ -42,3 +45,24 @@ def shipped(vectorizer: DictVectorizer, model: LogisticRegression, threshold: fl
         if abs(w) >= 1e-4
     }
     return Salience(weights, round(float(model.intercept_[0]), 4), threshold, trained_on)
+
+
+def choose(
+    rows: Rows,
+    labels: np.ndarray,
+    folds: Sequence[tuple[np.ndarray, np.ndarray]],
+    c_grid: Sequence[float],
+    thresholds: Sequence[float],
+    score: Score,
+    min_examples: int = 1,
+) -> tuple[float, float, float]:
+    """(F1, C, threshold) of the best cross-validated model, each C's figures at 0.5 printed."""
+    best = (0.0, c_grid[0], 0.5)
+    for c in c_grid:
+        prob = out_of_fold(rows, labels, folds, c, min_examples)
+        for t in thresholds:
+            f = score(prob >= t)[2]
+            if f > best[0]:
+                best = (f, c, t)
+        click.echo("  model C={:<4} (5 folds) at 0.5: P {:.3f} R {:.3f} F1 {:.3f}".format(c, *score(prob >= 0.5)))
+    return best

@@ -21,7 +21,7 @@ from indexer.geo import Gazetteer, Tagger
 from indexer.geo.tagger import _read_extra
 from indexer.geo.units import units
 
-from .logistic import fit, out_of_fold, shipped
+from .logistic import choose, fit, shipped
 from .tagger_eval import REPO, Label, f1, load_texts, split_labels
 
 SPLITS = ("train", "dev")
@@ -85,16 +85,9 @@ def main(shared: Path, out: Path) -> None:
     p, r, f = figures(rules, article, names, gold)
     click.echo(f"  score rules:           P {p:.3f} R {r:.3f} F1 {f:.3f}")
     folds = list(GroupKFold(5).split(rows, about, article))
-    best = (0.0, C_GRID[0], 0.5)
-    for c in C_GRID:
-        prob = out_of_fold(rows, about, folds, c, MIN_EXAMPLES)
-        for t in THRESHOLDS:
-            p, r, f = figures(prob >= t, article, names, gold)
-            if f > best[0]:
-                best = (f, c, t)
-        p, r, f = figures(prob >= 0.5, article, names, gold)
-        click.echo(f"  model C={c:<4} (5 folds): P {p:.3f} R {r:.3f} F1 {f:.3f} at 0.5")
-    f, c, t = best
+    f, c, t = choose(
+        rows, about, folds, C_GRID, THRESHOLDS, lambda chosen: figures(chosen, article, names, gold), MIN_EXAMPLES
+    )
     click.echo(f"  chosen: C={c}, threshold {t} (cross-validated F1 {f:.3f})")
     trained_on = f"{len(labels)} articles of the {' and '.join(SPLITS)} splits, C={c}"
     model = shipped(*fit(rows, about, c, MIN_EXAMPLES), t, trained_on)

@@ -21,7 +21,7 @@ from sklearn.model_selection import StratifiedKFold
 
 from indexer.store import stories
 
-from .logistic import fit, out_of_fold, shipped
+from .logistic import choose, fit, shipped
 from .stories import REPO, story_corpus
 
 TRAINING = tuple(REPO / "bench" / f"story_pairs{suffix}.jsonl" for suffix in ("", "_heldout", "_train"))
@@ -44,12 +44,13 @@ def examples(shared: Path, paths: tuple[Path, ...]) -> tuple[list[dict[str, floa
         vectors = TfidfVectorizer(token_pattern=stories._TOKENS, sublinear_tf=True, min_df=1).fit_transform(
             [t if d >= 0 else "" for t, d in zip(texts, days, strict=True)]
         )
+        dot = stories._RowDot(vectors)
         outlets = len(set(sources)) > 1
         for p in pairs:
             if p["corpus"] != corpus:
                 continue
             i, k = at[p["a"]], at[p["b"]]
-            cosine = float(vectors[i].multiply(vectors[k]).sum())
+            cosine = dot(i, k)
             a, b = stories._Shape.of(texts[i]), stories._Shape.of(texts[k])
             same_outlet = outlets and sources[i] == sources[k]
             rows.append(stories.pair_features(cosine, abs(days[i] - days[k]), same_outlet, a, b))
@@ -80,15 +81,7 @@ def main(shared: Path, out: Path) -> None:
     rule = np.asarray([row["cos"] >= 0.42 and not row["conflict"] for row in rows])
     click.echo("  former rule (cosine 0.42, no conflict): P {:.3f} R {:.3f} F1 {:.3f}".format(*rates(rule, same)))
     folds = list(StratifiedKFold(5, shuffle=True, random_state=0).split(np.zeros(len(rows)), same))
-    best = (0.0, C_GRID[0], 0.5)
-    for c in C_GRID:
-        prob = out_of_fold(rows, same, folds, c)
-        for t in THRESHOLDS:
-            f = rates(prob >= t, same)[2]
-            if f > best[0]:
-                best = (f, c, t)
-        click.echo("  model C={} (5 folds) at 0.5: P {:.3f} R {:.3f} F1 {:.3f}".format(c, *rates(prob >= 0.5, same)))
-    f, c, t = best
+    f, c, t = choose(rows, same, folds, C_GRID, THRESHOLDS, lambda chosen: rates(chosen, same))
     click.echo(f"  chosen: C={c} (pair-level best threshold {t}, F1 {f:.3f}); saved with {JOIN}")
     trained_on = f"{len(rows)} pairs of {', '.join(p.name for p in TRAINING)}, C={c}"
     shipped(*fit(rows, same, c), JOIN, trained_on).save(out)

@@ -22,13 +22,15 @@ def bm25(post: Postings, stats: Statistics, fieldname: str, ids: np.ndarray, cou
     """
     if not ids.size:
         return np.empty(0, dtype=np.float32)
-    norm = K1 * ((1.0 - B) + B * post.lengths(fieldname)[ids] / stats.average_length(fieldname))
+    norm = K1 * length_norm(post, stats, fieldname, ids, np.float32)
     return (_idf(stats, df) * counts * (K1 + 1.0) / (counts + norm)).astype(np.float32)
 
 
-def length_norm(post: Postings, stats: Statistics, fieldname: str, ids: np.ndarray) -> np.ndarray:
-    """BM25's length normalisation of each listed document's field (1 at the average length), in float64."""
-    return (1.0 - B) + B * post.lengths(fieldname)[ids].astype(np.float64) / stats.average_length(fieldname)
+def length_norm(
+    post: Postings, stats: Statistics, fieldname: str, ids: np.ndarray, dtype: type = np.float64
+) -> np.ndarray:
+    """BM25's length normalisation of each listed document's field (1 at the average length)."""
+    return (1.0 - B) + B * post.lengths(fieldname)[ids].astype(dtype, copy=False) / stats.average_length(fieldname)
 
 
 def bm25f(weighted: np.ndarray, df: int, stats: Statistics) -> np.ndarray:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import math
+import operator
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -128,55 +129,59 @@ class _Shape:
         return cls(frozenset(_WORDS.findall(title)), frozenset(_NUMBERS.findall(text)), slots(text))
 
 
+# The pair model's features, in the order _pair_values gives them.
+_PAIR_NAMES = (
+    "cos",
+    "cos2",
+    "gap",
+    "same_outlet",
+    "conflict",
+    "title_jaccard",
+    "title_ratio",
+    "numbers_shared",
+    "numbers_apart",
+)
+_CONFLICT = _PAIR_NAMES.index("conflict")
+
+
+def _pair_values(cosine: float, gap: int, same_outlet: bool, a: _Shape, b: _Shape) -> tuple[float, ...]:
+    """pair_features' values, in _PAIR_NAMES' order."""
+    union = len(a.words | b.words)
+    shared_numbers = len(a.numbers & b.numbers)
+    return (
+        cosine,
+        cosine * cosine,
+        gap / 4,
+        float(same_outlet),
+        float(bool(a.slots and b.slots and _conflict(a.slots, b.slots))),
+        len(a.words & b.words) / union if union else 0.0,
+        min(len(a.words), len(b.words)) / max(1, len(a.words), len(b.words)),
+        min(shared_numbers, 5) / 5,
+        float(bool(a.numbers and b.numbers and not shared_numbers)),
+    )
+
+
 def pair_features(cosine: float, gap: int, same_outlet: bool, a: _Shape, b: _Shape) -> dict[str, float]:
     """The pair model's features of two articles: their cosine, days apart, one outlet, clashing
     slots, how much their titles share, and their numbers shared or apart."""
-    union = len(a.words | b.words)
-    shared_numbers = len(a.numbers & b.numbers)
-    return {
-        "cos": cosine,
-        "cos2": cosine * cosine,
-        "gap": gap / 4,
-        "same_outlet": float(same_outlet),
-        "conflict": float(bool(a.slots and b.slots and _conflict(a.slots, b.slots))),
-        "title_jaccard": len(a.words & b.words) / union if union else 0.0,
-        "title_ratio": min(len(a.words), len(b.words)) / max(1, len(a.words), len(b.words)),
-        "numbers_shared": min(shared_numbers, 5) / 5,
-        "numbers_apart": float(bool(a.numbers and b.numbers and not shared_numbers)),
-    }
+    return dict(zip(_PAIR_NAMES, _pair_values(cosine, gap, same_outlet, a, b), strict=True))
 
 
 class _Screen:
-    """The pair model's log-odds computed inline, to pass over the many candidates far below its
-    threshold without building their features (pair_features and the model decide the rest)."""
+    """The pair model's log-odds from a pair's values alone, to pass over the many candidates far
+    below its threshold without building their feature dicts (the model decides the rest)."""
 
     # Well above the rounding between the two computations, far below any weight.
     MARGIN = 1e-6
 
     def __init__(self, model: Salience) -> None:
-        w = model.weights
-        names = ("cos", "cos2", "gap", "same_outlet", "title_jaccard", "title_ratio", "numbers_shared", "numbers_apart")
-        self.w = tuple(w.get(n, 0.0) for n in names)
+        self.weights = tuple(model.weights.get(name, 0.0) for name in _PAIR_NAMES)
         t = model.threshold
         self.floor = model.intercept - math.log(t / (1.0 - t)) + self.MARGIN
 
-    def below(self, cosine: float, gap: int, same_outlet: bool, a: _Shape, b: _Shape) -> bool:
-        """True when the pair's probability is surely under the threshold (no conflict is assumed:
-        a conflicting pair is left out before)."""
-        w = self.w
-        union = len(a.words | b.words)
-        shared = len(a.numbers & b.numbers)
-        z = (
-            w[0] * cosine
-            + w[1] * cosine * cosine
-            + w[2] * gap / 4
-            + (w[3] if same_outlet else 0.0)
-            + (w[4] * len(a.words & b.words) / union if union else 0.0)
-            + w[5] * min(len(a.words), len(b.words)) / max(1, len(a.words), len(b.words))
-            + w[6] * min(shared, 5) / 5
-            + (w[7] if a.numbers and b.numbers and not shared else 0.0)
-        )
-        return z + self.floor < 0.0
+    def below(self, values: tuple[float, ...]) -> bool:
+        """True when the pair's probability is surely under the threshold."""
+        return sum(map(operator.mul, self.weights, values)) + self.floor < 0.0
 
 
 class _RowDot:
@@ -269,13 +274,11 @@ def assign(
             for cosine, other in found:
                 a, b = shapes[i], shapes[other]
                 assert a is not None and b is not None  # texts compared are never empty
-                if a.slots and b.slots and _conflict(a.slots, b.slots):
-                    continue
                 same_outlet = outlets and sources is not None and sources[i] == sources[other]
-                gap = abs(day - int(days[other]))
-                if screen.below(cosine, gap, same_outlet, a, b):
+                values = _pair_values(cosine, abs(day - int(days[other])), same_outlet, a, b)
+                if values[_CONFLICT] or screen.below(values):
                     continue
-                features = pair_features(cosine, gap, same_outlet, a, b)
+                features = dict(zip(_PAIR_NAMES, values, strict=True))
                 p = model.probability(features)
                 if p >= model.threshold:
                     scored.append((p, cosine, other))

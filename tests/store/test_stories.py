@@ -249,5 +249,5 @@ def test_the_row_dot_is_scipy_s_and_the_screen_never_drops_a_pair_the_model_take
                     continue
                 takes = model.probability(features) >= model.threshold
                 taken += takes
-                assert not (takes and screen.below(dot(i, k), gap, same, shapes[i], shapes[k]))
+                assert not (takes and screen.below(stories._pair_values(dot(i, k), gap, same, shapes[i], shapes[k])))
     assert taken  # the fixture holds pairs the model joins
