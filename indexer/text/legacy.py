@@ -261,9 +261,10 @@ def convert(text: str, encoding: str) -> str:
 # already Unicode (or a mixture).
 _VIET_ONLY: Final = re.compile("[ĂăĐđĨĩŨũƠơƯư\u1ea0-\u1ef9]")
 _HIGH: Final = re.compile(r"[\u00a1-\u00ff]")
-# Words with any non-ASCII letter, and words with a letter only Unicode Vietnamese has.
+# Words with any non-ASCII letter, and words with a letter only Unicode Vietnamese has. The
+# second matches from that letter on: one match per such word, and no start tried in between.
 _NON_ASCII_WORD: Final = re.compile(r"(?:[^\W\d_]|[\u00a1-\u00ff])*[^\x00-\x7f](?:[^\W\d_]|[\u00a1-\u00ff])*")
-_VIET_WORD: Final = re.compile(r"(?:[^\W\d_]|[\u00a1-\u00ff])*[ĂăĐđĨĩŨũƠơƯư\u1ea0-\u1ef9](?:[^\W\d_]|[\u00a1-\u00ff])*")
+_VIET_WORD: Final = re.compile(r"[ĂăĐđĨĩŨũƠơƯư\u1ea0-\u1ef9](?:[^\W\d_]|[\u00a1-\u00ff])*+")
 # A Latin-1 character Unicode Vietnamese never uses: the leftover of a failed conversion.
 _LATIN1_VIET: Final = "àáâãèéêìíòóôõùúýÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ"
 _HIGH_LEFT: Final = re.compile(f"[^\\x00-\\xa0{_LATIN1_VIET}\\u0100-\\U0010ffff]")
@@ -361,7 +362,13 @@ def detect(text: str) -> Encoding | None:
     # The word-by-word pass below is costly; most texts are plainly Unicode Vietnamese, which
     # it would reject anyway (its Unicode words are at most the non-ASCII ones).
     head = text[:_DETECT_CHARS]
-    if len(_VIET_WORD.findall(head)) >= _MAX_UNICODE_SHARE * len(_NON_ASCII_WORD.findall(head)):
+    viet_words = len(_VIET_WORD.findall(head))
+    # Each non-ASCII word holds a non-ASCII character: their count bounds the words' from above
+    # and settles nearly every text without the costly word pattern.
+    non_ascii = len(head) - len(head.encode("ascii", "ignore"))
+    if viet_words >= _MAX_UNICODE_SHARE * non_ascii:
+        return None
+    if viet_words >= _MAX_UNICODE_SHARE * len(_NON_ASCII_WORD.findall(head)):
         return None
     candidates, unicode_words = _words(text)
     total = len(candidates)
