@@ -183,6 +183,53 @@ class _Screen:
         """True when the pair's probability is surely under the threshold."""
         return sum(map(operator.mul, self.weights, values)) + self.floor < 0.0
 
+    def possible(
+        self, cosine: np.ndarray, gap: np.ndarray, same_outlet: np.ndarray, a: _Counts, b: _Counts
+    ) -> np.ndarray:
+        """Which of one article's candidates may reach the threshold, from arrays alone.
+
+        A pair's values are bounded by what counts say: the title's Jaccard by the titles' size
+        ratio, the numbers shared by the fewer numbers; a clash of slots is skipped anyway.
+        Those whose log-odds bound is below zero would all be screened out one by one.
+        """
+        words = np.minimum(a.words, b.words) / np.maximum(1, np.maximum(a.words, b.words))
+        numbers = np.minimum(np.minimum(a.numbers, b.numbers), 5) / 5
+        both = ((a.numbers > 0) & (b.numbers > 0)).astype(float)
+        zero = np.zeros_like(cosine)
+        ranges = (
+            (cosine, cosine),
+            (cosine * cosine, cosine * cosine),
+            (gap / 4, gap / 4),
+            (same_outlet.astype(float),) * 2,
+            (zero, zero),  # conflict
+            (zero, words),  # title_jaccard
+            (words, words),  # title_ratio
+            (zero, numbers),  # numbers_shared
+            (zero, both),  # numbers_apart
+        )
+        bound = np.full_like(cosine, self.floor + self.MARGIN)
+        for weight, (low, high) in zip(self.weights, ranges, strict=True):
+            bound += np.maximum(weight * low, weight * high)
+        return bound >= 0.0
+
+
+@dataclass(frozen=True)
+class _Counts:
+    """Title words and numbers per article (or per candidate), for _Screen.possible."""
+
+    words: np.ndarray
+    numbers: np.ndarray
+
+    @classmethod
+    def of(cls, shapes: Sequence[_Shape | None]) -> _Counts:
+        """The counts of each shape (none for an article without one)."""
+        words = np.fromiter((len(s.words) if s else 0 for s in shapes), dtype=np.int64, count=len(shapes))
+        numbers = np.fromiter((len(s.numbers) if s else 0 for s in shapes), dtype=np.int64, count=len(shapes))
+        return cls(words, numbers)
+
+    def __getitem__(self, at: Any) -> _Counts:
+        return _Counts(self.words[at], self.numbers[at])
+
 
 class _RowDot:
     """The dot product of two rows of a CSR matrix, as scipy's row.multiply(other).sum() gives it
@@ -242,6 +289,9 @@ def assign(
         if key >= 0:
             members.setdefault(key, []).append(i)
     shapes = [_Shape.of(t) if t else None for t in texts]
+    counts = _Counts.of(shapes)
+    # Outlets as numbers, to compare a candidate row's at once.
+    outlet = np.unique(np.array(sources if sources is not None else [""] * len(texts)), return_inverse=True)[1]
     model = pair_model()
     screen = _Screen(model)
     dot = _RowDot(vectors)
@@ -264,10 +314,23 @@ def assign(
         among = (vectors[new] @ vectors[new].T).toarray()
         # An aggregator's corpus names one source for every outlet: the rule below needs several.
         outlets = sources is not None and len({sources[k] for k in window.tolist()}) > 1
+        # Each new article's candidates, from those grouped and from the day's earlier new ones, by
+        # row then column as a row's scan meets them; those the bound rules out are dropped at once.
+        candidates = []
+        for matrix, others in ((before, ready), (np.tril(among, -1), new)):
+            row, col = np.nonzero(matrix >= CANDIDATE)
+            cosine, other, mine = matrix[row, col], others[col], new[row]
+            same = outlet[other] == outlet[mine] if outlets else np.zeros(row.size, dtype=bool)
+            keep = screen.possible(cosine, np.abs(day - days[other]), same, counts[mine], counts[other])
+            row, cosine, other = row[keep], cosine[keep].tolist(), other[keep].tolist()
+            bounds = np.searchsorted(row, np.arange(new.size + 1)).tolist()
+            candidates.append((cosine, other, bounds))
         for j, i in enumerate(new.tolist()):
             best = -1
-            found = [(float(before[j, k]), int(ready[k])) for k in np.flatnonzero(before[j] >= CANDIDATE)]
-            found += [(float(among[j, k]), int(new[k])) for k in np.flatnonzero(among[j, :j] >= CANDIDATE)]
+            found = []
+            for cosine, other, bounds in candidates:
+                lo, hi = bounds[j], bounds[j + 1]
+                found += zip(cosine[lo:hi], other[lo:hi], strict=True)
             # The likeliest report of the same event (by the pair model) whose title names no
             # conflicting slot and that is no installment of one outlet's series.
             scored = []
