@@ -68,3 +68,10 @@ class BodyCodec:
         """A stored body back as text."""
         unpacker = zlib.decompressobj(zdict=self.dictionary) if self.dictionary else zlib.decompressobj()
         return (unpacker.decompress(data) + unpacker.flush()).decode("utf-8")
+
+    def lead(self, data: bytes, chars: int) -> str:
+        """The first chars characters of a stored body, decompressing no more than they need."""
+        unpacker = zlib.decompressobj(zdict=self.dictionary) if self.dictionary else zlib.decompressobj()
+        # A character is at most four bytes of UTF-8: those bytes hold the first chars whole, and
+        # only a character cut at their end is dropped.
+        return unpacker.decompress(data, 4 * chars).decode("utf-8", "ignore")[:chars]

@@ -20,11 +20,10 @@ from ..errors import IndexWriteError
 from .bodies import BodyCodec, make_dictionary
 from .codec import ArrayCodec
 from .directory import open_for_update
-from .document import article_from_stored
 from .merge import MergePolicy, MergeResult, live_numbers, merge, write_merged
 from .numeric import numeric_column
 from .schema import make_schema
-from .stories import Part, Stories, story_text
+from .stories import LEAD_CHARS, Part, Stories, story_text
 from .vocabulary import SYLLABLE_FIELDS, WORD_FIELDS, TermCounts, Vocabulary
 from .writer import BulkWriter
 
@@ -323,8 +322,10 @@ def group_stories(updates: Sequence[Update]) -> None:
             codec = BodyCodec.load(update.work)
 
             def read(docnum: int, reader: Any = reader, codec: BodyCodec = codec) -> tuple[str, str]:
-                article = article_from_stored(reader.stored_fields(docnum), codec)
-                return story_text(article.title, article.sapo, article.body), article.source or ""
+                stored = reader.stored_fields(docnum)
+                body = stored.get("body", "")
+                lead = codec.lead(body, LEAD_CHARS) if isinstance(body, bytes) else body
+                return story_text(stored.get("title", ""), stored.get("sapo", ""), lead), stored.get("source") or ""
 
             parts.append((reader, None if update.fresh else Stories.load(update.work), read))
         for update, table in zip(updates, Stories.grouped(parts), strict=True):

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import zlib
 from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from indexer import Snapshot, build, get_article
 from indexer.store.bodies import FILENAME, BodyCodec, make_dictionary
@@ -16,6 +20,11 @@ def _bodies() -> list[str]:
     return [r["body"] for r in rows if r.get("body")]
 
 
+@functools.cache
+def _dictionary() -> bytes:
+    return make_dictionary(_bodies())
+
+
 def test_dictionary_round_trips_and_shrinks_short_bodies() -> None:
     bodies = _bodies()
     train, test = bodies[: len(bodies) // 2], bodies[len(bodies) // 2 :]
@@ -25,6 +34,14 @@ def test_dictionary_round_trips_and_shrinks_short_bodies() -> None:
     assert [BodyCodec(dictionary).decompress(p) for p in packed] == test
     plain = sum(len(zlib.compress(b.encode(), 6)) for b in test)
     assert sum(map(len, packed)) < plain
+
+
+@given(st.text(st.characters(codec="utf-8"), max_size=400), st.integers(0, 120), st.booleans())
+def test_a_lead_is_the_body_s_first_characters(body: str, chars: int, with_dictionary: bool) -> None:
+    # Story grouping reads only a body's lead: it must be what slicing the whole body gives,
+    # whatever the characters' widths (one to four bytes) and where the cut falls.
+    codec = BodyCodec(_dictionary() if with_dictionary else b"")
+    assert codec.lead(codec.compress(body), chars) == body[:chars]
 
 
 def test_bodies_survive_an_incremental_build(tmp_path: Path) -> None:
