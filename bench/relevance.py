@@ -183,7 +183,9 @@ def score(work: Path, json_path: Path | None) -> None:
     read, same, relevant = agreement()
     click.echo(f"read twice, blind: {read} judged pairs; same grade {same}, same relevant-or-not {relevant}")
     if json_path is not None:
-        json_path.write_text(json.dumps({"by_kind": table, "unjudged": unjudged}, indent=2) + "\n", encoding="utf-8")
+        by_query = {q.id: {"kind": q.kind, **{n: per[n][q.id][0] for n in ENGINES}} for q, _ in topics}
+        out = {"by_kind": table, "by_query": by_query, "unjudged": unjudged}
+        json_path.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def _table(per: dict[str, dict[str, tuple[float, float]]], queries: list[BenchQuery]) -> dict[str, Any]:
