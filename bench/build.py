@@ -6,7 +6,9 @@ The build-scaling figures of `make bench-scale` at 1 M without its peers and que
 would not fit the two-hour budget: the pyvi-only pass (the one the peers are built from in
 `make bench`), optionally the same pass with the project's segmenter, and `indexer.build` on the
 product's own path (segmenting every article), each in a fresh process one after the other on
-the same corpus, with the peak memory of its process tree. Prints the ratios.
+the same corpus, with the peak memory of its process tree and its CPU time. Prints the ratios,
+and the build's phases (analysis, commit, stories) with the CPU of its main process and of the
+processes it started.
 """
 
 from __future__ import annotations
@@ -45,8 +47,17 @@ def main(corpus: tuple[Path, ...], work: Path, jobs: int, segmenter: bool, json_
             report = PassReport(**info["pass"])
             row |= {"chars": report.chars, "segment_cpu_s": report.segment_cpu_s}
             row |= {"normalise_cpu_s": report.normalise_cpu_s}
+        row |= {"cpu_self_s": info["cpu_self_s"], "cpu_children_s": info["cpu_children_s"]}
         result[stage] = row
         click.echo(f"  {st.docs:,} articles in {st.seconds:.1f} s, peak {st.peak_mb:,.0f} MB", err=True)
+        if "phases" in info:
+            row |= {f"{name}_s": seconds for name, seconds in info["phases"].items()}
+            phases = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in info["phases"].items())
+            click.echo(
+                f"  {phases}; CPU {row['cpu_self_s']:.0f} s in the main process, "
+                f"{row['cpu_children_s']:.0f} s in its workers and children",
+                err=True,
+            )
         if stage == "tokens":
             # The peers' tokens are not needed here, and at 1 M they are gigabytes.
             for path in work.glob("tokens*"):

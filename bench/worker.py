@@ -11,7 +11,8 @@ it (bench.scale_spans: the scale corpora's sentences, segmented once) and segmen
 
 `tokens` is the pyvi-only pass the peers are built from; `segments` is the same pass with the
 project's segmenter in place of pyvi's code (its tokens must be the same). Prints one JSON line:
-{"docs", "seconds", "maxrss_self_mb", "maxrss_children_mb"} (plus "pass", the pass's report).
+{"docs", "seconds", "maxrss_self_mb", "maxrss_children_mb", "cpu_self_s", "cpu_children_s"} (plus
+"pass", the pass's report, or "phases", the build's).
 """
 
 from __future__ import annotations
@@ -33,6 +34,12 @@ STAGES = ("tokens", "segments", "vnnews", "sqlite", "tantivy")
 def _maxrss_mb(who: int) -> float:
     """ru_maxrss (KiB on Linux) in MB; for RUSAGE_CHILDREN, the largest waited-for descendant."""
     return resource.getrusage(who).ru_maxrss * 1024 / 1e6
+
+
+def _cpu_s(who: int) -> float:
+    """User and system CPU seconds of this process or of its waited-for descendants."""
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
 
 
 @click.command()
@@ -63,7 +70,8 @@ def main(stage: str, dest: Path, corpus: tuple[Path, ...], work: Path | None, jo
         from indexer import build
 
         started = time.perf_counter()
-        docs = build(list(corpus), dest, jobs=jobs, rebuild=True).total
+        built = build(list(corpus), dest, jobs=jobs, rebuild=True)
+        docs, extra["phases"] = built.total, built.phases
     elif stage in ("tokens", "segments"):
         from .tokens import run_pass
 
@@ -85,6 +93,10 @@ def main(stage: str, dest: Path, corpus: tuple[Path, ...], work: Path | None, jo
                 "seconds": seconds,
                 "maxrss_self_mb": _maxrss_mb(resource.RUSAGE_SELF),
                 "maxrss_children_mb": _maxrss_mb(resource.RUSAGE_CHILDREN),
+                # Where the CPU went: this process, and every process it waited for (analysis
+                # workers, the children writing postings and merging).
+                "cpu_self_s": _cpu_s(resource.RUSAGE_SELF),
+                "cpu_children_s": _cpu_s(resource.RUSAGE_CHILDREN),
                 **extra,
             },
             ensure_ascii=False,

@@ -287,6 +287,7 @@ def _write(
         if on_problem:
             on_problem(problem)
 
+    started = time.perf_counter()
     try:
         for update in updates:
             # Merges the policy wants run in a child while the articles are analysed.
@@ -312,6 +313,8 @@ def _write(
         for update in updates:
             update.cancel()
         raise
+    committing = time.perf_counter()
+    report.phases["analysis"] = committing - started
     repeated = [i for i, n in seen.items() if n > 1]
     replaced = set().union(*(u.replaced for u in updates))
     report.total = 0
@@ -326,8 +329,11 @@ def _write(
         report.rewritten += sum(m.documents for m in update.merges)
         report.segments += update.segments()
         report.removed += len(gone)
+    grouping = time.perf_counter()
+    report.phases["commit"] = grouping - committing
     # After every shard's commit: a story may take articles from several shards.
     group_stories(updates)
+    report.phases["stories"] = time.perf_counter() - grouping
     report.indexed = len(seen)
     report.updated = len(replaced)
     report.added = report.indexed - report.updated

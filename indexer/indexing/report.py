@@ -33,6 +33,9 @@ class BuildReport:
     segments: int = 0
     # Documents the merges wrote again.
     rewritten: int = 0
+    # Wall seconds of each phase: "analysis" (reading, preparing and adding every record),
+    # "commit" (the last postings, deletions, merges, term counts), "stories" (grouping).
+    phases: dict[str, float] = field(default_factory=dict)
 
     @property
     def skipped_count(self) -> int:
@@ -62,5 +65,8 @@ class BuildReport:
             parts.append(f"{self.segments} segment(s)")
         if self.reformatted:
             parts.append("rebuilt: the index had an older format")
-        parts.append(f"{self.seconds:.1f} s")
+        took = f"{self.seconds:.1f} s"
+        if self.phases:
+            took += " (" + ", ".join(f"{name} {seconds:.1f}" for name, seconds in self.phases.items()) + ")"
+        parts.append(took)
         return "; ".join(parts)

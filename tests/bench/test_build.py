@@ -26,3 +26,8 @@ def test_the_build_is_timed_against_the_pyvi_pass_on_the_same_articles(tmp_path:
     assert report["segments"] >= 1 and report["index_mb"] > 0
     assert not list(work.glob("tokens*"))  # the peers' tokens are not kept
     assert "the pyvi-only pass" in done.output
+    # The build says where its time went: its phases within its wall time, CPU on both sides.
+    build = stages["vnnews"]
+    phases = [build[f"{name}_s"] for name in ("analysis", "commit", "stories")]
+    assert all(p > 0 for p in phases) and sum(phases) <= build["seconds"]
+    assert build["cpu_self_s"] > 0 and build["cpu_children_s"] > 0

@@ -37,6 +37,10 @@ def test_incremental_update_replaces_and_adds(tmp_path: Path) -> None:
     assert (second.added, second.updated, second.removed, second.total) == (1, 1, 0, 3)
     assert titles(index) == {"1": "Một", "2": "Hai sửa", "3": "Ba"}
     assert "added 1; updated 1" in second.summary()
+    # Each build says how long its phases took, all within its own time.
+    for report in (first, second):
+        assert list(report.phases) == ["analysis", "commit", "stories"]
+        assert all(s > 0 for s in report.phases.values()) and sum(report.phases.values()) <= report.seconds
 
 
 def test_prune_removes_ids_gone_from_the_corpus(tmp_path: Path) -> None:
@@ -267,6 +271,7 @@ def test_counted_vocabulary_equals_the_one_read_from_the_lexicons(
     from indexer.store import update
     from indexer.store.vocabulary import Vocabulary
     from tests.support import DATA as data
+
     monkeypatch.setattr(update, "SEGMENT_POSTINGS", 2_000)  # several segments, several children
     build([data / "articles.jsonl", data / "search.jsonl", data / "articles.jsonl"], tmp_path / "ix", jobs=2)
     generation = store.current_dir(tmp_path / "ix").resolve()
