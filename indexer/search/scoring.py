@@ -43,4 +43,5 @@ def bm25f(weighted: np.ndarray, df: int, stats: Statistics) -> np.ndarray:
 
 
 def _idf(stats: Statistics, df: int) -> float:
+    """Whoosh's BM25 idf of a term held by df documents of the index."""
     return math.log(stats.documents / (df + 1)) + 1.0

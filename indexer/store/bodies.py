@@ -12,6 +12,7 @@ import zlib
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 __all__ = ["FILENAME", "SAMPLE", "BodyCodec", "make_dictionary"]
 
@@ -66,12 +67,16 @@ class BodyCodec:
 
     def decompress(self, data: bytes) -> str:
         """A stored body back as text."""
-        unpacker = zlib.decompressobj(zdict=self.dictionary) if self.dictionary else zlib.decompressobj()
+        unpacker = self._unpacker()
         return (unpacker.decompress(data) + unpacker.flush()).decode("utf-8")
 
     def lead(self, data: bytes, chars: int) -> str:
         """The first chars characters of a stored body, decompressing no more than they need."""
-        unpacker = zlib.decompressobj(zdict=self.dictionary) if self.dictionary else zlib.decompressobj()
+        unpacker = self._unpacker()
         # A character is at most four bytes of UTF-8: those bytes hold the first chars whole, and
         # only a character cut at their end is dropped.
         return unpacker.decompress(data, 4 * chars).decode("utf-8", "ignore")[:chars]
+
+    def _unpacker(self) -> Any:
+        """A fresh zlib decompressor primed with this generation's dictionary."""
+        return zlib.decompressobj(zdict=self.dictionary) if self.dictionary else zlib.decompressobj()

@@ -207,19 +207,22 @@ class _Screen:
         numbers = np.minimum(np.minimum(a.numbers, b.numbers), 5) / 5
         both = ((a.numbers > 0) & (b.numbers > 0)).astype(float)
         zero = np.zeros_like(cosine)
-        ranges = (
-            (cosine, cosine),
-            (cosine * cosine, cosine * cosine),
-            (gap / 4, gap / 4),
-            (same_outlet.astype(float),) * 2,
-            (zero, zero),  # conflict
-            (zero, words),  # title_jaccard
-            (words, words),  # title_ratio
-            (zero, numbers),  # numbers_shared
-            (zero, both),  # numbers_apart
-        )
+        # Each feature's lowest and highest value (a KeyError if _pair_values gains one unbounded).
+        ranges = {
+            "cos": (cosine, cosine),
+            "cos2": (cosine * cosine, cosine * cosine),
+            "gap": (gap / 4, gap / 4),
+            "same_outlet": (same_outlet.astype(float),) * 2,
+            "conflict": (zero, zero),
+            "title_jaccard": (zero, words),
+            "title_ratio": (words, words),
+            "numbers_shared": (zero, numbers),
+            "numbers_apart": (zero, both),
+        }
+        # A second margin: this sum and below()'s add the same terms in another order.
         bound = np.full_like(cosine, self.floor + self.MARGIN)
-        for weight, (low, high) in zip(self.weights, ranges, strict=True):
+        for name, weight in zip(_PAIR_NAMES, self.weights, strict=True):
+            low, high = ranges[name]
             bound += np.maximum(weight * low, weight * high)
         return bound >= 0.0
 
@@ -301,8 +304,8 @@ def assign(
             members.setdefault(key, []).append(i)
     shapes = [_Shape.of(t) if t else None for t in texts]
     counts = _Counts.of(shapes)
-    # Outlets as numbers, to compare a candidate row's at once.
-    outlet = np.unique(np.array(sources if sources is not None else [""] * len(texts)), return_inverse=True)[1]
+    # Outlets as numbers, to compare a day's candidates at once.
+    outlet = np.unique(np.asarray(sources), return_inverse=True)[1] if sources is not None else None
     model = pair_model()
     screen = _Screen(model)
     dot = _RowDot(vectors)
@@ -331,7 +334,7 @@ def assign(
         for matrix, others in ((before, ready), (np.tril(among, -1), new)):
             row, col = np.nonzero(matrix >= CANDIDATE)
             cosine, other, mine = matrix[row, col], others[col], new[row]
-            same = outlet[other] == outlet[mine] if outlets else np.zeros(row.size, dtype=bool)
+            same = outlet[other] == outlet[mine] if outlets and outlet is not None else np.zeros(row.size, dtype=bool)
             keep = screen.possible(cosine, np.abs(day - days[other]), same, counts[mine], counts[other])
             row, cosine, other = row[keep], cosine[keep].tolist(), other[keep].tolist()
             bounds = np.searchsorted(row, np.arange(new.size + 1)).tolist()

@@ -129,13 +129,18 @@ def _retone_match(match: re.Match[str]) -> str:
     # goes on past the match, and moving its tone would leave that mark on another letter.
     if end < len(match.string) and unicodedata.combining(match.string[end]):
         return word
+    return _retoned(word)
+
+
+def _retoned(word: str) -> str:
+    """A candidate word with its mark moved; words over seven letters are no syllable and stay."""
     return _retone_word(word) if len(word) <= 7 else word
 
 
 @functools.lru_cache(maxsize=65536)
 def _retones(token: str) -> bool:
     """Whether a whitespace-free piece of text holds a syllable whose mark would move."""
-    return any(len(word) <= 7 and _retone_word(word) != word for word in _CANDIDATE.findall(token))
+    return any(_retoned(word) != word for word in _CANDIDATE.findall(token))
 
 
 def canonical_tones(text: str) -> str:
